@@ -1,0 +1,56 @@
+"""Thresholds a scenario sets (and a preset may override) for the reference gate, rubric and regression.
+
+They live in the contract because teams agree on them per use case in ``scenarios.yaml``; the
+stages that apply them (reference gate, rubric, regression) read them from here.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ReferenceGate(_Strict):
+    """Bounds a motion-source clip must meet before any money is spent on renders."""
+
+    min_duration: float = Field(2.0, ge=0, description="seconds")
+    max_duration: float = Field(30.0, gt=0, description="seconds")
+    min_sharpness: float = Field(0.0, ge=0, description="sharpness at the analysis resolution")
+    min_exposure: float = Field(0.12, ge=0, le=1, description="mean luma, 0..1")
+    max_exposure: float = Field(0.88, ge=0, le=1, description="mean luma, 0..1")
+    min_contrast: float = Field(0.05, ge=0, le=1, description="luma standard deviation, 0..1")
+    max_noise: float = Field(1.0, ge=0, description="estimated noise sigma")
+    min_motion_readability: float = Field(0.0, ge=0, le=1)
+    max_pacing_variation: float = Field(10.0, ge=0, description="coefficient of variation of motion")
+    max_cuts: int = Field(0, ge=0)
+    min_subject_clarity: float = Field(0.0, ge=0, le=1)
+
+
+class Rubric(_Strict):
+    """Hard bounds and warning margins for the three rubric checks on a rendered clip."""
+
+    min_continuity: float = Field(0.8, ge=0, le=1)
+    min_subject: float = Field(0.7, ge=0, le=1)
+    require_camera_match: bool = True
+    warn_margin: float = Field(0.05, ge=0, le=1, description="a score this close to its bound is 'pass with edits'")
+    max_glitches: int = Field(0, ge=0)
+
+
+class Regression(_Strict):
+    """How far a metric may move against the approved version before the regression item fails."""
+
+    tolerances: dict[str, float] = Field(default_factory=dict, description="metric name -> absolute tolerance")
+    default_tolerance: float = Field(0.05, ge=0)
+    motion_monotonic_tolerance: float = Field(0.0, ge=0)
+    allow_multi_variable: bool = False
+
+
+class Thresholds(_Strict):
+    """All thresholds of a scenario, or the overrides a preset sets on top of its scenario's."""
+
+    reference: ReferenceGate = Field(default_factory=ReferenceGate)
+    rubric: Rubric = Field(default_factory=Rubric)
+    regression: Regression = Field(default_factory=Regression)
