@@ -1,0 +1,1 @@
+"""pytest glue: preset files as collectors, checks as thin items over the stages' results."""

@@ -1,0 +1,144 @@
+"""Check one preset file: read it, merge what it extends, validate it, resolve it into a Preset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from pydantic import ValidationError
+
+from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
+from reelgate.preset.model import Preset, PresetDocument
+from reelgate.preset.resolve import early_checks, resolve_preset
+from reelgate.preset.scenarios import ScenarioSet
+from reelgate.preset.schema import check_schema, partial_schema
+from reelgate.preset.schema_errors import kind_of, pydantic_diagnostics, schema_diagnostics
+from reelgate.preset.yamlload import Located, load_located
+
+MAX_EXTENDS_DEPTH = 16
+
+
+@dataclass
+class PresetResult:
+    """Everything the ``schema`` item reports about one preset file, and the Preset when valid."""
+
+    path: Path
+    preset: Preset | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[Path, list[str]] = field(default_factory=dict)
+    marks: list[Any] = field(default_factory=list)
+    abstract: bool = False
+    preset_id: str = ""
+    line: int = 1
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def report(self, root: Path | None = None, *, severity: str = "error") -> str:
+        """All diagnostics of one severity, each with its source line."""
+        chosen = [d for d in self.diagnostics if d.severity == severity]
+        return "\n".join(d.render(self.sources.get(d.where.path), root) for d in chosen)
+
+
+@cache
+def _validator(partial: bool) -> Draft202012Validator:
+    return Draft202012Validator(partial_schema() if partial else check_schema())
+
+
+def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult:
+    """Check a preset file completely; problems are collected, never raised."""
+    result = PresetResult(path, preset_id=path.stem)
+    try:
+        located = _load_merged(path, result, [path.resolve()])
+    except PresetLoadError as exc:
+        result.diagnostics.append(exc.diagnostic)
+        result.sources.setdefault(exc.diagnostic.where.path, exc.lines)
+        return result
+    data = located.data
+    result.abstract = data.get("abstract") is True
+    result.marks = data.get("marks") if isinstance(data.get("marks"), list) else []
+    if isinstance(data.get("id"), str):
+        result.preset_id = data["id"]
+        result.line = located.where(("id",)).line
+    result.diagnostics.extend(schema_diagnostics(_validator(result.abstract), located))
+    if result.errors or result.abstract:
+        if scenarios.ok and not result.abstract:
+            result.diagnostics.extend(early_checks(located, scenarios, root))
+            result.diagnostics.sort(key=lambda d: (str(d.where.path), d.where.line, d.where.col))
+        return result
+    try:
+        document = PresetDocument.model_validate(data)
+    except ValidationError as exc:  # the schema and the model disagree: report the model's view
+        result.diagnostics.extend(pydantic_diagnostics(exc, located))
+        return result
+    if not scenarios.ok:
+        result.diagnostics.extend(scenarios.diagnostics)
+        result.sources.setdefault(scenarios.path, scenarios.lines)
+        return result
+    preset, diagnostics = resolve_preset(document, located, scenarios, root, result.preset_id)
+    result.diagnostics.extend(diagnostics)
+    if not result.errors:
+        result.preset = preset
+    return result
+
+
+def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located:
+    """Load a file and, depth first, the files it extends; the child's values win."""
+    located = load_located(path)
+    result.sources[path] = located.lines
+    if not isinstance(located.data, dict):
+        raise PresetLoadError(Diagnostic(
+            Where(path, 1, 1), "", f"a preset is a YAML mapping of fields, but this file holds "
+            f"{kind_of(located.data)}",
+        ), located.lines)
+    parent = located.data.pop("extends", None)
+    if parent is None:
+        return located
+    where = located.where(("extends",))
+    if not isinstance(parent, str) or not parent.strip():
+        raise PresetLoadError(Diagnostic(
+            where, "extends", f"expected a path to another preset file, got {kind_of(parent)}"
+        ), located.lines)
+    base_path = (path.parent / parent).resolve()
+    if base_path in chain:
+        cycle = " -> ".join(p.name for p in [*chain, base_path])
+        raise PresetLoadError(Diagnostic(where, "extends", f"extends cycle: {cycle}; break it"),
+                              located.lines)
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise PresetLoadError(Diagnostic(where, "extends", "extends chain is deeper than "
+                                         f"{MAX_EXTENDS_DEPTH} files"), located.lines)
+    if not base_path.is_file():
+        raise PresetLoadError(Diagnostic(
+            where, "extends", f"file not found: {parent!r} (resolved to {base_path}); fix the "
+            "path, which is relative to this file",
+        ), located.lines)
+    base = _load_merged(base_path, result, [*chain, base_path])
+    base.data.pop("abstract", None)
+    base.data.pop("id", None)
+    return _merge(base, located)
+
+
+def _merge(base: Located, child: Located) -> Located:
+    """Deep-merge two documents: mappings merge key by key, anything else is replaced."""
+
+    def merge(a: Any, b: Any) -> Any:
+        if isinstance(a, dict) and isinstance(b, dict):
+            out = dict(a)
+            for key, value in b.items():
+                out[key] = merge(a[key], value) if key in a else value
+            return out
+        return b
+
+    merged = Located(child.path, merge(base.data, child.data), lines=child.lines)
+    merged.positions = {**base.positions, **child.positions}
+    merged.key_positions = {**base.key_positions, **child.key_positions}
+    merged.positions[()] = child.positions.get((), Where(child.path, 1, 1))
+    return merged

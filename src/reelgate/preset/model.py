@@ -1,0 +1,197 @@
+"""The preset contract: what a preset file may say (the document) and what the stages get (Preset).
+
+The document models are strict (no type coercion, no unknown keys) so that the JSON Schema
+generated from them says exactly what pydantic accepts: editors, the jsonschema pass that finds
+positions, and the typed model all agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from reelgate.preset.camera import CameraIntent
+from reelgate.preset.thresholds import ReferenceGate, Regression, Rubric, Thresholds
+
+AspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "9:21"]
+Resolution = Literal["480p", "540p", "720p", "1080p", "4k"]
+SWEEP_POINTS: tuple[str, str, str] = ("low", "mid", "mid-high")
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+MARK_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class PromptLayers(_Strict):
+    """Layer 1: who or what is in the shot, where, and how it should look."""
+
+    subject: str = Field(min_length=1, description="identity: who or what is in the shot")
+    scene: str | None = Field(None, description="where it happens, light, time")
+    action: str | None = Field(None, description="what the subject does")
+    style: str | None = Field(None, description="look: film stock, lens, grade")
+
+    def text(self) -> str:
+        parts = [self.subject, self.action, self.scene, self.style]
+        return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip()) + "."
+
+
+class ReferenceSpec(_Strict):
+    """Layer 2: the motion source clip and an optional identity image (paths or https URLs)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["video"]}, {"required": ["image"]}]}
+    )
+
+    video: str | None = Field(None, min_length=1, description="motion reference clip")
+    image: str | None = Field(None, min_length=1, description="identity image")
+
+    @model_validator(mode="after")
+    def _one_at_least(self) -> ReferenceSpec:
+        if self.video is None and self.image is None:
+            raise ValueError("a reference needs 'video' or 'image' (or drop 'reference')")
+        return self
+
+
+class MotionSpec(_Strict):
+    """Layer 3: how much things move; 0 is still, 10 is wild."""
+
+    score: float = Field(ge=0, le=10, description="motion_score, 0 to 10")
+
+
+class OutputSpec(_Strict):
+    """Run settings of the clip itself."""
+
+    duration: float = Field(gt=0, le=60, description="seconds")
+    aspect_ratio: AspectRatio
+    resolution: Resolution
+    seed: int | None = Field(None, ge=0, le=4_294_967_295)
+
+
+class ProviderSpec(_Strict):
+    """Which provider, model and mode render the preset."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="registered provider name")
+    model: str | None = Field(None, min_length=1)
+    mode: str | None = Field(None, min_length=1)
+
+
+ItemName = Literal["schema", "reference", "sweep[low]", "sweep[mid]", "sweep[mid-high]", "regression"]
+
+
+class XfailOptions(_Strict):
+    reason: str = Field(min_length=1)
+    strict: bool = False
+    only: list[ItemName] | None = Field(None, description="items it applies to; default all")
+
+
+class XfailMark(_Strict):
+    xfail: str | XfailOptions
+
+
+class SkipOptions(_Strict):
+    reason: str = Field(min_length=1)
+    only: list[ItemName] | None = Field(None, description="items it applies to; default all")
+
+
+class SkipMark(_Strict):
+    skip: str | SkipOptions
+
+
+MarkSpec = XfailMark | SkipMark | Annotated[str, Field(pattern=MARK_PATTERN)]
+
+
+class ThresholdOverrides(_Strict):
+    """Per-preset overrides: only the bounds written in the file replace the scenario's."""
+
+    reference: ReferenceGate | None = None
+    rubric: Rubric | None = None
+    regression: Regression | None = None
+
+
+class PresetDocument(_Strict):
+    """One preset file after ``extends`` is merged in: the contract editors validate against."""
+
+    id: str | None = Field(None, pattern=ID_PATTERN, description="defaults to the file's stem")
+    version: int = Field(ge=1, description="bumped on every change meant to be approved")
+    scenario: str = Field(min_length=1, description="a scenario of scenarios.yaml")
+    description: str | None = None
+    prompt: str | PromptLayers = Field(description="layer 1: identity and scene")
+    reference: ReferenceSpec | None = Field(None, description="layer 2: motion source")
+    motion: MotionSpec = Field(description="layer 3: motion controls")
+    camera: str | CameraIntent = Field(description="layer 4: camera intent in plain words")
+    negative_prompt: str | list[str] | None = Field(None, description="layer 5: constraints")
+    output: OutputSpec
+    provider: ProviderSpec | None = Field(None, description="defaults to the scenario's")
+    sweep: list[float] | None = Field(
+        None, min_length=3, max_length=3, description="low, mid and mid-high motion scores"
+    )
+    repeats: int | None = Field(None, ge=1, le=100, description="renders per sweep point")
+    min_usable: int | float | None = Field(
+        None, description="renders per point that must be usable: a count, or a fraction in (0, 1]"
+    )
+    marks: list[MarkSpec] = Field(default_factory=list, description="pytest marks for every item")
+    thresholds: ThresholdOverrides | None = Field(None, description="overrides of the scenario's")
+    extends: str | None = Field(None, description="a preset file to inherit from, deep-merged")
+    abstract: bool = Field(False, description="a base for others: validated, never run")
+
+
+class Scenario(_Strict):
+    """A use case the team agreed on: its motion range, sweep, cameras, providers and bounds."""
+
+    description: str | None = None
+    motion_range: list[float] = Field(min_length=2, max_length=2, description="[min, max] score")
+    sweep: list[float] = Field(min_length=3, max_length=3, description="low, mid, mid-high")
+    camera_templates: dict[str, str | CameraIntent] = Field(default_factory=dict)
+    provider: ProviderSpec
+    failover: ProviderSpec | None = None
+    repeats: int = Field(1, ge=1, le=100)
+    min_usable: int | float = 1
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+
+
+class ScenarioFile(_Strict):
+    scenarios: dict[str, Scenario] = Field(min_length=1)
+
+
+class Preset(BaseModel):
+    """A validated, fully resolved preset: what every later stage works from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    version: int
+    scenario: str
+    description: str | None
+    prompt: str
+    prompt_layers: dict[str, str]
+    reference_video: str | None
+    reference_image: str | None
+    motion_score: float
+    camera: CameraIntent
+    camera_text: str
+    negative_prompt: tuple[str, ...]
+    output: OutputSpec
+    provider: ProviderSpec
+    failover: ProviderSpec | None
+    sweep: dict[str, float]
+    repeats: int
+    min_usable: int | float
+    thresholds: Thresholds
+    source: Path
+    line: int
+
+    def variables(self) -> dict[str, Any]:
+        """The control variables a regression compares, one value per layer."""
+        return {
+            "prompt": self.prompt_layers or self.prompt,
+            "reference": [self.reference_video, self.reference_image],
+            "motion": self.motion_score,
+            "camera": self.camera.model_dump(),
+            "negative": list(self.negative_prompt),
+            "output": self.output.model_dump(),
+            "provider": self.provider.model_dump(),
+        }

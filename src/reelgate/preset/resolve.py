@@ -1,0 +1,187 @@
+"""Checks that need the scenarios and the file system, and the resolved Preset they produce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reelgate.preset.camera import CameraIntent, CameraParseError, parse_camera
+from reelgate.preset.diagnostics import Diagnostic
+from reelgate.preset.model import SWEEP_POINTS, Preset, PresetDocument, PromptLayers, Scenario
+from reelgate.preset.scenarios import ScenarioSet
+from reelgate.preset.schema_errors import suggest
+from reelgate.preset.thresholds import Thresholds
+from reelgate.preset.yamlload import FieldPath, Located, dotted
+
+
+class _Collector:
+    def __init__(self, located: Located) -> None:
+        self.located = located
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, fpath: FieldPath, message: str, severity: str = "error") -> None:
+        self.diagnostics.append(
+            Diagnostic(self.located.where(fpath), dotted(fpath), message, severity)  # type: ignore[arg-type]
+        )
+
+
+def early_checks(located: Located, scenarios: ScenarioSet, root: Path) -> list[Diagnostic]:
+    """Checks of the fields that are well formed even when others are not, so that one run of
+    the schema item shows every problem of the file at once."""
+    out = _Collector(located)
+    data = located.data
+    name = data.get("scenario")
+    scenario = _scenario(out, name, scenarios) if isinstance(name, str) else None
+    if isinstance(data.get("camera"), str):
+        templates = scenarios.cameras.get(name, {}) if isinstance(name, str) else {}
+        _camera(out, data["camera"], templates)
+    reference = data.get("reference")
+    if isinstance(reference, dict):
+        for key in ("video", "image"):
+            if isinstance(reference.get(key), str):
+                _reference(out, ("reference", key), reference[key], root)
+    motion = data.get("motion")
+    score = motion.get("score") if isinstance(motion, dict) else None
+    if scenario and isinstance(score, int | float) and not isinstance(score, bool):
+        _check_score(out, score, scenario, name)
+    return out.diagnostics
+
+
+def resolve_preset(
+    doc: PresetDocument, located: Located, scenarios: ScenarioSet, root: Path, preset_id: str
+) -> tuple[Preset | None, list[Diagnostic]]:
+    """Resolve a structurally valid document against its scenario; every problem is reported."""
+    out = _Collector(located)
+    scenario = _scenario(out, doc.scenario, scenarios)
+    if scenario is None:
+        return None, out.diagnostics
+    low, high = scenario.motion_range
+    _check_score(out, doc.motion.score, scenario, doc.scenario)
+    sweep = list(doc.sweep) if doc.sweep is not None else list(scenario.sweep)
+    if doc.sweep is not None:
+        _check_sweep(out, sweep, low, high, doc.scenario)
+    camera = _camera(out, doc.camera, scenarios.cameras.get(doc.scenario, {}))
+    reference_video = _reference(out, ("reference", "video"), _ref(doc, "video"), root)
+    reference_image = _reference(out, ("reference", "image"), _ref(doc, "image"), root)
+    repeats = doc.repeats if doc.repeats is not None else scenario.repeats
+    min_usable = doc.min_usable if doc.min_usable is not None else scenario.min_usable
+    _check_min_usable(out, min_usable, repeats, doc.min_usable is not None)
+    negative = [doc.negative_prompt] if isinstance(doc.negative_prompt, str) else list(
+        doc.negative_prompt or [])
+    for i, item in enumerate(negative):
+        if not item.strip():
+            out.error(("negative_prompt", i) if not isinstance(doc.negative_prompt, str) else
+                      ("negative_prompt",), "an empty constraint says nothing: remove it")
+    if out.diagnostics or camera is None:
+        return None, out.diagnostics
+    prompt = doc.prompt
+    layers = prompt.model_dump(exclude_none=True) if isinstance(prompt, PromptLayers) else {}
+    preset = Preset(
+        id=preset_id,
+        version=doc.version,
+        scenario=doc.scenario,
+        description=doc.description,
+        prompt=prompt.text() if isinstance(prompt, PromptLayers) else prompt.strip(),
+        prompt_layers=layers,
+        reference_video=reference_video,
+        reference_image=reference_image,
+        motion_score=doc.motion.score,
+        camera=camera,
+        camera_text=doc.camera if isinstance(doc.camera, str) else camera.describe(),
+        negative_prompt=tuple(n.strip() for n in negative),
+        output=doc.output,
+        provider=doc.provider or scenario.provider,
+        failover=scenario.failover,
+        sweep=dict(zip(SWEEP_POINTS, sweep, strict=True)),
+        repeats=repeats,
+        min_usable=min_usable,
+        thresholds=_thresholds(scenario, doc),
+        source=located.path,
+        line=located.where(("id",)).line if doc.id else 1,
+    )
+    return preset, out.diagnostics
+
+
+def _scenario(out: _Collector, name: str, scenarios: ScenarioSet) -> Scenario | None:
+    scenario = scenarios.scenarios.get(name)
+    if scenario is None and scenarios.ok:
+        known = sorted(scenarios.scenarios)
+        out.error(("scenario",), f"unknown scenario {name!r}{suggest(name, known)}; "
+                  f"{scenarios.path.name} defines: {', '.join(known)}")
+    return scenario
+
+
+def _check_score(out: _Collector, score: float, scenario: Scenario, name: str) -> None:
+    low, high = scenario.motion_range
+    if not low <= score <= high:
+        out.error(("motion", "score"), f"motion score {score:g} is outside the approved range "
+                  f"[{low:g}, {high:g}] of scenario {name!r}")
+
+
+def _ref(doc: PresetDocument, key: str) -> str | None:
+    return getattr(doc.reference, key) if doc.reference else None
+
+
+def _check_sweep(out: _Collector, sweep: list[float], low: float, high: float, name: str) -> None:
+    for i, score in enumerate(sweep):
+        if not low <= score <= high:
+            out.error(("sweep", i), f"sweep score {score:g} is outside the approved range "
+                      f"[{low:g}, {high:g}] of scenario {name!r}")
+    if sweep != sorted(set(sweep)):
+        out.error(("sweep",), "sweep scores must rise strictly: [low, mid, mid-high]")
+
+
+def _camera(
+    out: _Collector, value: str | CameraIntent, templates: dict[str, CameraIntent]
+) -> CameraIntent | None:
+    if isinstance(value, str) and value.strip() in templates:
+        return templates[value.strip()]
+    try:
+        parsed = parse_camera(value if isinstance(value, str) else value.describe())
+    except CameraParseError as exc:
+        hint = f"; scenario templates: {', '.join(sorted(templates))}" if templates else ""
+        out.error(("camera",), f"{exc}{hint}")
+        return None
+    return value if isinstance(value, CameraIntent) else parsed
+
+
+def _reference(out: _Collector, fpath: FieldPath, value: str | None, root: Path) -> str | None:
+    if value is None:
+        return None
+    if value.startswith("https://"):
+        return value
+    if "://" in value:
+        out.error(fpath, f"{value!r}: only local paths and https:// URLs are allowed")
+        return None
+    declared_in = out.located.where(fpath).path
+    resolved = (declared_in.parent / value).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        out.error(fpath, f"{value!r} resolves outside the repository ({resolved}); keep "
+                  "references inside the project")
+        return None
+    if not resolved.is_file():
+        out.error(fpath, f"file not found: {value!r} (looked for {resolved}); the path is relative "
+                  "to the file that names it")
+        return None
+    return str(resolved)
+
+
+def _check_min_usable(out: _Collector, min_usable: int | float, repeats: int, own: bool) -> None:
+    fpath: FieldPath = ("min_usable",) if own else ("repeats",)
+    if isinstance(min_usable, float) and not 0 < min_usable <= 1:
+        out.error(fpath, f"a fraction min_usable must be in (0, 1], got {min_usable:g}")
+    elif isinstance(min_usable, int) and not 1 <= min_usable <= repeats:
+        out.error(fpath, f"min_usable {min_usable} needs at least as many repeats, but repeats "
+                  f"is {repeats}")
+
+
+def _thresholds(scenario: Scenario, doc: PresetDocument) -> Thresholds:
+    """The scenario's thresholds with the preset's own overrides written over them."""
+    base = scenario.thresholds
+    if doc.thresholds is None:
+        return base
+    updates = {}
+    for part in ("reference", "rubric", "regression"):
+        override = getattr(doc.thresholds, part)
+        if override is not None:
+            updates[part] = getattr(base, part).model_copy(update=override.model_dump(exclude_unset=True))
+    return base.model_copy(update=updates)
