@@ -1,0 +1,263 @@
+"""The provider interface and the one render flow every adapter shares.
+
+An adapter says how to build the submit call, read the task state and classify errors; this
+class does the rest the same way for all: submit, poll to a terminal state, download into the
+media store, and report cost and timings. All HTTP goes through one injectable ``httpx``
+client (so tests can pass a ``MockTransport`` and vcrpy can record), and all waiting goes
+through one injectable clock (so replays can skip it).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Self, TypeVar
+
+import httpx
+
+from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities, model_issues
+from reelgate.providers.errors import Outcome, RenderFailure, UnknownModelError
+from reelgate.providers.http import ApiCall, HttpSession
+from reelgate.providers.pricing import Price
+from reelgate.providers.result import RenderResult, Timings
+from reelgate.providers.secrets import Secret
+from reelgate.providers.timing import Clock, RetryPolicy, SystemClock
+from reelgate.render.request import RenderRequest
+from reelgate.render.store import MediaStore
+
+State = Literal["queued", "running", "succeeded", "failed"]
+Stage = Literal["submitting", "running", "downloading"]
+StageCallback = Callable[[Stage], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    state: State
+    video_url: str | None = None
+    failure: RenderFailure | None = None
+    cost_usd: float | None = None
+    video_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    task_id: str
+    poll: ApiCall
+    cancel: ApiCall | None = None
+
+
+class Provider(ABC):
+    """One video-generation service. Subclasses are registered under ``reelgate.providers``."""
+
+    name: ClassVar[str]
+    default_base_url: ClassVar[str]
+    credentials_help: ClassVar[str]
+    models: ClassVar[Mapping[str, ModelCapabilities]]
+    default_model: ClassVar[str]
+    default_concurrency: ClassVar[int] = 4
+    default_poll_interval: ClassVar[float] = 5.0
+
+    def __init__(
+        self,
+        secrets: tuple[Secret, ...],
+        *,
+        base_url: str | None = None,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        retry: RetryPolicy | None = None,
+        poll_interval: float | None = None,
+        rng: random.Random | None = None,
+        http_timeout: float = 60.0,
+    ) -> None:
+        self._secrets = secrets
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.clock = clock or SystemClock()
+        self.poll_interval = self.default_poll_interval if poll_interval is None else poll_interval
+        self._http = HttpSession(
+            provider=self.name,
+            client=client or httpx.AsyncClient(transport=transport),
+            owns_client=client is None,
+            clock=self.clock,
+            retry=retry or RetryPolicy(),
+            rng=rng or random.Random(0),
+            http_timeout=http_timeout,
+            redact=self.redact,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # -- configuration, no network -------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """Build from the environment; MissingCredentialsError names the variables to set."""
+        return cls(cls.read_credentials(os.environ if env is None else env), **options)
+
+    @classmethod
+    @abstractmethod
+    def read_credentials(cls, env: Mapping[str, str]) -> tuple[Secret, ...]: ...
+
+    @classmethod
+    def capabilities_for(cls, model: str) -> ModelCapabilities:
+        try:
+            return cls.models[model]
+        except KeyError:
+            raise UnknownModelError(
+                f"{cls.name} has no model {model!r}; use one of {', '.join(cls.models)}"
+            ) from None
+
+    @classmethod
+    def capability_issues(cls, request: RenderRequest) -> list[CapabilityIssue]:
+        caps = cls.capabilities_for(request.model)
+        return model_issues(cls.name, request.model, caps, request) + cls.extra_issues(request)
+
+    @classmethod
+    def extra_issues(cls, request: RenderRequest) -> list[CapabilityIssue]:
+        """Provider-specific rules beyond the capability matrix."""
+        return []
+
+    @classmethod
+    @abstractmethod
+    def list_price(cls, request: RenderRequest) -> Price: ...
+
+    # -- adapter hooks -------------------------------------------------------------------
+
+    @abstractmethod
+    def auth_headers(self) -> dict[str, str]: ...
+
+    @abstractmethod
+    def build_submit(self, request: RenderRequest) -> ApiCall:
+        """The create call; raise RenderFailure(INVALID_PARAMETERS) for what cannot be sent."""
+
+    @abstractmethod
+    def parse_submit(self, body: Any, call: ApiCall) -> Submitted: ...
+
+    @abstractmethod
+    def parse_status(self, body: Any) -> TaskStatus: ...
+
+    @abstractmethod
+    def classify_error(self, status: int, body: Any, headers: httpx.Headers) -> RenderFailure: ...
+
+    def check_body(self, body: Any) -> RenderFailure | None:
+        """An error reported inside a 2xx body (some APIs do); None when the body is fine."""
+        return None
+
+    def redact(self, text: str) -> str:
+        from reelgate.providers.secrets import redact
+
+        return redact(text, self._secrets)
+
+    # -- the render flow -----------------------------------------------------------------
+
+    async def render(
+        self,
+        request: RenderRequest,
+        store: MediaStore,
+        *,
+        deadline_s: float = 900.0,
+        on_stage: StageCallback | None = None,
+    ) -> RenderResult:
+        """Submit, poll, download; raises RenderFailure with an outcome when there is no clip."""
+        notify = on_stage or (lambda _stage: None)
+        start = self.clock.monotonic()
+        deadline = start + deadline_s
+        submitted: Submitted | None = None
+        try:
+            notify("submitting")
+            self._refuse_invalid(request)
+            call = self.build_submit(request)
+            body = await self._http.call(call, self.base_url, self.auth_headers(), deadline, self,
+                                         idempotent=False)
+            submitted = self._parse(lambda b: self.parse_submit(b, call), body, call)
+            accepted = self.clock.monotonic()
+            notify("running")
+            status, queued_s = await self._wait(submitted, deadline, accepted)
+            finished = self.clock.monotonic()
+            notify("downloading")
+            assert status.video_url is not None
+            clip = await self._http.download(status.video_url, store, deadline, status.video_size)
+        except RenderFailure as failure:
+            failure.provider = self.name
+            failure.task_id = submitted.task_id if submitted else None
+            if failure.outcome is Outcome.TIMEOUT and submitted and submitted.cancel:
+                await self._http.cancel(submitted.cancel, self.base_url, self.auth_headers())
+            raise
+        done = self.clock.monotonic()
+        price = status.cost_usd
+        return RenderResult(
+            key=request.key,
+            outcome=Outcome.SUCCEEDED,
+            provider=request.provider,
+            model=request.model,
+            served_by=self.name,
+            served_model=request.model,
+            task_id=submitted.task_id,
+            clip=clip,
+            cost_usd=price if price is not None else self.list_price(request).usd,
+            cost_source="provider" if price is not None else self.list_price(request).source,
+            timings=Timings(
+                submit_s=accepted - start,
+                queued_s=queued_s,
+                render_s=finished - accepted,
+                download_s=done - finished,
+                total_s=done - start,
+            ),
+        )
+
+    def _refuse_invalid(self, request: RenderRequest) -> None:
+        """Stop before any network call when the provider would reject the request anyway."""
+        try:
+            issues = self.capability_issues(request)
+        except UnknownModelError as exc:
+            raise RenderFailure(Outcome.INVALID_PARAMETERS, str(exc)) from None
+        errors = [str(i) for i in issues if i.severity == "error"]
+        if errors:
+            raise RenderFailure(Outcome.INVALID_PARAMETERS, "; ".join(errors))
+
+    async def _wait(
+        self, submitted: Submitted, deadline: float, accepted: float
+    ) -> tuple[TaskStatus, float | None]:
+        queued_s: float | None = None
+        while True:
+            if self.clock.monotonic() + self.poll_interval >= deadline:
+                raise RenderFailure(
+                    Outcome.TIMEOUT,
+                    f"task {submitted.task_id} did not finish before the render deadline "
+                    f"({self.clock.monotonic() - accepted:.1f} s after it was accepted)",
+                )
+            await self.clock.sleep(self.poll_interval)
+            body = await self._http.call(submitted.poll, self.base_url, self.auth_headers(),
+                                         deadline, self, idempotent=True)
+            status = self._parse(self.parse_status, body, submitted.poll)
+            if status.state in ("running", "succeeded") and queued_s is None:
+                queued_s = self.clock.monotonic() - accepted
+            if status.state == "failed":
+                raise status.failure or RenderFailure(
+                    Outcome.PROVIDER_FAILED, f"task {submitted.task_id} failed without a reason"
+                )
+            if status.state == "succeeded":
+                if not status.video_url:
+                    raise RenderFailure(Outcome.PROVIDER_FAILED,
+                                        f"task {submitted.task_id} succeeded without a video URL")
+                return status, queued_s
+
+    def _parse(self, parse: Callable[[Any], T], body: Any, call: ApiCall) -> T:
+        try:
+            return parse(body)
+        except RenderFailure:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise RenderFailure(
+                Outcome.PROVIDER_FAILED,
+                f"unexpected response to {call.method} {call.path}: missing or malformed "
+                f"{exc!s:.80}; the provider API may have changed",
+            ) from None
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -1,0 +1,175 @@
+"""What each provider model can honour, and the check that turns gaps into named issues.
+
+Each adapter declares a ``ModelCapabilities`` per model. ``check_capabilities`` compares a
+request with it: a value the provider would reject is an error (with the values it accepts); a
+layer the provider has no field for is a warning saying what happens to it instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from reelgate.providers.errors import ProviderConfigError
+from reelgate.render.request import RenderRequest, is_url
+
+if TYPE_CHECKING:
+    from reelgate.providers.base import Provider
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class ModelCapabilities:
+    durations: tuple[float, ...] = ()
+    duration_range: tuple[float, float] | None = None
+    aspect_ratios: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    text_to_video: bool = True
+    reference_image: bool = False
+    requires_reference_image: bool = False
+    reference_video: bool = False
+    requires_reference_video: bool = False
+    camera_moves: frozenset[str] = frozenset()
+    motion_knob: str | None = None
+    negative_prompt: bool = True
+    seed: bool = False
+    local_references: bool = True
+    duration_from_reference_video: bool = False
+    aspect_from_reference_image: bool = False
+
+    def accepts_duration(self, seconds: float) -> bool:
+        if self.duration_range is not None:
+            low, high = self.duration_range
+            return low <= seconds <= high and float(seconds).is_integer()
+        return any(abs(seconds - allowed) < 1e-6 for allowed in self.durations)
+
+    def duration_choices(self) -> str:
+        if self.duration_range is not None:
+            return f"whole seconds from {self.duration_range[0]:g} to {self.duration_range[1]:g}"
+        return " or ".join(f"{d:g}" for d in self.durations) + " s"
+
+
+@dataclass(frozen=True)
+class CapabilityIssue:
+    field: str
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.field}: {self.message}"
+
+
+def _error(field: str, message: str) -> CapabilityIssue:
+    return CapabilityIssue(field, "error", message)
+
+
+def _warning(field: str, message: str) -> CapabilityIssue:
+    return CapabilityIssue(field, "warning", message)
+
+
+def _choices(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def model_issues(
+    provider: str, model: str, caps: ModelCapabilities, request: RenderRequest
+) -> list[CapabilityIssue]:
+    """The checks every provider shares, from its declared capabilities alone."""
+    where = f"{provider} {model}"
+    issues: list[CapabilityIssue] = []
+    if request.mode is not None and caps.modes and request.mode not in caps.modes:
+        issues.append(_error("provider.mode", f"{where} has modes {_choices(caps.modes)}, "
+                             f"not {request.mode!r}; set provider.mode to one of them"))
+    if request.reference_video is not None and caps.duration_from_reference_video:
+        issues.append(_warning("output.duration", f"{where} takes the clip length from the "
+                               "reference video; make output.duration match the video's length"))
+    elif not caps.accepts_duration(request.duration):
+        issues.append(_error("output.duration", f"{where} renders {caps.duration_choices()}, "
+                             f"not {request.duration:g} s; set output.duration to one of them"))
+    if request.reference_image is not None and caps.aspect_from_reference_image:
+        issues.append(_warning("output.aspect_ratio", f"{where} takes the aspect ratio from the "
+                               "reference image; make output.aspect_ratio match the image"))
+    elif caps.aspect_ratios and request.aspect_ratio not in caps.aspect_ratios:
+        issues.append(_error("output.aspect_ratio", f"{where} renders "
+                             f"{_choices(caps.aspect_ratios)}, not {request.aspect_ratio}; "
+                             "set output.aspect_ratio to one of them"))
+    if caps.resolutions and request.resolution not in caps.resolutions:
+        issues.append(_error("output.resolution", f"{where} renders "
+                             f"{_choices(caps.resolutions)}, not {request.resolution}; "
+                             "set output.resolution to one of them"))
+    issues += _reference_issues(where, caps, request)
+    issues += _layer_issues(where, caps, request)
+    return issues
+
+
+def _reference_issues(
+    where: str, caps: ModelCapabilities, request: RenderRequest
+) -> list[CapabilityIssue]:
+    issues: list[CapabilityIssue] = []
+    for field, value, allowed, required in (
+        ("reference.image", request.reference_image, caps.reference_image,
+         caps.requires_reference_image),
+        ("reference.video", request.reference_video, caps.reference_video,
+         caps.requires_reference_video),
+    ):
+        kind = field.split(".")[1]
+        if value is not None and not allowed:
+            issues.append(_error(field, f"{where} takes no reference {kind}; remove it or pick a "
+                                 f"model that takes one"))
+        elif value is None and required:
+            issues.append(_error(field, f"{where} needs a reference {kind}; add reference.{kind}"))
+        elif value is not None and not is_url(value) and not caps.local_references:
+            issues.append(_error(field, f"{where} only fetches references by URL; upload "
+                                 f"{value} and set reference.{kind} to its https URL"))
+    if (not caps.text_to_video and request.reference_image is None
+            and request.reference_video is None and not caps.requires_reference_image):
+        issues.append(_error("reference.image", f"{where} does not render from text alone; "
+                             "add reference.image or pick a text-to-video model"))
+    return issues
+
+
+def _layer_issues(
+    where: str, caps: ModelCapabilities, request: RenderRequest
+) -> list[CapabilityIssue]:
+    issues: list[CapabilityIssue] = []
+    camera = request.camera
+    if camera is not None and camera.move not in caps.camera_moves:
+        issues.append(_warning("camera", f"{where} has no camera control for "
+                               f"{camera.move!r}; it is sent as prompt words "
+                               f"({camera.describe()!r}) and not enforced"))
+    if request.motion_score is not None and caps.motion_knob is None:
+        issues.append(_warning("motion", f"{where} has no motion control; motion score "
+                               f"{request.motion_score:g} is sent as prompt words and not "
+                               "enforced"))
+    if request.negative_prompt and not caps.negative_prompt:
+        issues.append(_warning("negative_prompt", f"{where} has no negative prompt; "
+                               f"{len(request.negative_prompt)} term(s) are dropped"))
+    if request.seed is not None and not caps.seed:
+        issues.append(_warning("output.seed", f"{where} takes no seed; renders are not "
+                               "reproducible, so compare repeats statistically"))
+    return issues
+
+
+def check_capabilities(request: RenderRequest) -> list[CapabilityIssue]:
+    """Issues for the request's provider and model, then for its failover target."""
+    issues = _target_issues(request, prefix="")
+    if request.failover is not None:
+        issues += _target_issues(request.retarget(request.failover), prefix="failover.")
+    return issues
+
+
+def _target_issues(request: RenderRequest, prefix: str) -> list[CapabilityIssue]:
+    from reelgate.providers.registry import provider_class
+
+    try:
+        cls: type[Provider] = provider_class(request.provider)
+        cls.capabilities_for(request.model)
+    except ProviderConfigError as exc:
+        field = "provider.name" if isinstance(exc, LookupError) else "provider.model"
+        return [_error(prefix + field, str(exc))]
+    return [
+        CapabilityIssue(prefix + issue.field, issue.severity, issue.message)
+        for issue in cls.capability_issues(request)
+    ]

@@ -1,0 +1,100 @@
+"""Render outcomes and the errors that carry them.
+
+Every way a render can end has one outcome with one piece of advice, so a failing pytest item
+says what happened and what to do, the same way for every provider.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    AUTH_FAILED = "auth_failed"
+    INVALID_PARAMETERS = "invalid_parameters"
+    MODERATION_INPUT = "moderation_input"
+    MODERATION_OUTPUT = "moderation_output"
+    INSUFFICIENT_CREDITS = "insufficient_credits"
+    RATE_LIMITED = "rate_limited"
+    PROVIDER_FAILED = "provider_failed"
+    TIMEOUT = "timeout"
+    BUDGET_EXCEEDED = "budget_exceeded"
+    CANCELLED = "cancelled"
+
+
+ADVICE: dict[Outcome, str] = {
+    Outcome.SUCCEEDED: "",
+    Outcome.AUTH_FAILED: "check the provider key in the environment (wrong, expired or revoked)",
+    Outcome.INVALID_PARAMETERS: "fix the preset field the provider rejected; run the schema check",
+    Outcome.MODERATION_INPUT: "the provider's moderation rejected the prompt or reference; "
+    "rephrase or replace it",
+    Outcome.MODERATION_OUTPUT: "the provider's moderation rejected the generated clip; "
+    "adjust the prompt or try another seed",
+    Outcome.INSUFFICIENT_CREDITS: "top up the provider account or resource pack",
+    Outcome.RATE_LIMITED: "lower --preset-concurrency, wait, or raise the account's limits",
+    Outcome.PROVIDER_FAILED: "a provider-side failure; retry later or set a failover provider",
+    Outcome.TIMEOUT: "raise the render deadline or retry later; the provider may still finish "
+    "(and charge for) the task",
+    Outcome.BUDGET_EXCEEDED: "raise --preset-max-cost or render fewer presets",
+    Outcome.CANCELLED: "the run stopped before this render finished",
+}
+
+# Failures that another provider might not have: capacity and server trouble.
+FAILOVER_OUTCOMES = frozenset({Outcome.RATE_LIMITED, Outcome.PROVIDER_FAILED})
+
+
+class RenderFailure(Exception):
+    """A render ended without a clip; ``outcome`` says why, ``str()`` says what to do."""
+
+    def __init__(
+        self,
+        outcome: Outcome,
+        message: str,
+        *,
+        provider: str = "",
+        status_code: int | None = None,
+        provider_code: str | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        failover: bool | None = None,
+        task_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+        self.message = message
+        self.provider = provider
+        self.status_code = status_code
+        self.provider_code = provider_code
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.failover = outcome in FAILOVER_OUTCOMES if failover is None else failover
+        self.task_id = task_id
+
+    def __str__(self) -> str:
+        where = f"{self.provider}: " if self.provider else ""
+        codes = [str(c) for c in (self.status_code, self.provider_code) if c is not None]
+        code_text = f" [{'/'.join(codes)}]" if codes else ""
+        advice = ADVICE[self.outcome]
+        return f"{where}{self.outcome.value}{code_text}: {self.message}" + (
+            f" ({advice})" if advice else ""
+        )
+
+    def __repr__(self) -> str:
+        return f"RenderFailure({self.outcome.value!r}, {self.message!r}, provider={self.provider!r})"
+
+
+class ProviderConfigError(Exception):
+    """The run is set up wrongly (unknown provider or model, missing key); nothing was sent."""
+
+
+class UnknownProviderError(ProviderConfigError, LookupError):
+    pass
+
+
+class UnknownModelError(ProviderConfigError, ValueError):
+    pass
+
+
+class MissingCredentialsError(ProviderConfigError):
+    pass

@@ -1,0 +1,310 @@
+"""Kling AI, native v1 API: text2video, image2video and motion-control.
+
+Auth is an HS256 JWT from KLING_ACCESS_KEY/KLING_SECRET_KEY (regenerated before it is 25 minutes
+old), or KLING_API_KEY sent as is. Responses use the ``{code, message, request_id, data}``
+envelope; tasks go ``submitted -> processing -> succeed | failed``. Kling reports the units it
+charged (``final_unit_deduction``); that figure is the recorded cost.
+
+Camera control exists only on kling-v1 (text2video) and kling-v1-5 (image2video), and only for
+single-axis moves; every other camera intent, and the motion score (Kling has no motion knob;
+``cfg_scale`` is prompt adherence), goes into the prompt as words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import httpx
+import jwt
+
+from reelgate.preset.camera import CameraIntent
+from reelgate.providers.base import ApiCall, Provider, Submitted, TaskStatus
+from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
+from reelgate.providers.errors import MissingCredentialsError, Outcome, RenderFailure
+from reelgate.providers.http import retry_after_seconds
+from reelgate.providers.pricing import KLING_USD_PER_UNIT, Price, kling_price
+from reelgate.providers.prompting import compose_prompt
+from reelgate.providers.references import MB, url_or_raw_base64
+from reelgate.providers.secrets import Secret, read_secret, redact
+from reelgate.render.request import RenderRequest, is_url
+
+PROMPT_LIMIT = 2500
+TOKEN_LIFETIME_S = 1800
+TOKEN_REFRESH_S = 1500
+
+_SINGLE_AXIS = frozenset({"pan-left", "pan-right", "tilt-up", "tilt-down", "push-in", "pull-out"})
+# Kling's own axis names (ComfyUI KlingCameraControls docs, after Kling's): "pan" turns the
+# camera up (+) or down (-), "tilt" turns it right (+) or left (-), "zoom" < 0 narrows the view.
+_CAMERA_AXIS: dict[str, tuple[str, int]] = {
+    "pan-left": ("tilt", -1),
+    "pan-right": ("tilt", 1),
+    "tilt-up": ("pan", 1),
+    "tilt-down": ("pan", -1),
+    "push-in": ("zoom", -1),
+    "pull-out": ("zoom", 1),
+}
+_SPEED_MAGNITUDE = {"slow": 2.0, "gentle": 3.0, "moderate": 5.0, "fast": 8.0}
+# Where native camera_control is documented (notes 2.6): kling-v1 text2video std 5 s,
+# kling-v1-5 image2video pro 5 s.
+_CAMERA_ENDPOINT = {"kling-v1": "text2video", "kling-v1-5": "image2video"}
+_CAMERA_DOCUMENTED = {"kling-v1": ("std", 5.0), "kling-v1-5": ("pro", 5.0)}
+
+
+def _model(**overrides: Any) -> ModelCapabilities:
+    settings: dict[str, Any] = {
+        "durations": (5.0, 10.0),
+        "aspect_ratios": ("16:9", "9:16", "1:1"),
+        "resolutions": ("720p", "1080p"),
+        "modes": ("std", "pro"),
+        "reference_image": True,
+        "aspect_from_reference_image": True,
+        **overrides,
+    }
+    return ModelCapabilities(**settings)
+
+
+MODELS: dict[str, ModelCapabilities] = {
+    "kling-v1": _model(camera_moves=_SINGLE_AXIS),
+    "kling-v1-5": _model(text_to_video=False, camera_moves=_SINGLE_AXIS),
+    "kling-v1-6": _model(),
+    "kling-v2-master": _model(),
+    "kling-v2-1": _model(text_to_video=False),
+    "kling-v2-1-master": _model(),
+    "kling-v2-5-turbo": _model(),
+    "kling-v2-6": _model(reference_video=True, duration_from_reference_video=True),
+    "kling-v3": _model(durations=(), duration_range=(3.0, 15.0), reference_video=True,
+                       duration_from_reference_video=True),
+}
+
+
+def endpoint_for(request: RenderRequest) -> str:
+    if request.reference_video is not None:
+        return "motion-control"
+    return "image2video" if request.reference_image is not None else "text2video"
+
+
+def mode_for(request: RenderRequest) -> str:
+    """The request's mode, else std for up to 720p and pro above (std ~ 720p, pro ~ 1080p)."""
+    return request.mode or _mode_for_resolution(request.resolution)
+
+
+def _mode_for_resolution(resolution: str) -> str:
+    return "pro" if resolution in ("1080p", "4k") else "std"
+
+
+def camera_control(camera: CameraIntent) -> dict[str, Any]:
+    axis, sign = _CAMERA_AXIS[camera.move]
+    config: dict[str, float] = dict.fromkeys(("horizontal", "vertical", "pan", "tilt", "roll",
+                                               "zoom"), 0.0)
+    config[axis] = sign * _SPEED_MAGNITUDE[camera.speed or "moderate"]
+    return {"type": "simple", "config": config}
+
+
+def _native_camera(request: RenderRequest) -> dict[str, Any] | None:
+    camera = request.camera
+    if camera is None or camera.move not in _SINGLE_AXIS:
+        return None
+    if _CAMERA_ENDPOINT.get(request.model) != endpoint_for(request):
+        return None
+    return camera_control(camera)
+
+
+class KlingProvider(Provider):
+    name: ClassVar[str] = "kling"
+    default_base_url: ClassVar[str] = "https://api-singapore.klingai.com"
+    credentials_help: ClassVar[str] = (
+        "KLING_ACCESS_KEY and KLING_SECRET_KEY (signed into a JWT), or KLING_API_KEY"
+    )
+    models: ClassVar[Mapping[str, ModelCapabilities]] = MODELS
+    default_model: ClassVar[str] = "kling-v2-6"
+    default_concurrency: ClassVar[int] = 4
+
+    def __init__(self, secrets: tuple[Secret, ...], **options: Any) -> None:
+        super().__init__(secrets, **options)
+        self._token: str | None = None
+        self._token_issued = 0.0
+
+    @classmethod
+    def read_credentials(cls, env: Mapping[str, str]) -> tuple[Secret, ...]:
+        access = read_secret(env, "KLING_ACCESS_KEY")
+        secret = read_secret(env, "KLING_SECRET_KEY")
+        if access and secret:
+            return (access, secret)
+        api_key = read_secret(env, "KLING_API_KEY")
+        if api_key:
+            return (api_key,)
+        half = " (only one of KLING_ACCESS_KEY/KLING_SECRET_KEY is set)" if access or secret else ""
+        raise MissingCredentialsError(
+            f"kling needs {cls.credentials_help} in the environment{half}; set them as CI "
+            "secrets, never in a preset"
+        )
+
+    @classmethod
+    def list_price(cls, request: RenderRequest) -> Price:
+        return kling_price(request.model, mode_for(request), request.duration,
+                           motion_control=request.reference_video is not None)
+
+    @classmethod
+    def extra_issues(cls, request: RenderRequest) -> list[CapabilityIssue]:
+        issues: list[CapabilityIssue] = []
+        endpoint = endpoint_for(request)
+        if request.reference_video is not None:
+            if request.reference_image is None:
+                issues.append(CapabilityIssue("reference.image", "error", "kling motion control "
+                              "needs reference.image (the character) with reference.video"))
+            if not is_url(request.reference_video):
+                issues.append(CapabilityIssue("reference.video", "error", "kling fetches the "
+                              f"motion video by URL only; upload {request.reference_video} and "
+                              "use its https URL"))
+        fitting_mode = _mode_for_resolution(request.resolution)
+        if request.mode in ("std", "pro") and request.mode != fitting_mode:
+            issues.append(CapabilityIssue("provider.mode", "error", f"kling {request.mode} "
+                          f"renders {'1080p' if request.mode == 'pro' else '720p'}, not "
+                          f"{request.resolution}; set provider.mode to {fitting_mode} or change "
+                          "output.resolution"))
+        camera_model = _CAMERA_ENDPOINT.get(request.model)
+        if request.camera is not None and camera_model is not None:
+            documented_mode, documented_s = _CAMERA_DOCUMENTED[request.model]
+            if camera_model != endpoint:
+                issues.append(CapabilityIssue("camera", "warning", f"{request.model} takes "
+                              f"camera_control on {camera_model} only; on {endpoint} the move "
+                              "is sent as prompt words"))
+            elif (mode_for(request), request.duration) != (documented_mode, documented_s):
+                issues.append(CapabilityIssue("camera", "warning", "kling documents "
+                              f"camera_control on {request.model} for {documented_mode} "
+                              f"{documented_s:g} s only; the provider may reject this render"))
+        if len(_prompt(request)) > PROMPT_LIMIT:
+            issues.append(CapabilityIssue("prompt", "error", f"kling takes at most "
+                          f"{PROMPT_LIMIT} prompt characters; shorten the prompt layers"))
+        return issues
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._bearer()}", "Content-Type": "application/json"}
+
+    def _bearer(self) -> str:
+        if len(self._secrets) == 1:
+            return self._secrets[0].reveal()
+        now = self.clock.time()
+        if self._token is None or now - self._token_issued > TOKEN_REFRESH_S:
+            access, secret = self._secrets
+            payload = {"iss": access.reveal(), "exp": int(now) + TOKEN_LIFETIME_S,
+                       "nbf": int(now) - 5}
+            self._token = jwt.encode(payload, secret.reveal(), algorithm="HS256",
+                                     headers={"typ": "JWT"})
+            self._token_issued = now
+        return self._token
+
+    def redact(self, text: str) -> str:
+        return redact(text, [*self._secrets, *([self._token] if self._token else [])])
+
+    def build_submit(self, request: RenderRequest) -> ApiCall:
+        endpoint = endpoint_for(request)
+        body: dict[str, Any] = {"model_name": request.model}
+        if endpoint == "motion-control":
+            assert request.reference_image is not None and request.reference_video is not None
+            body["image_url"] = url_or_raw_base64(request.reference_image, limit_bytes=10 * MB,
+                                                  provider=self.name)
+            body["video_url"] = request.reference_video
+            # "image" keeps the picture's framing but caps the motion video at 10 s.
+            body["character_orientation"] = "image" if request.duration <= 10 else "video"
+            body["keep_original_sound"] = "no"
+            body["mode"] = mode_for(request)
+            body["prompt"] = _prompt(request)
+            return ApiCall("POST", f"/v1/videos/{endpoint}", body)
+        body["prompt"] = _prompt(request)
+        if request.negative_prompt:
+            body["negative_prompt"] = ", ".join(request.negative_prompt)
+        body["mode"] = mode_for(request)
+        body["duration"] = f"{request.duration:g}"
+        if endpoint == "image2video":
+            assert request.reference_image is not None
+            body["image"] = url_or_raw_base64(request.reference_image, limit_bytes=10 * MB,
+                                              provider=self.name)
+        else:
+            body["aspect_ratio"] = request.aspect_ratio
+        control = _native_camera(request)
+        if control is not None:
+            body["camera_control"] = control
+        return ApiCall("POST", f"/v1/videos/{endpoint}", body)
+
+    def parse_submit(self, body: Any, call: ApiCall) -> Submitted:
+        task_id = str(body["data"]["task_id"])
+        return Submitted(task_id=task_id, poll=ApiCall("GET", f"{call.path}/{task_id}"))
+
+    def parse_status(self, body: Any) -> TaskStatus:
+        data = body["data"]
+        state = data["task_status"]
+        if state == "succeed":
+            video = data["task_result"]["videos"][0]
+            units = data.get("final_unit_deduction")
+            cost = round(float(units) * KLING_USD_PER_UNIT, 4) if units not in (None, "") else None
+            return TaskStatus("succeeded", video_url=video["url"], cost_usd=cost)
+        if state == "failed":
+            return TaskStatus("failed", failure=_task_failure(data))
+        return TaskStatus("running" if state == "processing" else "queued")
+
+    def check_body(self, body: Any) -> RenderFailure | None:
+        if isinstance(body, dict) and body.get("code", 0) != 0:
+            return self.classify_error(200, body, httpx.Headers())
+        return None
+
+    def classify_error(self, status: int, body: Any, headers: httpx.Headers) -> RenderFailure:
+        code = body.get("code") if isinstance(body, dict) else None
+        text = body.get("message", "") if isinstance(body, dict) else str(body)
+        request_id = body.get("request_id") if isinstance(body, dict) else None
+        message = f"{text or 'no message'}" + (f" (request_id {request_id})" if request_id else "")
+        outcome, retryable = _classify_code(code, status)
+        return RenderFailure(
+            outcome,
+            message,
+            status_code=status,
+            provider_code=None if code is None else str(code),
+            retryable=retryable,
+            retry_after=retry_after_seconds(headers) if retryable else None,
+        )
+
+
+def _prompt(request: RenderRequest) -> str:
+    return compose_prompt(request.prompt, request.camera, request.motion_score,
+                          camera_native=_native_camera(request) is not None, motion_native=False)
+
+
+# Kling error codes (notes 2.8) -> outcome, retryable.
+_CODES: dict[int, tuple[Outcome, bool]] = {
+    **dict.fromkeys((1000, 1001, 1002, 1003, 1004, 1100, 1103, 1304),
+                    (Outcome.AUTH_FAILED, False)),
+    1101: (Outcome.INSUFFICIENT_CREDITS, False),
+    1102: (Outcome.INSUFFICIENT_CREDITS, False),
+    **dict.fromkeys((1200, 1201, 1202, 1203), (Outcome.INVALID_PARAMETERS, False)),
+    1300: (Outcome.MODERATION_INPUT, False),
+    1301: (Outcome.MODERATION_INPUT, False),
+    1302: (Outcome.RATE_LIMITED, True),
+    1303: (Outcome.RATE_LIMITED, True),
+    **dict.fromkeys((5000, 5001, 5002), (Outcome.PROVIDER_FAILED, True)),
+}
+
+
+def _classify_code(code: Any, status: int) -> tuple[Outcome, bool]:
+    if isinstance(code, int) and code in _CODES:
+        return _CODES[code]
+    if status in (401, 403):
+        return Outcome.AUTH_FAILED, False
+    if status == 429:
+        return Outcome.RATE_LIMITED, True
+    if status >= 500:
+        return Outcome.PROVIDER_FAILED, True
+    return Outcome.INVALID_PARAMETERS, False
+
+
+_MODERATION_WORDS = ("risk", "moderation", "sensitive", "policy", "inappropriate", "violat")
+
+
+def _task_failure(data: Mapping[str, Any]) -> RenderFailure:
+    reason = str(data.get("task_status_msg") or "no reason given")
+    task = data.get("task_id")
+    if any(word in reason.lower() for word in _MODERATION_WORDS):
+        return RenderFailure(Outcome.MODERATION_OUTPUT, f"task {task} failed: {reason}")
+    return RenderFailure(Outcome.PROVIDER_FAILED, f"task {task} failed: {reason}")
