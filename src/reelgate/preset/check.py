@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from pydantic import ValidationError
 
 from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
@@ -48,9 +48,19 @@ class PresetResult:
         return "\n".join(d.render(self.sources.get(d.where.path), root) for d in chosen)
 
 
+# YAML's 1.0 is a float; the typed model (strict) refuses it where a whole number is asked for.
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 @cache
-def _validator(partial: bool) -> Draft202012Validator:
-    return Draft202012Validator(partial_schema() if partial else check_schema())
+def schema_validator(partial: bool = False) -> Draft202012Validator:
+    """The validator of the check: the contract's JSON Schema, with YAML's types read strictly."""
+    return _StrictValidator(partial_schema() if partial else check_schema())
 
 
 def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult:
@@ -68,7 +78,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     if isinstance(data.get("id"), str):
         result.preset_id = data["id"]
         result.line = located.where(("id",)).line
-    result.diagnostics.extend(schema_diagnostics(_validator(result.abstract), located))
+    result.diagnostics.extend(schema_diagnostics(schema_validator(result.abstract), located))
     if result.errors or result.abstract:
         if scenarios.ok and not result.abstract:
             result.diagnostics.extend(early_checks(located, scenarios, root))

@@ -23,7 +23,8 @@ MARK_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # python-re: patterns must match exactly as jsonschema (Python's re) matches them.
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, regex_engine="python-re")
 
 
 class PromptLayers(_Strict):
@@ -49,11 +50,12 @@ class ReferenceSpec(_Strict):
     video: str | None = Field(None, min_length=1, description="motion reference clip")
     image: str | None = Field(None, min_length=1, description="identity image")
 
-    @model_validator(mode="after")
-    def _one_at_least(self) -> ReferenceSpec:
-        if self.video is None and self.image is None:
-            raise ValueError("a reference needs 'video' or 'image' (or drop 'reference')")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _one_at_least(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not {"video", "image"} & set(data):
+            raise ValueError("needs at least one of: video, image")
+        return data
 
 
 class MotionSpec(_Strict):

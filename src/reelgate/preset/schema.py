@@ -46,25 +46,44 @@ def partial_schema() -> dict[str, Any]:
 
 
 def editor_schema() -> dict[str, Any]:
-    """The published schema: what editors validate a preset file against as it is typed."""
-    schema = copy.deepcopy(check_schema())
-    required = schema.pop("required", [])
-    schema = {
+    """The published schema: what editors validate a preset file against as it is typed.
+
+    A complete preset must satisfy the check's schema; a file that extends another, or is an
+    abstract base, only the partial one (its missing fields come from elsewhere).
+    """
+    full = copy.deepcopy(check_schema())
+    partial = _prefixed_refs(copy.deepcopy(partial_schema()), "Partial")
+    defs = {**full.pop("$defs", {}), **{f"Partial{k}": v for k, v in partial.pop("$defs", {}).items()}}
+    extends_or_abstract = {
+        "anyOf": [
+            {"required": ["extends"]},
+            {"required": ["abstract"], "properties": {"abstract": {"const": True}}},
+        ]
+    }
+    return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        **schema,
         "title": "reelgate preset",
         "description": "One video-generation preset: identity and scene prompt, motion source, "
         "motion controls, camera intent and constraints, plus output and provider settings.",
-        "if": {
-            "anyOf": [
-                {"required": ["extends"]},
-                {"required": ["abstract"], "properties": {"abstract": {"const": True}}},
-            ]
-        },
-        "else": {"required": required},
+        "type": "object",
+        "$defs": defs,
+        "if": extends_or_abstract,
+        "then": partial,
+        "else": full,
     }
-    return schema
+
+
+def _prefixed_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: (value.replace("#/$defs/", f"#/$defs/{prefix}") if key == "$ref" else
+                  _prefixed_refs(value, prefix))
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_prefixed_refs(value, prefix) for value in node]
+    return node
 
 
 def editor_schema_text() -> str:

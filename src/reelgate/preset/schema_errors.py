@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -45,7 +46,11 @@ def kind_of(value: Any) -> str:
 
 def schema_diagnostics(validator: Draft202012Validator, located: Located) -> list[Diagnostic]:
     """Every schema error of a document, positioned and worded for people."""
-    found: dict[tuple[str, str], Diagnostic] = {}
+    found: dict[tuple[str, str], Diagnostic] = {
+        (dotted(fpath), "nonfinite"): Diagnostic(located.where(fpath), dotted(fpath),
+                                                 f"{value} is not a finite number")
+        for fpath, value in _nonfinite(located.data, ())
+    }
     type_errors: dict[str, Diagnostic] = {}
     for error in validator.iter_errors(located.data):
         for diagnostic in _explain(error, located):
@@ -57,6 +62,18 @@ def schema_diagnostics(validator: Draft202012Validator, located: Located) -> lis
     fields = {d.field for d in found.values()}
     found.update({(f, d.message): d for f, d in type_errors.items() if f not in fields})
     return sorted(found.values(), key=lambda d: (str(d.where.path), d.where.line, d.where.col))
+
+
+def _nonfinite(value: Any, fpath: FieldPath) -> Iterator[tuple[FieldPath, float]]:
+    """YAML's .nan and .inf pass JSON Schema bounds silently; no preset field means them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield fpath, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nonfinite(item, (*fpath, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _nonfinite(item, (*fpath, i))
 
 
 def _explain(error: ValidationError, located: Located) -> Iterator[Diagnostic]:

@@ -24,7 +24,11 @@ MAX_DEPTH = 64
 FieldPath = tuple[str | int, ...]
 
 
-class _MarkedLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure one.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _MarkedLoader(_Base):  # type: ignore[valid-type,misc]
     """SafeLoader with its own resolver table: ``16:9`` stays a string (no YAML 1.1 base-60)."""
 
 

@@ -1,0 +1,77 @@
+"""Collection time of 1,000 generated presets against plain pytest collecting 1,000 trivial tests.
+
+Both are measured in one run, in fresh subprocesses, best of three, so the ratio is what counts
+on a shared, noisy machine. Run: python tests/bench/bench_collection.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COUNT = 1000
+SCENARIOS = """\
+scenarios:
+  ad:
+    motion_range: [1, 7]
+    sweep: [2, 4, 6]
+    provider: {name: kling, model: kling-v2-6, mode: pro}
+"""
+PRESET = """\
+version: {i}
+scenario: ad
+prompt:
+  subject: subject number {i}
+  scene: a sunlit kitchen, variant {i}
+motion: {{score: {score}}}
+camera: {camera}
+negative_prompt: [flicker, warped hands]
+output: {{duration: 5, aspect_ratio: "16:9", resolution: 1080p, seed: {i}}}
+marks: [smoke]
+"""
+CAMERAS = ["slow push-in", "gentle pan right", "front-left tracking", "locked frame", "fast tilt up"]
+
+
+def _collect_seconds(directory: Path, target: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", target, "--co", "-q", "-p", "no:cacheprovider"],
+            cwd=directory, capture_output=True, text=True,
+        )
+        best = min(best, time.perf_counter() - start)
+        if result.returncode != 0:
+            raise SystemExit(result.stdout[-2000:] + result.stderr[-2000:])
+        if f"{COUNT} tests collected" not in result.stdout:
+            raise SystemExit(f"expected {COUNT} items: {result.stdout[-500:]}")
+    return best
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "pytest.ini").write_text("[pytest]\nmarkers =\n    smoke: quick\n")
+        presets = root / "presets"
+        presets.mkdir()
+        (presets / "scenarios.yaml").write_text(SCENARIOS)
+        for i in range(COUNT):
+            text = PRESET.format(i=i + 1, score=1 + i % 7, camera=CAMERAS[i % len(CAMERAS)])
+            (presets / f"p{i:04d}.yaml").write_text(text)
+        plain = root / "plain"
+        plain.mkdir()
+        for i in range(COUNT // 10):
+            body = "".join(f"def test_{j}():\n    assert {j} == {j}\n\n" for j in range(10))
+            (plain / f"test_m{i:03d}.py").write_text(body)
+        presets_s = _collect_seconds(root, "presets")
+        plain_s = _collect_seconds(root, "plain")
+    print(f"collect {COUNT} presets (schema checked): {presets_s:.2f} s")
+    print(f"collect {COUNT} trivial test functions:   {plain_s:.2f} s")
+    print(f"ratio presets / plain: {presets_s / plain_s:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
