@@ -51,7 +51,7 @@ KLING_MOTION_CONTROL_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
 
 
 def kling_units(model: str, mode: str, seconds: float, *, motion_control: bool) -> Price:
-    """Price in Kling units (not USD); ``kling_price`` converts."""
+    """The charge in Kling units (``Price.usd`` holds units here); ``kling_price`` converts."""
     if motion_control:
         rate = KLING_MOTION_CONTROL_UNITS_PER_SECOND.get((model, mode))
         if rate is None:
@@ -66,7 +66,7 @@ def kling_units(model: str, mode: str, seconds: float, *, motion_control: bool) 
     units = five if seconds <= 5 else ten if seconds <= 10 else ten * seconds / 10
     if like:
         return Price(units, f"assumed: {model} priced like {like} {mode}", True)
-    return Price(units, f"Kling {model} {mode}: {five}/{ten} units per 5/10 s")
+    return Price(units, f"Kling {model} {mode}: {five:g}/{ten:g} units per 5/10 s")
 
 
 def kling_price(model: str, mode: str, seconds: float, *, motion_control: bool = False) -> Price:

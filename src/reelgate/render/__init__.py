@@ -39,7 +39,25 @@ _LAZY = {
     "RenderService": "service",
 }
 
-__all__ = ["MediaStore", "ProviderChoice", "RenderRequest", "StoredClip", *_LAZY]
+__all__ = [
+    "ClipProbe",
+    "ContractReport",
+    "ContractTolerance",
+    "CostEstimate",
+    "CostLimitError",
+    "MediaStore",
+    "Progress",
+    "ProviderChoice",
+    "ProviderOverride",
+    "RenderOptions",
+    "RenderRequest",
+    "RenderService",
+    "StoredClip",
+    "check_output_contract",
+    "estimate_cost",
+    "guard_cost",
+    "probe_clip",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,3 @@
+from reelgate.simulator.cli import main
+
+raise SystemExit(main())
