@@ -2,7 +2,7 @@
 
 Each clip is a procedurally textured scene with a bright subject, filmed by a steady camera with
 clear, evenly paced motion: the kind of motion source the reference gate should accept.
-Run: python scripts/make_reference_clips.py  (writes presets/references/*.mp4)
+Run: python scripts/make_reference_clips.py  (writes presets/references/)
 """
 
 from __future__ import annotations
@@ -60,11 +60,29 @@ def _clip(path: Path, *, seed: int, subject_swing: float, zoom_per_s: float, sec
     os.replace(tmp, path)
 
 
+def _still(path: Path, *, seed: int, hue: tuple[int, int, int]) -> None:
+    """An identity image: the subject blob on the scene texture, 480x480 (Kling needs >= 300 px)."""
+    import cv2
+
+    size = 480
+    scene = (60 + 120 * _texture(size, size, seed)).astype(np.uint8)
+    image = np.repeat(scene[:, :, None], 3, axis=2)
+    cv2.ellipse(image, (size // 2, size // 2), (90, 150), 0, 0, 360, hue, thickness=-1)
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise SystemExit(f"could not encode {path}")
+    tmp = path.with_suffix(".tmp.jpg")
+    tmp.write_bytes(data.tobytes())
+    os.replace(tmp, path)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    _still(OUT / "sneaker.jpg", seed=11, hue=(235, 235, 240))
+    _still(OUT / "dancer.jpg", seed=23, hue=(40, 200, 230))
     _clip(OUT / "turntable.mp4", seed=11, subject_swing=40.0, zoom_per_s=0.04, seconds=4)
     _clip(OUT / "routine.mp4", seed=23, subject_swing=90.0, zoom_per_s=0.0, seconds=5)
-    for clip in sorted(OUT.glob("*.mp4")):
+    for clip in sorted([*OUT.glob("*.mp4"), *OUT.glob("*.jpg")]):
         print(f"{clip.relative_to(OUT.parent.parent)}: {clip.stat().st_size:,} bytes")
 
 

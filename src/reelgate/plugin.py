@@ -12,6 +12,11 @@ if TYPE_CHECKING:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("reelgate", "reelgate: video-generation presets as tests")
+    group.addoption("--preset-provider", metavar="NAME", default=None,
+                    help="render every preset with this provider (e.g. kling), whatever it names")
+    group.addoption("--preset-provider-url", metavar="URL", default=None,
+                    help="base URL for --preset-provider, e.g. a 'reelgate simulate' server")
     parser.addini("preset_paths", "directories (or files) holding preset YAML files",
                   type="linelist", default=["presets"])
     parser.addini("preset_scenarios",

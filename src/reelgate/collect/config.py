@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from reelgate.preset.suite import is_preset_file
+
+if TYPE_CHECKING:
+    from reelgate.plan import ProviderOverride
 
 SETTINGS_KEY = pytest.StashKey["Settings"]()
 
@@ -40,3 +44,13 @@ def settings(config: pytest.Config) -> Settings:
         scenarios = (root / option).resolve() if option else paths[0] / "scenarios.yaml"
         config.stash[SETTINGS_KEY] = Settings(root=root, preset_paths=paths, scenarios=scenarios)
     return config.stash[SETTINGS_KEY]
+
+
+def provider_override(config: pytest.Config) -> ProviderOverride | None:
+    """``--preset-provider NAME [--preset-provider-url URL]`` for every preset of the run."""
+    name = config.getoption("preset_provider", None)
+    if not name:
+        return None
+    from reelgate.plan import ProviderOverride
+
+    return ProviderOverride(name=name, base_url=config.getoption("preset_provider_url", None))

@@ -33,6 +33,7 @@ class PresetResult:
     abstract: bool = False
     preset_id: str = ""
     line: int = 1
+    located: Located | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -42,9 +43,12 @@ class PresetResult:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
-    def report(self, root: Path | None = None, *, severity: str = "error") -> str:
+    def report(
+        self, root: Path | None = None, *, severity: str = "error",
+        diagnostics: list[Diagnostic] | None = None,
+    ) -> str:
         """All diagnostics of one severity, each with its source line."""
-        chosen = [d for d in self.diagnostics if d.severity == severity]
+        chosen = [d for d in (diagnostics or self.diagnostics) if d.severity == severity]
         return "\n".join(d.render(self.sources.get(d.where.path), root) for d in chosen)
 
 
@@ -72,6 +76,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
         result.diagnostics.append(exc.diagnostic)
         result.sources.setdefault(exc.diagnostic.where.path, exc.lines)
         return result
+    result.located = located
     data = located.data
     result.abstract = data.get("abstract") is True
     result.marks = data.get("marks") if isinstance(data.get("marks"), list) else []

@@ -49,6 +49,10 @@ class ReferenceSpec(_Strict):
 
     video: str | None = Field(None, min_length=1, description="motion reference clip")
     image: str | None = Field(None, min_length=1, description="identity image")
+    video_url: str | None = Field(
+        None, pattern=r"^https://\S+$",
+        description="where providers that fetch by URL (Kling motion control) get the same clip",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -171,6 +175,7 @@ class Preset(BaseModel):
     prompt: str
     prompt_layers: dict[str, str]
     reference_video: str | None
+    reference_video_url: str | None
     reference_image: str | None
     motion_score: float
     camera: CameraIntent

@@ -83,6 +83,7 @@ def resolve_preset(
         prompt=prompt.text() if isinstance(prompt, PromptLayers) else prompt.strip(),
         prompt_layers=layers,
         reference_video=reference_video,
+        reference_video_url=doc.reference.video_url if doc.reference else None,
         reference_image=reference_image,
         motion_score=doc.motion.score,
         camera=camera,

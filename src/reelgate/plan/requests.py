@@ -1,0 +1,113 @@
+"""Map a resolved Preset onto one RenderRequest per sweep point and repeat.
+
+The mapping is where the contract's layers meet the providers: the prompt layers are composed,
+the provider's default model fills a missing one, and a run-wide override (``--preset-provider``)
+retargets every request. Capability gaps become schema diagnostics at the preset's lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reelgate.preset.diagnostics import Diagnostic
+from reelgate.preset.model import Preset, ProviderSpec
+from reelgate.preset.yamlload import FieldPath, Located
+from reelgate.providers.capabilities import check_capabilities
+from reelgate.providers.errors import ProviderConfigError
+from reelgate.providers.registry import provider_class
+from reelgate.render.request import ProviderChoice, RenderRequest
+
+
+class PlanError(Exception):
+    """A preset cannot be turned into provider requests (unknown provider or model)."""
+
+
+@dataclass(frozen=True)
+class ProviderOverride:
+    """``--preset-provider`` (and ``--preset-provider-url``): one provider for every preset."""
+
+    name: str
+    model: str | None = None
+    base_url: str | None = None
+
+
+def _choice(spec: ProviderSpec | ProviderOverride) -> ProviderChoice:
+    try:
+        cls = provider_class(spec.name)
+    except ProviderConfigError as exc:
+        raise PlanError(str(exc)) from None
+    except ImportError as exc:  # a provider package that is registered but broken
+        raise PlanError(f"provider {spec.name!r} is registered but cannot be imported: {exc}; "
+                        "reinstall the package that provides it") from None
+    mode = spec.mode if isinstance(spec, ProviderSpec) else None
+    return ProviderChoice(name=spec.name, model=spec.model or cls.default_model, mode=mode)
+
+
+def requests_for_point(
+    preset: Preset, point: str, override: ProviderOverride | None = None
+) -> list[RenderRequest]:
+    """The requests of one sweep point: one per repeat."""
+    primary = _choice(override or preset.provider)
+    failover = None if override or preset.failover is None else _choice(preset.failover)
+    return [
+        RenderRequest(
+            preset_id=preset.id,
+            preset_version=str(preset.version),
+            sweep_point=point,
+            repeat=repeat,
+            prompt=preset.prompt,
+            negative_prompt=preset.negative_prompt,
+            reference_video=preset.reference_video_url or preset.reference_video,
+            reference_image=preset.reference_image,
+            motion_score=preset.sweep[point],
+            camera=preset.camera,
+            duration=preset.output.duration,
+            aspect_ratio=preset.output.aspect_ratio,
+            resolution=preset.output.resolution,
+            seed=preset.output.seed,
+            provider=primary.name,
+            model=primary.model,
+            mode=primary.mode,
+            failover=failover,
+        )
+        for repeat in range(preset.repeats)
+    ]
+
+
+def requests_for_preset(preset: Preset, override: ProviderOverride | None = None) -> list[RenderRequest]:
+    """Every request of a preset, sweep point by sweep point."""
+    return [r for point in preset.sweep for r in requests_for_point(preset, point, override)]
+
+
+def capability_diagnostics(
+    preset: Preset, located: Located, override: ProviderOverride | None = None
+) -> list[Diagnostic]:
+    """What the preset's provider cannot honour, positioned at the preset's own lines."""
+    try:
+        requests = [requests_for_point(preset, point, override)[0] for point in preset.sweep]
+    except PlanError as exc:
+        field: FieldPath = ("provider", "name") if "provider" in located.data else ("scenario",)
+        return [Diagnostic(located.where(field), "provider.name", str(exc))]
+    seen: dict[tuple[str, str], Diagnostic] = {}
+    for request in requests:  # one per sweep point: the same gap is reported once
+        for issue in check_capabilities(request):
+            path = _field_path(issue.field, located)
+            message = issue.message
+            if issue.field.startswith("failover."):
+                message = f"failover provider of scenario {preset.scenario!r}: {message}"
+            seen.setdefault((issue.field, issue.severity), Diagnostic(
+                located.where(path), issue.field, message, issue.severity
+            ))
+    return list(seen.values())
+
+
+def _field_path(field: str, located: Located) -> FieldPath:
+    """Where a capability issue points: the field if the preset file names it, else its parent."""
+    if field.startswith("failover."):
+        return ("scenario",)
+    path: FieldPath = tuple(field.split("."))
+    while path and path not in located.positions:
+        path = path[:-1]
+    if path:
+        return path
+    return ("provider",) if "provider" in located.data else ("scenario",)
