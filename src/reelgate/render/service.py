@@ -1,0 +1,304 @@
+"""Rendering many requests at once, each pytest item waiting only for its own.
+
+``RenderService.start`` checks the whole run first (providers, models, keys, cost guard), then
+submits every render to an asyncio loop on a background thread, limited per provider. Items call
+``result(key, timeout)`` and block on that one render; ``progress()`` feeds a terminal line.
+When a primary provider fails for capacity or server reasons after its retries, the request's
+failover provider renders instead, and the result's ``served_by`` says which one did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from reelgate.providers.base import Provider, Stage
+from reelgate.providers.errors import Outcome, RenderFailure
+from reelgate.providers.registry import provider_class
+from reelgate.providers.result import Attempt, RenderResult, Timings
+from reelgate.providers.timing import Clock, RetryPolicy
+from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
+from reelgate.render.request import ProviderChoice, RenderRequest
+from reelgate.render.store import MediaStore
+
+_STATES = ("queued", "running", "downloading", "done", "failed")
+
+
+@dataclass(frozen=True)
+class ProviderOverride:
+    """Send every request to this provider (e.g. ``kling`` at the simulator's base URL)."""
+
+    name: str
+    base_url: str | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    media_root: Path
+    override: ProviderOverride | None = None
+    concurrency: int | None = None  # per provider; default: the provider's own
+    max_cost: float | None = None  # USD for the run
+    deadline_s: float = 900.0  # per render, from submit to stored clip
+    poll_interval: float | None = None
+    retry: RetryPolicy | None = None
+    env: Mapping[str, str] | None = None  # where keys come from; default os.environ
+    transport: httpx.AsyncBaseTransport | None = None
+    clock: Clock | None = None
+    live: bool | None = None  # reaches paid providers; default: unless the override has a URL
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    queued: int
+    running: int
+    downloading: int
+    done: int
+    failed: int
+    cost_usd: float
+
+    def line(self) -> str:
+        return (f"renders {self.done + self.failed}/{self.total}: {self.queued} queued, "
+                f"{self.running} running, {self.downloading} downloading, {self.done} done, "
+                f"{self.failed} failed, ${self.cost_usd:.2f}")
+
+
+class RenderService:
+    def __init__(self, options: RenderOptions) -> None:
+        self.options = options
+        self.store = MediaStore(options.media_root)
+        self._env = os.environ if options.env is None else options.env
+        self._lock = threading.Lock()
+        self._requests: dict[str, RenderRequest] = {}
+        self._futures: dict[str, concurrent.futures.Future[RenderResult]] = {}
+        self._stages: dict[str, str] = {}
+        self._spent = 0.0
+        self._committed = 0.0
+        self._providers: dict[str, Provider] = {}
+        self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- caller side (any thread) ----------------------------------------------------------
+
+    def start(self, requests: Iterable[RenderRequest]) -> CostEstimate:
+        """Check the run, then begin rendering.
+
+        Raises before any call: UnknownProviderError, UnknownModelError, MissingCredentialsError
+        (all ProviderConfigError), CostLimitError, or ValueError for repeated keys.
+        """
+        batch = [self.resolve(request) for request in requests]
+        keys = Counter(r.key for r in batch)
+        repeated = sorted(k for k, n in keys.items() if n > 1 or k in self._requests)
+        if repeated:
+            raise ValueError(f"render keys must be unique; repeated: {', '.join(repeated)}")
+        self._check_setup(batch)
+        live = self.options.live
+        if live is None:
+            live = self.options.override is None or self.options.override.base_url is None
+        estimate = (guard_cost(batch, self.options.max_cost, env=self._env) if live
+                    else estimate_cost(batch))
+        loop = self._ensure_loop()
+        for request in batch:
+            with self._lock:
+                self._requests[request.key] = request
+                self._stages[request.key] = "queued"
+            self._futures[request.key] = asyncio.run_coroutine_threadsafe(
+                self._render(request), loop)
+        return estimate
+
+    def resolve(self, request: RenderRequest) -> RenderRequest:
+        """The request as it will be sent: with the override applied (and failover dropped)."""
+        override = self.options.override
+        if override is None:
+            return request
+        cls = provider_class(override.name)
+        model = override.model or (request.model if request.model in cls.models
+                                   else cls.default_model)
+        mode = request.mode if override.name == request.provider else None
+        return request.retarget(ProviderChoice(name=override.name, model=model, mode=mode)
+                                ).model_copy(update={"failover": None})
+
+    def _check_setup(self, batch: list[RenderRequest]) -> None:
+        targets = {(r.provider, r.model) for r in batch}
+        targets |= {(r.failover.name, r.failover.model) for r in batch if r.failover}
+        for name, model in sorted(targets):
+            provider_class(name).capabilities_for(model)
+        for name in sorted({name for name, _ in targets}):
+            provider_class(name).read_credentials(self._env)
+
+    def result(self, key: str, timeout: float | None = None) -> RenderResult:
+        """Block until render ``key`` ends; TimeoutError if it has not after ``timeout`` s."""
+        future = self._futures.get(key)
+        if future is None:
+            raise KeyError(f"no render {key!r} was started; started: {', '.join(self._futures)}")
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError(f"render {key} still running after {timeout} s; "
+                               f"{self.progress().line()}") from None
+
+    def request(self, key: str) -> RenderRequest:
+        return self._requests[key]
+
+    def progress(self) -> Progress:
+        with self._lock:
+            counts = Counter(self._stages.values())
+            spent = self._spent
+        return Progress(total=len(self._stages), cost_usd=round(spent, 4),
+                        **{state: counts.get(state, 0) for state in _STATES})
+
+    def close(self) -> None:
+        """Cancel unfinished renders, close provider clients and stop the loop thread."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        for future in self._futures.values():
+            future.cancel()
+        closing = asyncio.run_coroutine_threadsafe(self._close_providers(), loop)
+        with contextlib.suppress(concurrent.futures.TimeoutError,
+                                 concurrent.futures.CancelledError):
+            closing.result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+        self._loop = self._thread = None
+
+    def __enter__(self) -> RenderService:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
+                                            name="reelgate-render")
+            self._thread.start()
+        return self._loop
+
+    # -- loop side -------------------------------------------------------------------------
+
+    def _set_stage(self, key: str, stage: Stage | str) -> None:
+        state = {"submitting": "running"}.get(stage, stage)
+        with self._lock:
+            self._stages[key] = state
+
+    async def _render(self, request: RenderRequest) -> RenderResult:
+        attempts: list[Attempt] = []
+        try:
+            result = await self._attempt(request, attempts)
+        except RenderFailure as failure:
+            result = None
+            if failure.failover and request.failover is not None:
+                try:
+                    result = await self._attempt(request.retarget(request.failover), attempts)
+                except RenderFailure as second:
+                    failure = second
+            if result is None:
+                result = _failed(request, failure)
+        except asyncio.CancelledError:
+            self._set_stage(request.key, "failed")
+            raise
+        except Exception as exc:  # a bug must not hang the item waiting on this render
+            provider = self._providers.get(request.provider)
+            text = f"unexpected {type(exc).__name__}: {exc}"
+            result = _failed(request, RenderFailure(
+                Outcome.PROVIDER_FAILED, provider.redact(text) if provider else text))
+        total = round(sum(a.cost_usd for a in attempts), 4)
+        result = replace(result, provider=request.provider, model=request.model,
+                         cost_usd=total, attempts=tuple(attempts))
+        self._set_stage(request.key, "done" if result.ok else "failed")
+        return result
+
+    async def _attempt(self, request: RenderRequest, attempts: list[Attempt]) -> RenderResult:
+        provider = self._provider(request.provider)
+        async with self._semaphore(provider):
+            estimate = provider.list_price(request).usd
+            self._reserve(request, estimate)
+            try:
+                result = await asyncio.wait_for(
+                    provider.render(request, self.store, deadline_s=self.options.deadline_s,
+                                    on_stage=lambda stage: self._set_stage(request.key, stage)),
+                    timeout=self.options.deadline_s + 60)
+            except RenderFailure as failure:
+                attempts.append(Attempt(provider.name, request.model, failure.outcome,
+                                        str(failure), failure.task_id, 0.0))
+                raise
+            except TimeoutError:
+                failure = RenderFailure(Outcome.TIMEOUT, "the render overran its deadline",
+                                        provider=provider.name)
+                attempts.append(Attempt(provider.name, request.model, failure.outcome,
+                                        str(failure), None, 0.0))
+                raise failure from None
+            finally:
+                with self._lock:
+                    self._committed -= estimate
+            with self._lock:
+                self._spent += result.cost_usd
+            attempts.append(Attempt(provider.name, request.model, Outcome.SUCCEEDED, "",
+                                    result.task_id, result.cost_usd))
+            return result
+
+    def _reserve(self, request: RenderRequest, estimate: float) -> None:
+        """Hold back the render's list price; refuse it if spend plus holds would pass the cap."""
+        limit = self.options.max_cost
+        with self._lock:
+            if limit is not None and self._spent + self._committed + estimate > limit + 1e-9:
+                raise RenderFailure(
+                    Outcome.BUDGET_EXCEEDED,
+                    f"{request.key} (${estimate:.2f}) would take the run past --preset-max-cost "
+                    f"${limit:.2f} (spent ${self._spent:.2f}, in flight "
+                    f"${self._committed:.2f})", failover=False)
+            self._committed += estimate
+
+    def _provider(self, name: str) -> Provider:
+        if name not in self._providers:
+            override = self.options.override
+            base_url = override.base_url if override and override.name == name else None
+            self._providers[name] = provider_class(name).from_env(
+                self._env, base_url=base_url, transport=self.options.transport,
+                clock=self.options.clock, retry=self.options.retry,
+                poll_interval=self.options.poll_interval)
+        return self._providers[name]
+
+    def _semaphore(self, provider: Provider) -> asyncio.Semaphore:
+        if provider.name not in self._semaphores:
+            limit = self.options.concurrency or provider.default_concurrency
+            self._semaphores[provider.name] = asyncio.Semaphore(limit)
+        return self._semaphores[provider.name]
+
+    async def _close_providers(self) -> None:
+        for provider in self._providers.values():
+            await provider.aclose()
+
+
+def _failed(request: RenderRequest, failure: RenderFailure) -> RenderResult:
+    return RenderResult(
+        key=request.key,
+        outcome=failure.outcome,
+        provider=request.provider,
+        model=request.model,
+        served_by=None,
+        served_model=None,
+        task_id=failure.task_id,
+        clip=None,
+        cost_usd=0.0,
+        cost_source="none",
+        timings=Timings(),
+        message=str(failure),
+    )
+
