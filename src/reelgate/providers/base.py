@@ -19,11 +19,16 @@ from typing import Any, ClassVar, Literal, Self, TypeVar
 import httpx
 
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities, model_issues
-from reelgate.providers.errors import Outcome, RenderFailure, UnknownModelError
+from reelgate.providers.errors import (
+    MissingCredentialsError,
+    Outcome,
+    RenderFailure,
+    UnknownModelError,
+)
 from reelgate.providers.http import ApiCall, HttpSession
 from reelgate.providers.pricing import Price
 from reelgate.providers.result import RenderResult, Timings
-from reelgate.providers.secrets import Secret
+from reelgate.providers.secrets import Secret, read_secret
 from reelgate.providers.timing import Clock, RetryPolicy, SystemClock
 from reelgate.render.request import RenderRequest
 from reelgate.render.store import MediaStore
@@ -36,6 +41,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class TaskStatus:
+    """A task's state; a finished task gives its video URL (or Submitted.result does)."""
+
     state: State
     video_url: str | None = None
     failure: RenderFailure | None = None
@@ -45,9 +52,12 @@ class TaskStatus:
 
 @dataclass(frozen=True)
 class Submitted:
+    """An accepted task: how to poll it, cancel it, and (if separate) fetch its output."""
+
     task_id: str
     poll: ApiCall
     cancel: ApiCall | None = None
+    result: ApiCall | None = None
 
 
 class Provider(ABC):
@@ -104,6 +114,17 @@ class Provider(ABC):
     def read_credentials(cls, env: Mapping[str, str]) -> tuple[Secret, ...]: ...
 
     @classmethod
+    def require_key(cls, env: Mapping[str, str], *names: str) -> tuple[Secret, ...]:
+        """The first of ``names`` that is set, or MissingCredentialsError naming them all."""
+        key = read_secret(env, *names)
+        if key is None:
+            raise MissingCredentialsError(
+                f"{cls.name} needs {' or '.join(names)} in the environment; set it as a CI "
+                "secret, never in a preset"
+            )
+        return (key,)
+
+    @classmethod
     def capabilities_for(cls, model: str) -> ModelCapabilities:
         try:
             return cls.models[model]
@@ -143,6 +164,10 @@ class Provider(ABC):
 
     @abstractmethod
     def classify_error(self, status: int, body: Any, headers: httpx.Headers) -> RenderFailure: ...
+
+    def parse_result(self, body: Any) -> TaskStatus:
+        """For APIs that serve the output apart from the status (fal): the finished task."""
+        raise NotImplementedError(f"{self.name} gave a result call but reads no result")
 
     def check_body(self, body: Any) -> RenderFailure | None:
         """An error reported inside a 2xx body (some APIs do); None when the body is fine."""
@@ -241,6 +266,10 @@ class Provider(ABC):
                 raise status.failure or RenderFailure(
                     Outcome.PROVIDER_FAILED, f"task {submitted.task_id} failed without a reason"
                 )
+            if status.state == "succeeded" and not status.video_url and submitted.result:
+                body = await self._http.call(submitted.result, self.base_url,
+                                             self.auth_headers(), deadline, self, idempotent=True)
+                status = self._parse(self.parse_result, body, submitted.result)
             if status.state == "succeeded":
                 if not status.video_url:
                     raise RenderFailure(Outcome.PROVIDER_FAILED,

@@ -98,3 +98,31 @@ class UnknownModelError(ProviderConfigError, ValueError):
 
 class MissingCredentialsError(ProviderConfigError):
     pass
+
+
+def outcome_for_status(status: int) -> tuple[Outcome, bool]:
+    """(outcome, retryable) from an HTTP status alone, when the body says nothing more."""
+    if status in (401, 403):
+        return Outcome.AUTH_FAILED, False
+    if status == 402:
+        return Outcome.INSUFFICIENT_CREDITS, False
+    if status in (408, 429):
+        return Outcome.RATE_LIMITED if status == 429 else Outcome.PROVIDER_FAILED, True
+    if status >= 500:
+        return Outcome.PROVIDER_FAILED, True
+    return Outcome.INVALID_PARAMETERS, False
+
+
+_MODERATION_WORDS = ("moderation", "safety", "nsfw", "sensitive", "content policy",
+                     "content_policy", "risk", "inappropriate", "violat", "flagged")
+_CREDIT_WORDS = ("credit", "balance", "insufficient funds", "payment required", "quota")
+
+
+def mentions_moderation(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _MODERATION_WORDS)
+
+
+def mentions_credits(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _CREDIT_WORDS)

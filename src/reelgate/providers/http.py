@@ -52,6 +52,15 @@ def retry_after_seconds(headers: httpx.Headers) -> float | None:
     return None
 
 
+def error_text(body: Any, *keys: str) -> str:
+    """The first non-empty of ``keys`` in a JSON error body, else the whole body as text."""
+    if isinstance(body, dict):
+        for key in keys:
+            if body.get(key):
+                return str(body[key])
+    return str(body)
+
+
 def response_body(response: httpx.Response) -> Any:
     try:
         return response.json()

@@ -21,7 +21,13 @@ import jwt
 from reelgate.preset.camera import CameraIntent
 from reelgate.providers.base import ApiCall, Provider, Submitted, TaskStatus
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
-from reelgate.providers.errors import MissingCredentialsError, Outcome, RenderFailure
+from reelgate.providers.errors import (
+    MissingCredentialsError,
+    Outcome,
+    RenderFailure,
+    mentions_moderation,
+    outcome_for_status,
+)
 from reelgate.providers.http import retry_after_seconds
 from reelgate.providers.pricing import KLING_USD_PER_UNIT, Price, kling_price
 from reelgate.providers.prompting import compose_prompt
@@ -290,21 +296,12 @@ _CODES: dict[int, tuple[Outcome, bool]] = {
 def _classify_code(code: Any, status: int) -> tuple[Outcome, bool]:
     if isinstance(code, int) and code in _CODES:
         return _CODES[code]
-    if status in (401, 403):
-        return Outcome.AUTH_FAILED, False
-    if status == 429:
-        return Outcome.RATE_LIMITED, True
-    if status >= 500:
-        return Outcome.PROVIDER_FAILED, True
-    return Outcome.INVALID_PARAMETERS, False
-
-
-_MODERATION_WORDS = ("risk", "moderation", "sensitive", "policy", "inappropriate", "violat")
+    return outcome_for_status(status)
 
 
 def _task_failure(data: Mapping[str, Any]) -> RenderFailure:
     reason = str(data.get("task_status_msg") or "no reason given")
     task = data.get("task_id")
-    if any(word in reason.lower() for word in _MODERATION_WORDS):
+    if mentions_moderation(reason):
         return RenderFailure(Outcome.MODERATION_OUTPUT, f"task {task} failed: {reason}")
     return RenderFailure(Outcome.PROVIDER_FAILED, f"task {task} failed: {reason}")
