@@ -1,0 +1,305 @@
+"""The global camera path and its moves, in the preset vocabulary.
+
+Each frame pair's camera step is a similarity (shift, scale, rotation) fitted with RANSAC to
+DIS flow on textured points (see features.py), so a moving subject, which covers less of the
+picture than its surroundings, does not read as camera motion. Steps add up to a path per shot;
+a straight-line fit over a one-second window separates intended motion (slow) from wobble
+(fast); runs of one dominant motion become moves.
+
+Speeds, in one place (``SPEED_UNITS`` and ``SPEED_BANDS``): pan, tracking and orbit in frame
+widths per second, tilt in frame heights per second, push-in/pull-out in ln(scale) per second
+(0.05 is 5 % larger each second), roll in degrees per second. The same band edges serve every
+move: below 0.04 is slow, 0.04-0.08 gentle, 0.08-0.2 moderate, above 0.2 fast. A pan at 0.1
+crosses the frame in ten seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from reelgate.analysis.features import Features
+from reelgate.analysis.model import CameraAnalysis, CameraMove, CameraPath, MeasuredMove
+from reelgate.analysis.series import local_linear
+from reelgate.preset.camera import Speed, Stability
+
+SPEED_UNITS: dict[str, str] = {
+    "pan": "frame widths per second",
+    "tilt": "frame heights per second",
+    "zoom": "ln(scale) per second",
+    "roll": "degrees per second",
+}
+SPEED_BANDS: dict[Speed, tuple[float, float]] = {
+    "slow": (0.0, 0.04),
+    "gentle": (0.04, 0.08),
+    "moderate": (0.08, 0.2),
+    "fast": (0.2, math.inf),
+}
+LOCKED_SPEED = 0.008  # below this (any family, in its unit) the camera is not moving
+MIN_TRAVEL = 0.015  # a move must also cover this much in total (frame fractions, ln scale)
+ROLL_WEIGHT = math.pi / 180 / 2  # degrees/s -> frame fractions/s at the frame's edge
+HANDHELD_JITTER = 0.0012  # RMS wobble about the smoothed path, frame widths
+SMOOTHING = 0.5  # seconds either side in the straight-line fit
+MIN_MOVE = 0.75  # seconds: shorter runs join their neighbours
+TRACK_SHARE = 0.05  # share of textured points held still on screen while the camera moves
+ORBIT_SHARE = 0.05  # share moving against the camera's flow (near side of an orbited subject)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shot:
+    frames: np.ndarray  # frame indices
+    times: np.ndarray
+    position: np.ndarray  # (n, 4) cumulative pan, tilt, zoom (ln), roll (degrees)
+    smooth: np.ndarray  # (n, 4) fitted position
+    velocity: np.ndarray  # (n, 4) fitted velocity per second
+    anchored: np.ndarray  # per frame (pair ending there)
+    counter: np.ndarray
+    aspect: float  # height / width, to put tilt in frame widths
+
+
+def analyse_camera(f: Features, cuts: list[int]) -> CameraAnalysis:
+    """The camera path and moves of a clip, shot by shot (no move spans a cut)."""
+    steps = _camera_steps(f)
+    bounds = [0, *cuts, f.count]
+    shots = [_shot(f, steps, a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    moves: list[CameraMove] = []
+    for shot in shots:
+        moves.extend(_moves(shot))
+    if not moves:
+        end = float(f.times[-1]) if f.count else 0.0
+        moves = [
+            CameraMove(
+                move="locked", start=0.0, end=end, speed=0.0, speed_word=None, stability="locked"
+            )
+        ]
+    primary = max(moves, key=lambda m: m.end - m.start)
+    jitter = _jitter(shots)
+    return CameraAnalysis(
+        primary=primary.move,
+        stability=primary.stability,
+        moves=moves,
+        path=_path(f, steps, shots, primary, jitter),
+    )
+
+
+def _camera_steps(f: Features) -> np.ndarray:
+    """(n, 4) camera steps per pair: pan (+ right), tilt (+ up), ln zoom, roll (deg, clockwise).
+
+    Pairs without a confident estimate take the motion of their neighbours."""
+    width, height = f.size
+    steps = np.column_stack(
+        [
+            -f.steps[:, 0] / width,
+            f.steps[:, 1] / height,
+            f.steps[:, 2],
+            -np.degrees(f.steps[:, 3]),
+        ]
+    )
+    ok = f.step_ok.copy()
+    ok[0] = False
+    if ok.sum() == 0:
+        return np.zeros_like(steps)
+    index = np.arange(len(steps))
+    for column in range(4):
+        steps[~ok, column] = np.interp(index[~ok], index[ok], steps[ok, column])
+    steps[0] = 0.0
+    return steps
+
+
+def _shot(f: Features, steps: np.ndarray, first: int, end: int) -> _Shot:
+    frames = np.arange(first, end)
+    inner = steps[first:end].copy()
+    inner[0] = 0.0  # the step into a shot's first frame crosses the cut
+    position = np.cumsum(inner, axis=0)
+    times = f.times[first:end]
+    smooth = np.column_stack([local_linear(position[:, k], times, SMOOTHING) for k in range(4)])
+    velocity = np.column_stack([_slope(smooth[:, k], times) for k in range(4)])
+    return _Shot(
+        frames,
+        times,
+        position,
+        smooth,
+        velocity,
+        np.nan_to_num(f.anchored[first:end]),
+        np.nan_to_num(f.counter[first:end]),
+        f.size[1] / f.size[0],
+    )
+
+
+def _slope(values: np.ndarray, times: np.ndarray) -> np.ndarray:
+    if len(values) < 2:
+        return np.zeros_like(values)
+    return np.gradient(values, times) if np.all(np.diff(times) > 0) else np.zeros_like(values)
+
+
+def _family_speeds(velocity: np.ndarray) -> np.ndarray:
+    """(n, 4) comparable speeds: pan, tilt, zoom as they are, roll at the frame's edge."""
+    speeds = np.abs(velocity).copy()
+    speeds[:, 3] *= ROLL_WEIGHT
+    return speeds
+
+
+def _label(velocity: np.ndarray, travel: np.ndarray | None = None) -> MeasuredMove:
+    """The move named by a velocity (per second), or 'locked' when nothing moves enough."""
+    speeds = _family_speeds(velocity[None, :])[0]
+    family = int(np.argmax(speeds))
+    if speeds[family] < LOCKED_SPEED:
+        return "locked"
+    if (
+        travel is not None
+        and abs(travel[family]) * (ROLL_WEIGHT if family == 3 else 1) < MIN_TRAVEL
+    ):
+        return "locked"
+    sign = velocity[family] > 0
+    return (
+        ("pan-right" if sign else "pan-left"),
+        ("tilt-up" if sign else "tilt-down"),
+        ("push-in" if sign else "pull-out"),
+        "roll",
+    )[family]  # type: ignore[return-value]
+
+
+def _moves(shot: _Shot) -> list[CameraMove]:
+    if len(shot.frames) < 2:
+        return []
+    labels = [_label(v) for v in shot.velocity]
+    spans = _absorb_short([(a, b) for a, b in _label_runs(labels)], shot.times)
+    moves: list[CameraMove] = []
+    for first, last in spans:
+        move = _describe(shot, first, last)
+        if moves and moves[-1].move == move.move and moves[-1].stability == move.stability:
+            prev = moves.pop()
+            move = _describe(shot, int(np.searchsorted(shot.times, prev.start)), last)
+        moves.append(move)
+    return moves
+
+
+def _label_runs(labels: list[MeasuredMove]) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for i in range(1, len(labels) + 1):
+        if i == len(labels) or labels[i] != labels[start]:
+            spans.append((start, i - 1))
+            start = i
+    return spans
+
+
+def _absorb_short(spans: list[tuple[int, int]], times: np.ndarray) -> list[tuple[int, int]]:
+    """Runs shorter than MIN_MOVE join the longer of their neighbours."""
+    limit = min(MIN_MOVE, 0.3 * float(times[-1] - times[0]))
+    spans = list(spans)
+    while len(spans) > 1:
+        lengths = [times[b] - times[a] for a, b in spans]
+        shortest = int(np.argmin(lengths))
+        if lengths[shortest] >= limit:
+            break
+        a, b = spans.pop(shortest)
+        left = shortest - 1 if shortest > 0 else None
+        right = shortest if shortest < len(spans) else None
+        if right is None or (left is not None and lengths[left] >= lengths[shortest + 1]):
+            spans[left] = (spans[left][0], b)  # type: ignore[index]
+        else:
+            spans[right] = (a, spans[right][1])
+    return spans
+
+
+def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
+    start, end = float(shot.times[first]), float(shot.times[last])
+    duration = max(end - start, 1e-6)
+    travel = shot.smooth[last] - shot.smooth[first]
+    mean_velocity = travel / duration
+    move = _label(mean_velocity, travel)
+    wobble = _wobble(shot, first, last)
+    stability: Stability = "handheld" if wobble > HANDHELD_JITTER else "steady"
+    speed = 0.0
+    if move in ("pan-left", "pan-right", "tilt-up", "tilt-down"):
+        family = 0 if move.startswith("pan") else 1
+        speed = abs(float(mean_velocity[family]))
+        anchored = float(np.median(shot.anchored[first : last + 1]))
+        counter = float(np.median(shot.counter[first : last + 1]))
+        if anchored >= TRACK_SHARE:
+            move = "tracking"
+            if family == 0 and counter >= ORBIT_SHARE:
+                move = "orbit-left" if mean_velocity[0] > 0 else "orbit-right"
+    elif move in ("push-in", "pull-out"):
+        speed = abs(float(mean_velocity[2]))
+    elif move == "roll":
+        speed = abs(float(mean_velocity[3]))
+    if move == "locked":
+        stability = "handheld" if wobble > HANDHELD_JITTER else "locked"
+        if stability == "handheld":
+            move = "handheld"
+    word = speed_word(speed) if move not in ("locked", "handheld", "roll") else None
+    return CameraMove(
+        move=move,
+        start=round(start, 4),
+        end=round(end, 4),
+        speed=round(speed, 5),
+        speed_word=word,
+        stability=stability,
+    )
+
+
+def speed_word(speed: float) -> Speed:
+    """The speed word whose band holds a move's speed (see SPEED_BANDS)."""
+    for word, (low, high) in SPEED_BANDS.items():
+        if low <= speed < high:
+            return word
+    return "fast"
+
+
+def _wobble(shot: _Shot, first: int, last: int) -> float:
+    """RMS distance of the path from its fitted line, frame widths (tilt scaled to widths)."""
+    part = slice(first, last + 1)
+    off = shot.position[part, :2] - shot.smooth[part, :2]
+    off[:, 1] *= shot.aspect
+    return float(np.sqrt(np.mean(off[:, 0] ** 2 + off[:, 1] ** 2))) if off.size else 0.0
+
+
+def _jitter(shots: list[_Shot]) -> float:
+    values = [(_wobble(s, 0, len(s.frames) - 1), len(s.frames)) for s in shots if len(s.frames) > 2]
+    total = sum(n for _, n in values)
+    return float(np.sqrt(sum(w * w * n for w, n in values) / total)) if total else 0.0
+
+
+def _path(
+    f: Features, steps: np.ndarray, shots: list[_Shot], primary: CameraMove, jitter: float
+) -> CameraPath:
+    inner = steps.copy()
+    for shot in shots:
+        inner[shot.frames[0]] = 0.0
+    total = inner.sum(axis=0)
+    speeds = [_family_speeds(s.velocity).max(axis=1) for s in shots if len(s.frames) > 1]
+    mean_speed = float(np.mean(np.concatenate(speeds))) if speeds else 0.0
+    anchored = [s.anchored[1:] for s in shots if len(s.frames) > 1]
+    return CameraPath(
+        pan=round(float(total[0]), 5),
+        tilt=round(float(total[1]), 5),
+        zoom=round(float(math.exp(total[2])), 5),
+        roll=round(float(total[3]), 4),
+        jitter=round(jitter, 6),
+        speed=round(mean_speed, 5),
+        direction_persistence=round(_persistence(f, steps, primary), 4),
+        anchored=round(float(np.median(np.concatenate(anchored))) if anchored else 0.0, 4),
+        reliability=round(float(f.step_ok[1:].mean()) if f.count > 1 else 0.0, 4),
+    )
+
+
+def _persistence(f: Features, steps: np.ndarray, primary: CameraMove) -> float:
+    """Share of the primary move's frame steps that go its way."""
+    family = {"pan": 0, "tra": 0, "orb": 0, "til": 1, "pus": 2, "pul": 2, "rol": 3}.get(
+        primary.move[:3]
+    )
+    if family is None:
+        return 1.0
+    inside = (f.times >= primary.start) & (f.times <= primary.end)
+    inside[0] = False
+    values = steps[inside, family]
+    values = values[np.abs(values) > 0]
+    if len(values) == 0:
+        return 1.0
+    main = np.sign(values.sum())
+    return float(np.mean(np.sign(values) == main))

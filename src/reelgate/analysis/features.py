@@ -1,0 +1,287 @@
+"""Per-frame features from one pass: flow, camera steps and temporal residuals, as small arrays.
+
+Everything later measures (camera path, cuts, glitches, motion amount) reads these arrays, so
+the frames themselves are dropped as soon as they are measured and memory stays flat.
+
+Two DIS optical flows per frame at the motion size:
+* consecutive ``F_i = flow(Y[i-1] -> Y[i])``: a RANSAC similarity on textured flow samples is the
+  camera step; what the similarity leaves is object motion;
+* across one frame ``G = flow(Y[i-2] -> Y[i])``: interpolating frame ``i-1`` from its neighbours
+  (VBench's motion-smoothness idea, with DIS instead of a learned interpolator) shows anything
+  that appears for a moment and is gone: flashes, inserted frames, local warps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from reelgate.analysis.decode import Frame
+
+GRID_STEP = 12  # pixels between flow samples at the motion size
+BLOCKS = (16, 9)  # residual grid (columns, rows) for local events
+THUMB = (48, 27)  # thumbnail for shot identity
+MIN_TEXTURED = 24  # flow samples needed for a camera estimate
+RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels per frame
+
+
+def dis_flow() -> cv2.DISOpticalFlow:
+    """DIS optical flow, ultrafast preset (the constant's name differs across OpenCV builds)."""
+    preset = getattr(cv2, "DISOPTICAL_FLOW_PRESET_ULTRAFAST", None)
+    if preset is None:
+        preset = getattr(cv2, "DISOpticalFlow_PRESET_ULTRAFAST", 0)
+    return cv2.DISOpticalFlow_create(preset)
+
+
+_Plane = tuple[np.ndarray, np.ndarray]  # the same luma as float32 and as uint8
+
+
+@dataclass(slots=True)
+class PairStep:
+    """The motion between two consecutive frames."""
+
+    flow: np.ndarray  # (h, w, 2) float32: previous frame's pixel x moves to x + flow
+    matrix: np.ndarray  # 2x3 similarity mapping previous-frame to current-frame coordinates
+    reliable: bool
+
+
+@dataclass
+class Features:
+    """Per-frame and per-pair measurements of a whole clip, as arrays."""
+
+    size: tuple[int, int]  # motion size (width, height)
+    times: np.ndarray  # (n,) seconds from the first frame
+    luma: np.ndarray  # (n,) mean luma, 0..255
+    blocks: np.ndarray  # (n, rows, cols) block mean luma
+    thumbs: np.ndarray  # (n, th, tw) uint8
+    chroma: np.ndarray  # (n, 2) mean U and V
+    # pair arrays: entry i is the step from frame i-1 to frame i; entry 0 is zero / NaN
+    steps: np.ndarray  # (n, 4): centre shift x, y (pixels), ln(scale), rotation (radians)
+    step_ok: np.ndarray  # (n,) bool: enough texture and inliers for a camera estimate
+    inliers: np.ndarray  # (n,) fraction of textured samples the camera step explains
+    anchored: np.ndarray  # (n,) fraction of samples still on screen while the camera moves
+    counter: np.ndarray  # (n,) fraction of samples moving against the camera's flow
+    mae: np.ndarray  # (n,) mean absolute luma change
+    chroma_shift: np.ndarray  # (n,) mean absolute chroma change
+    flow_top: np.ndarray  # (n,) mean of the top 5 % flow magnitudes, pixels per frame
+    object_flow: np.ndarray  # (n,) 95th percentile of flow the camera does not explain
+    mismatch: np.ndarray  # (n,) gain-compensated luma residual after flow compensation
+    # triplet arrays: entry j compares frame j with its neighbours; first and last are NaN
+    interp: np.ndarray  # (n, rows, cols) residual of frame j against its interpolation
+    agree: np.ndarray  # (n, rows, cols) residual between frames j-1 and j+1 after flow
+
+    @property
+    def count(self) -> int:
+        return len(self.times)
+
+
+@dataclass
+class _Log:
+    times: list[float] = field(default_factory=list)
+    luma: list[float] = field(default_factory=list)
+    blocks: list[np.ndarray] = field(default_factory=list)
+    thumbs: list[np.ndarray] = field(default_factory=list)
+    chroma: list[np.ndarray] = field(default_factory=list)
+    steps: list[tuple[float, float, float, float]] = field(default_factory=list)
+    step_ok: list[bool] = field(default_factory=list)
+    inliers: list[float] = field(default_factory=list)
+    anchored: list[float] = field(default_factory=list)
+    counter: list[float] = field(default_factory=list)
+    mae: list[float] = field(default_factory=list)
+    chroma_shift: list[float] = field(default_factory=list)
+    flow_top: list[float] = field(default_factory=list)
+    object_flow: list[float] = field(default_factory=list)
+    mismatch: list[float] = field(default_factory=list)
+    interp: list[np.ndarray] = field(default_factory=list)
+    agree: list[np.ndarray] = field(default_factory=list)
+
+
+class Extractor:
+    """Turns the stream of frames into Features; ``push`` returns each new camera step."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        width, height = size
+        self._pair_flow = dis_flow()
+        self._skip_flow = dis_flow()
+        self._grid_x, self._grid_y = np.meshgrid(
+            np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32)
+        )
+        gy, gx = np.mgrid[GRID_STEP // 2 : height : GRID_STEP, GRID_STEP // 2 : width : GRID_STEP]
+        self._samples = (gy.ravel(), gx.ravel())
+        self._sample_points = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
+        self._recent: list[_Plane] = []  # the last two frames' luma
+        self._chroma: np.ndarray | None = None
+        self._log = _Log()
+        self._nan_blocks = np.full(BLOCKS[::-1], np.nan, np.float32)
+
+    def push(self, frame: Frame) -> PairStep | None:
+        luma = frame.luma.astype(np.float32)
+        log = self._log
+        log.times.append(frame.time)
+        log.luma.append(float(luma.mean()))
+        log.blocks.append(cv2.resize(luma, BLOCKS, interpolation=cv2.INTER_AREA))
+        log.thumbs.append(cv2.resize(frame.luma, THUMB, interpolation=cv2.INTER_AREA))
+        chroma = frame.chroma.astype(np.float32)
+        log.chroma.append(chroma.mean(axis=(1, 2)))
+        if self._chroma is not None:
+            log.chroma_shift.append(float(np.abs(chroma - self._chroma).mean()))
+        else:
+            log.chroma_shift.append(math.nan)
+        self._chroma = chroma
+        log.interp.append(self._nan_blocks)
+        log.agree.append(self._nan_blocks)
+        current = (luma, frame.luma)
+        step = None
+        if self._recent:
+            step = self._pair(self._recent[-1], current)
+        else:
+            self._log_pair_placeholder()
+        if len(self._recent) == 2:
+            self._triplet(self._recent[0], self._recent[1][0], current)
+        self._recent = [*self._recent[-1:], current]
+        return step
+
+    def _log_pair_placeholder(self) -> None:
+        log = self._log
+        log.steps.append((0.0, 0.0, 0.0, 0.0))
+        log.step_ok.append(False)
+        for series in (
+            log.inliers,
+            log.anchored,
+            log.counter,
+            log.mae,
+            log.flow_top,
+            log.object_flow,
+            log.mismatch,
+        ):
+            series.append(math.nan)
+
+    def _pair(self, prev: _Plane, cur: _Plane) -> PairStep:
+        log = self._log
+        flow = self._pair_flow.calc(prev[1], cur[1], None)
+        width, height = self.size
+        rows, cols = self._samples
+        vectors = flow[rows, cols]
+        textured = _textured(prev[1], rows, cols)
+        matrix, inlier_mask = _similarity(self._sample_points[textured], vectors[textured])
+        reliable = matrix is not None
+        if matrix is None:
+            matrix = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+        predicted = self._sample_points @ matrix[:, :2].T + matrix[:, 2] - self._sample_points
+        residual = np.linalg.norm(vectors - predicted, axis=1)
+        speed = np.linalg.norm(vectors, axis=1)
+        camera_speed = np.linalg.norm(predicted, axis=1)
+        moving = camera_speed > 0.4
+        anchored = textured & moving & (speed < 0.3 * camera_speed) & (residual > 0.3)
+        along = np.einsum("ij,ij->i", vectors, predicted)
+        counter = textured & moving & (along < -0.15 * camera_speed**2)
+        count = max(1, int(textured.sum()))
+        log.steps.append(_similarity_params(matrix, width, height))
+        log.step_ok.append(reliable)
+        log.inliers.append(float(inlier_mask.sum()) / count if reliable else 0.0)
+        log.anchored.append(float(anchored.sum()) / count)
+        log.counter.append(float(counter.sum()) / count)
+        log.mae.append(float(cv2.absdiff(prev[0], cur[0]).mean()))
+        top = np.sort(speed)[int(len(speed) * 0.95) :]
+        log.flow_top.append(float(top.mean()) if len(top) else 0.0)
+        log.object_flow.append(
+            float(np.percentile(residual[textured], 95)) if textured.any() else 0.0
+        )
+        log.mismatch.append(float(_gain_residual(prev[0], self._warp(cur[0], flow)).mean()))
+        return PairStep(flow, matrix, reliable)
+
+    def _triplet(self, before: _Plane, middle: np.ndarray, after: _Plane) -> None:
+        flow = self._skip_flow.calc(before[1], after[1], None)
+        half = flow * 0.5
+        predicted = (self._warp(before[0], -half) + self._warp(after[0], half)) * 0.5
+        residual = _gain_residual(predicted, middle)
+        mismatch = _gain_residual(before[0], self._warp(after[0], flow))
+        self._log.interp[-2] = cv2.resize(residual, BLOCKS, interpolation=cv2.INTER_AREA)
+        self._log.agree[-2] = cv2.resize(mismatch, BLOCKS, interpolation=cv2.INTER_AREA)
+
+    def _warp(self, image: np.ndarray, flow: np.ndarray) -> np.ndarray:
+        """Sample ``image`` at x + flow(x): brings the frame the flow points to onto this grid."""
+        return cv2.remap(
+            image,
+            self._grid_x + flow[..., 0],
+            self._grid_y + flow[..., 1],
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+
+    def finish(self) -> Features:
+        log = self._log
+        count = len(log.times)
+        return Features(
+            size=self.size,
+            times=np.array(log.times),
+            luma=np.array(log.luma),
+            blocks=np.array(log.blocks),
+            thumbs=np.array(log.thumbs),
+            chroma=np.array(log.chroma).reshape(count, 2),
+            steps=np.array(log.steps, dtype=np.float64).reshape(count, 4),
+            step_ok=np.array(log.step_ok, dtype=bool),
+            inliers=np.array(log.inliers),
+            anchored=np.array(log.anchored),
+            counter=np.array(log.counter),
+            mae=np.array(log.mae),
+            chroma_shift=np.array(log.chroma_shift),
+            flow_top=np.array(log.flow_top),
+            object_flow=np.array(log.object_flow),
+            mismatch=np.array(log.mismatch),
+            interp=np.array(log.interp),
+            agree=np.array(log.agree),
+        )
+
+
+def _textured(luma: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Samples on corners or texture, where flow is measured rather than filled in."""
+    half = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    strength = cv2.cornerMinEigenVal(half, 5)
+    values = strength[
+        np.minimum(rows // 2, half.shape[0] - 1), np.minimum(cols // 2, half.shape[1] - 1)
+    ]
+    return values > 3e-4
+
+
+def _similarity(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    if len(points) < MIN_TEXTURED:
+        return None, np.zeros(len(points), bool)
+    matrix, mask = cv2.estimateAffinePartial2D(
+        points,
+        points + vectors,
+        method=cv2.RANSAC,
+        ransacReprojThreshold=RANSAC_PX,
+        maxIters=1000,
+        confidence=0.995,
+    )
+    if matrix is None or mask is None:
+        return None, np.zeros(len(points), bool)
+    inliers = mask.ravel().astype(bool)
+    if inliers.sum() < MIN_TEXTURED // 2 or inliers.mean() < 0.25:
+        return None, inliers
+    return matrix, inliers
+
+
+def _similarity_params(
+    matrix: np.ndarray, width: int, height: int
+) -> tuple[float, float, float, float]:
+    """Shift of the frame centre (pixels), ln(scale) and rotation (radians, clockwise on screen)."""
+    a, b = float(matrix[0, 0]), float(matrix[1, 0])
+    centre = np.array([width / 2, height / 2])
+    shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
+    return float(shift[0]), float(shift[1]), math.log(max(math.hypot(a, b), 1e-6)), math.atan2(b, a)
+
+
+def _gain_residual(reference: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """|observed - (gain * reference + offset)|: what a global brightness change cannot explain."""
+    mean_r, std_r = cv2.meanStdDev(reference)
+    mean_o, std_o = cv2.meanStdDev(observed)
+    gain = float(std_o[0, 0]) / max(float(std_r[0, 0]), 1.0)
+    gain = min(max(gain, 0.5), 2.0)
+    offset = float(mean_o[0, 0]) - gain * float(mean_r[0, 0])
+    return cv2.absdiff(observed, reference * gain + offset)
