@@ -1,0 +1,198 @@
+"""Record and replay provider HTTP per render, with pytest-recording's record modes.
+
+One ``Recorder`` serves a whole run through one httpx transport. The render that is running
+(a context variable set by the render service) picks its cassette, so many renders share one
+client concurrently, each with its own recording: ``cassettes/<preset-id>/<point>[-<repeat>].yaml``.
+
+Modes: ``none`` replays only (missing recordings fail, connections outside loopback are
+refused); ``once`` records what has no cassette yet; ``new_episodes`` replays what matches and
+records the rest; ``all`` records everything again; ``rewrite`` deletes the cassette first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import httpx
+
+from reelgate.cassettes.errors import (
+    BrokenCassette,
+    MissingRecording,
+    NetworkBlocked,
+    StaleRecording,
+    UnmatchedRequest,
+)
+from reelgate.cassettes.fingerprint import changes, fingerprint, normalized
+from reelgate.cassettes.format import Cassette, Interaction, load_cassette, record, save_cassette
+from reelgate.cassettes.matching import match_key, shrink_body
+from reelgate.cassettes.scrub import scrub_body, scrub_url
+from reelgate.render.context import CURRENT_RENDER
+from reelgate.render.request import RenderRequest
+
+RecordMode = Literal["none", "once", "new_episodes", "all", "rewrite"]
+RECORD_MODES: tuple[str, ...] = get_args(RecordMode)
+_HOP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
+
+
+@dataclass
+class _Session:
+    """One render's cassette: what it may replay and whether it may record."""
+
+    request: RenderRequest
+    cassette: Cassette
+    may_record: bool
+    replay: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    played: dict[str, int] = field(default_factory=dict)
+
+    def next_response(self, key: str) -> dict[str, Any] | None:
+        """Recorded answers in order; past the last, the last again (polls may differ in count)."""
+        answers = self.replay.get(key)
+        if not answers:
+            return None
+        index = self.played.get(key, 0)
+        self.played[key] = index + 1
+        return answers[min(index, len(answers) - 1)]
+
+
+class Recorder:
+    def __init__(
+        self,
+        directory: Path,
+        mode: RecordMode = "none",
+        *,
+        inner: httpx.AsyncBaseTransport | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        if mode not in RECORD_MODES:
+            raise ValueError(f"record mode {mode!r} is not one of {', '.join(RECORD_MODES)}")
+        self.directory = directory
+        self.media_dir = directory / "media"
+        self.mode = mode
+        self.env = dict(os.environ if env is None else env)
+        self._inner = inner
+        self._sessions: dict[str, _Session] = {}
+        self._save_lock = asyncio.Lock()
+
+    @property
+    def replay_only(self) -> bool:
+        return self.mode == "none"
+
+    def path_for(self, request: RenderRequest) -> Path:
+        return self.directory / f"{request.key}.yaml"
+
+    def prepare(self, request: RenderRequest) -> _Session:
+        """Ready the cassette of one render, or raise why it cannot be used (before any call)."""
+        path = self.path_for(request)
+        current = normalized(request)
+        meta = {"preset": request.preset_id, "key": request.key, "fingerprint": fingerprint(current),
+                "request": current, "provider": request.provider, "model": request.model}
+        if self.mode == "rewrite":
+            path.unlink(missing_ok=True)
+        exists = path.is_file()
+        if self.mode in ("all", "rewrite") or (self.mode in ("once", "new_episodes") and not exists):
+            session = _Session(request, Cassette(path, meta=meta), may_record=True)
+        elif not exists:
+            raise MissingRecording(f"no recording for {request.key}: {path} does not exist")
+        else:
+            session = self._replay_session(request, load_cassette(path, self.media_dir), meta)
+        self._sessions[request.key] = session
+        return session
+
+    def _replay_session(self, request: RenderRequest, cassette: Cassette,
+                        meta: dict[str, Any]) -> _Session:
+        recorded = cassette.meta
+        if recorded.get("preset") not in (None, request.preset_id):
+            raise BrokenCassette(f"{cassette.path} was recorded for preset {recorded.get('preset')!r}, "
+                                 f"not {request.preset_id!r}; move it back or re-record")
+        if recorded.get("fingerprint") != meta["fingerprint"]:
+            what = changes(recorded.get("request") or {}, meta["request"])
+            raise StaleRecording("stale recording: the request changed since it was recorded ("
+                                 + "; ".join(what or ["recorded without a fingerprint"]) + ")")
+        session = _Session(request, cassette, may_record=self.mode == "new_episodes")
+        for interaction in cassette.interactions:
+            session.replay.setdefault(interaction.key, []).append(interaction.response)
+        return session
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        return _CassetteTransport(self)
+
+    def used_paths(self) -> set[Path]:
+        return {session.cassette.path for session in self._sessions.values()}
+
+    def session_for(self, key: str) -> _Session | None:
+        return self._sessions.get(key)
+
+    async def _save(self, session: _Session, interaction: Interaction, served: RenderRequest) -> None:
+        async with self._save_lock:
+            session.cassette.interactions.append(interaction)
+            session.cassette.meta = {**session.cassette.meta, "served_by": served.provider,
+                                     "served_model": served.model,
+                                     "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            await asyncio.to_thread(save_cassette, session.cassette, self.media_dir, self.env)
+
+    async def _network(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            self._inner = httpx.AsyncHTTPTransport()
+        return await self._inner.handle_async_request(request)
+
+
+class _CassetteTransport(httpx.AsyncBaseTransport):
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        render = CURRENT_RENDER.get()
+        session = self.recorder.session_for(render.key) if render is not None else None
+        if render is None or session is None:
+            if self.recorder.replay_only and not _is_loopback(request.url.host):
+                raise NetworkBlocked(f"network access to {request.url.host} is blocked in replay "
+                                     "(--preset-record=none); record with --preset-record=once")
+            return await self.recorder._network(request)
+        body = await request.aread()
+        key = match_key(request.method, scrub_url(str(request.url)), shrink_body(scrub_body(body)))
+        answer = session.next_response(key)
+        if answer is not None:
+            return _to_response(answer)
+        if not session.may_record:
+            raise UnmatchedRequest(
+                f"{session.cassette.path} has no answer for {request.method} {request.url.path}; "
+                "the provider flow changed since it was recorded: re-record with --preset-record=rewrite"
+            )
+        response = await self.recorder._network(request)
+        content = await response.aread()
+        await response.aclose()
+        headers: dict[str, list[str]] = {}
+        for name, value in response.headers.multi_items():
+            if name.lower() not in _HOP_HEADERS:
+                headers.setdefault(name, []).append(value)
+        stored = {"status": {"code": response.status_code, "message": response.reason_phrase},
+                  "headers": headers, "body": {"string": content}}
+        request_headers: dict[str, list[str]] = {}
+        for name, value in request.headers.multi_items():
+            request_headers.setdefault(name, []).append(value)
+        interaction = record(request.method, str(request.url), request_headers, body, stored)
+        await self.recorder._save(session, interaction, render)
+        return _to_response(stored)
+
+
+def _to_response(stored: dict[str, Any]) -> httpx.Response:
+    headers = [(name, value) for name, values in stored["headers"].items() for value in values
+               if name.lower() not in _HOP_HEADERS and name.lower() != "x-reelgate-media"]
+    return httpx.Response(stored["status"]["code"], headers=headers,
+                          content=stored["body"]["string"] or b"")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
