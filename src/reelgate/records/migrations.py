@@ -1,0 +1,124 @@
+"""Versioned schema migrations: a ledger made by any older reelgate is upgraded in place.
+
+Each migration runs once, in one transaction with the version it records, under a lock (SQLite's
+write lock, a PostgreSQL advisory lock), so several processes opening one ledger at once apply it
+exactly once. A migration is never edited after release; a change is a new migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Connection, Date, Engine, Index, MetaData, Table, func, inspect, select, text
+
+from reelgate.records.errors import LedgerError
+from reelgate.records.model import utc_now
+from reelgate.records.schema import (
+    MIGRATIONS,
+    RENDERS,
+    migrations,
+    render_columns,
+    render_constraints,
+)
+from reelgate.records.schema import renders as current_renders
+
+# pg_advisory_xact_lock key: "reelgate" in ASCII, so it is recognisable in pg_locks.
+_PG_LOCK_KEY = 0x7265656C67617465
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _create_renders(conn: Connection) -> None:
+    table = Table(RENDERS, MetaData(), *render_columns(), *render_constraints())
+    table.create(conn)
+
+
+def _week_column_and_report_indexes(conn: Connection) -> None:
+    """Reports group by ISO week; a stored Monday makes that a plain indexed column on both backends."""
+    week = Column("week_start", Date())
+    column_type = week.type.compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {RENDERS} ADD COLUMN week_start {column_type}"))
+    if conn.dialect.name == "sqlite":
+        monday = "date(recorded_at, 'weekday 0', '-6 days')"
+    else:
+        monday = "CAST(date_trunc('week', recorded_at AT TIME ZONE 'UTC') AS DATE)"
+    conn.execute(text(f"UPDATE {RENDERS} SET week_start = {monday}"))
+    c = current_renders.c
+    # Weekly usable rate and cost per usable clip read only these columns: a covering index.
+    Index(
+        "ix_reelgate_renders_week", c.week_start, c.scenario, c.recorded_at, c.verdict, c.replayed, c.cost_usd
+    ).create(conn)
+    # Retire suggestions walk each preset's runs in order.
+    runs = (c.preset_id, c.scenario, c.run_id, c.recorded_at, c.verdict)
+    Index("ix_reelgate_renders_runs", *runs).create(conn)
+
+
+MIGRATION_STEPS: tuple[Migration, ...] = (
+    Migration(1, "renders table", _create_renders),
+    Migration(2, "week column and report indexes", _week_column_and_report_indexes),
+)
+LATEST_VERSION = MIGRATION_STEPS[-1].version
+
+
+def schema_version(conn: Connection) -> int:
+    """The version a ledger is at; 0 for a database reelgate has not written to yet."""
+    if not inspect(conn).has_table(MIGRATIONS):
+        return 0
+    return int(conn.execute(select(func.coalesce(func.max(migrations.c.version), 0))).scalar_one())
+
+
+def check_ownership(conn: Connection, display: str) -> None:
+    """Refuse a database that holds someone else's data: reelgate never writes into it."""
+    names = set(inspect(conn).get_table_names())
+    if RENDERS in names and MIGRATIONS not in names:
+        raise LedgerError(
+            f"{display} has a {RENDERS} table that reelgate did not create (no {MIGRATIONS}); "
+            "pass another --ledger"
+        )
+    if conn.dialect.name == "sqlite" and names and not names & {RENDERS, MIGRATIONS}:
+        shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+        raise LedgerError(
+            f"{display} is a SQLite database of another application (tables: {shown}); "
+            "reelgate will not write into it: pass another --ledger"
+        )
+
+
+def _check_not_newer(version: int, display: str) -> None:
+    if version > LATEST_VERSION:
+        raise LedgerError(
+            f"{display} is at ledger schema version {version}, newer than this reelgate knows "
+            f"({LATEST_VERSION}); upgrade pytest-reelgate"
+        )
+
+
+def migrate(engine: Engine, display: str, target: int = LATEST_VERSION) -> int:
+    """Bring the ledger to ``target`` (default: the latest version) and return the version it is at."""
+    with engine.connect() as conn:
+        check_ownership(conn, display)
+        version = schema_version(conn)
+    _check_not_newer(version, display)
+    if version >= target:
+        return version
+    with engine.connect() as conn:
+        conn.execution_options(reelgate_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+            migrations.create(conn, checkfirst=True)
+            version = schema_version(conn)  # another process may have migrated meanwhile
+            _check_not_newer(version, display)
+            for step in MIGRATION_STEPS:
+                if version < step.version <= target:
+                    step.apply(conn)
+                    conn.execute(
+                        migrations.insert().values(version=step.version, name=step.name, applied_at=utc_now())
+                    )
+                    version = step.version
+    return version
+

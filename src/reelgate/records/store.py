@@ -1,0 +1,249 @@
+"""The ledger store: open (create, migrate, check), append rows idempotently, read them back.
+
+Writers never lose or duplicate a row: each row has a natural key and is inserted with ON CONFLICT
+DO NOTHING, and every ``append`` commits, so a run killed midway keeps every row it recorded.
+SQLite runs in WAL mode with a busy timeout, so pytest-xdist workers and parallel CI jobs write
+to one file at once; PostgreSQL serves teams.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from reelgate.records.errors import LedgerError, first_line, redact
+from reelgate.records.migrations import LATEST_VERSION, check_ownership, migrate, schema_version
+from reelgate.records.model import NATURAL_KEY, LedgerRow, week_start
+from reelgate.records.schema import WRITTEN_COLUMNS, renders
+from reelgate.records.urls import LedgerLocation, parse_ledger_url
+
+DEFAULT_CONNECT_TIMEOUT = 5.0
+# How long a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT = 60.0
+# Rows per transaction in a bulk append: big enough for speed, small enough that a killed run
+# loses at most one unfinished batch.
+BATCH_ROWS = 5000
+_SQLITE_CORRUPT = ("file is not a database", "database disk image is malformed", "not a database")
+
+
+@dataclass(frozen=True)
+class LedgerStatus:
+    """What ``check`` found: where the ledger is (no password), its backend and schema version."""
+
+    location: str
+    backend: str
+    schema_version: int
+
+
+class Ledger:
+    """An open, checked and migrated ledger. Use it as a context manager or call ``close``."""
+
+    def __init__(self, location: LedgerLocation, engine: Engine) -> None:
+        self.location = location
+        self._engine = engine
+
+    @property
+    def display(self) -> str:
+        """The ledger's address for messages: a path, or the URL with its password hidden."""
+        return self.location.display
+
+    @property
+    def backend(self) -> str:
+        return self.location.backend
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def check(self) -> LedgerStatus:
+        """Connect and verify the schema is ours and current; a LedgerError says what is wrong."""
+        with self.connect() as conn:
+            check_ownership(conn, self.display)
+            version = schema_version(conn)
+        if version != LATEST_VERSION:
+            raise LedgerError(
+                f"{self.display} is at ledger schema version {version}, this reelgate needs "
+                f"{LATEST_VERSION}; open it with open_ledger() to upgrade it"
+            )
+        return LedgerStatus(self.display, self.backend, version)
+
+    def append(self, rows: LedgerRow | Iterable[LedgerRow]) -> int:
+        """Record rows, committed before this returns; returns how many were new.
+
+        A row whose natural key is already in the ledger is skipped, so retrying an append, or
+        two workers recording the same render, never duplicates it.
+        """
+        batch: list[dict[str, Any]] = []
+        added = 0
+        for row in [rows] if isinstance(rows, LedgerRow) else rows:
+            batch.append(_params(row))
+            if len(batch) >= BATCH_ROWS:
+                added += self._insert(batch)
+                batch = []
+        if batch:
+            added += self._insert(batch)
+        return added
+
+    def rows(self, run_id: str | None = None) -> list[LedgerRow]:
+        """Rows in the order they were recorded, all of them or one run's (for summaries and tests)."""
+        query = select(*(renders.c[name] for name in WRITTEN_COLUMNS if name != "week_start"))
+        if run_id is not None:
+            query = query.where(renders.c.run_id == run_id)
+        with self.connect() as conn:
+            result = conn.execute(query.order_by(renders.c.id)).mappings().all()
+        return [LedgerRow.model_validate(dict(row)) for row in result]
+
+    def count(self) -> int:
+        with self.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(renders)).scalar_one())
+
+    def is_empty(self) -> bool:
+        with self.connect() as conn:
+            return not conn.execute(select(exists().select_from(renders))).scalar_one()
+
+    @contextmanager
+    def connect(self, write: bool = False) -> Iterator[Connection]:
+        """A connection whose database errors arrive as LedgerError (for reports and the store)."""
+        with guard(self.location), self._engine.connect() as conn:
+            if write:
+                conn.execution_options(reelgate_write=True)
+            yield conn
+
+    def _insert(self, batch: list[dict[str, Any]]) -> int:
+        if self.backend == "sqlite":
+            statement: Any = sqlite.insert(renders).on_conflict_do_nothing(index_elements=list(NATURAL_KEY))
+        else:
+            statement = postgresql.insert(renders).on_conflict_do_nothing(index_elements=list(NATURAL_KEY))
+        with self.connect(write=True) as conn, conn.begin():
+            inserted = conn.execute(statement.returning(renders.c.id), batch).all()
+        return len(inserted)
+
+
+def _params(row: LedgerRow) -> dict[str, Any]:
+    values = row.model_dump()
+    values["week_start"] = week_start(row.recorded_at)
+    return values
+
+
+def open_ledger(
+    url: str | Path | None = None,
+    *,
+    root: Path | None = None,
+    create: bool = True,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+) -> Ledger:
+    """Open the ledger at ``url`` (default: ``.reelgate/ledger.sqlite`` under ``root``), creating
+    or upgrading its schema, and check it.
+
+    Fails fast with a one-line LedgerError (a bad or unreachable URL, a corrupt file, a database
+    of another application), so the plugin can call it before any render is paid for. With
+    ``create=False`` a missing SQLite file is an error instead of a new ledger (for reports).
+    """
+    location = parse_ledger_url(url, root)
+    engine = _engine(location, create=create, connect_timeout=connect_timeout)
+    ledger = Ledger(location, engine)
+    try:
+        with guard(location):
+            migrate(engine, location.display)
+            if location.backend == "sqlite":
+                _use_wal(engine)
+        ledger.check()
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
+
+
+def _engine(location: LedgerLocation, *, create: bool, connect_timeout: float) -> Engine:
+    if location.backend == "postgresql":
+        seconds = max(2, round(connect_timeout))  # libpq's minimum; it counts whole seconds
+        args = {} if "connect_timeout" in location.url.query else {"connect_timeout": seconds}
+        return create_engine(location.url, connect_args=args, pool_pre_ping=True)
+    path = location.path
+    assert path is not None
+    if path.is_dir():
+        raise LedgerError(f"the ledger {path} is a directory; pass a file such as {path / 'ledger.sqlite'}")
+    if not path.exists():
+        if not create:
+            raise LedgerError(f"no ledger at {path}: nothing has been recorded there (check --ledger)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(f"cannot create the ledger's directory {path.parent}: {exc.strerror}") from None
+    engine = create_engine(location.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin)."""
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock up front (BEGIN IMMEDIATE): the busy timeout then applies, and
+    two writers never deadlock upgrading read locks; readers begin deferred and never block."""
+    write = conn.get_execution_options().get("reelgate_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _use_wal(engine: Engine) -> None:
+    """WAL lets readers and one writer work at once; the setting is stored in the file."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        mode = raw.execute("PRAGMA journal_mode").fetchone()
+        if not mode or str(mode[0]).lower() != "wal":
+            raw.execute("PRAGMA journal_mode=WAL")
+
+
+@contextmanager
+def guard(location: LedgerLocation) -> Iterator[None]:
+    """Database and file errors become one LedgerError line naming the ledger, never its password."""
+    try:
+        yield
+    except LedgerError as exc:
+        raise LedgerError(redact(str(exc), (location.password,))) from None
+    except DBAPIError as exc:
+        raise LedgerError(_explain(location, exc)) from None
+    except (SQLAlchemyError, OSError) as exc:
+        message = redact(first_line(str(exc)), (location.password,))
+        raise LedgerError(f"ledger {location.display}: {message}") from None
+
+
+def _explain(location: LedgerLocation, exc: DBAPIError) -> str:
+    detail = redact(first_line(str(exc.orig)), (location.password,))
+    if location.backend == "sqlite":
+        if any(marker in detail for marker in _SQLITE_CORRUPT):
+            return (
+                f"{location.display} is not a SQLite database or is corrupt ({detail}); "
+                "reelgate will not replace it: move it away or pass another --ledger"
+            )
+        if "locked" in detail:
+            waited = f"{SQLITE_BUSY_TIMEOUT:.0f}s"
+            return f"{location.display} stayed locked by another writer for {waited} ({detail})"
+        return f"ledger {location.display}: {detail}"
+    if exc.connection_invalidated or isinstance(exc.orig, _connect_errors()):
+        return f"cannot connect to the ledger {location.display}: {detail}"
+    return f"ledger {location.display}: {detail}"
+
+
+def _connect_errors() -> tuple[type[BaseException], ...]:
+    import psycopg
+
+    return (psycopg.OperationalError,)

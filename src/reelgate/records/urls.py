@@ -1,0 +1,85 @@
+"""Where a ledger lives: a SQLite file (the default, no set-up) or a PostgreSQL URL for a team."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from reelgate.records.errors import LedgerError, redact
+
+DEFAULT_LEDGER = Path(".reelgate") / "ledger.sqlite"
+LEDGER_ENV = "REELGATE_LEDGER"
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+Backend = Literal["sqlite", "postgresql"]
+
+
+@dataclass(frozen=True)
+class LedgerLocation:
+    """A parsed ledger address. ``display`` is what messages show: the URL with no password."""
+
+    backend: Backend
+    url: URL
+    display: str
+    path: Path | None = None
+
+    @property
+    def password(self) -> str:
+        return str(self.url.password or "")
+
+
+def resolve_ledger_url(option: str | None = None, ini: str | None = None, root: Path | None = None) -> str:
+    """The URL the plugin should open: the command line wins, then the environment, then the ini file.
+
+    With none of them, the default SQLite file under ``root`` (the rootdir) or the working directory.
+    """
+    for value in (option, os.environ.get(LEDGER_ENV), ini):
+        if value and value.strip():
+            return value.strip()
+    return str((root or Path.cwd()) / DEFAULT_LEDGER)
+
+
+def parse_ledger_url(value: str | Path | None, root: Path | None = None) -> LedgerLocation:
+    """A file path, ``sqlite:///path`` or ``postgresql://...``; anything else is a LedgerError."""
+    base = root or Path.cwd()
+    if value is None:
+        return _sqlite(base / DEFAULT_LEDGER)
+    if isinstance(value, Path):
+        return _sqlite(value if value.is_absolute() else base / value)
+    text = value.strip()
+    if not text:
+        raise LedgerError("the ledger URL is empty; pass a file path or postgresql://user@host/db")
+    if "://" not in text:
+        path = Path(text).expanduser()
+        return _sqlite(path if path.is_absolute() else base / path)
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError) as exc:
+        raise LedgerError(f"ledger URL {redact(text)!r} is malformed: {redact(str(exc))}") from None
+    scheme = url.drivername
+    if scheme == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise LedgerError("a sqlite ledger URL needs a file: sqlite:///relative/path or sqlite:////abs/path")
+        path = Path(url.database).expanduser()
+        return _sqlite(path if path.is_absolute() else base / path)
+    if scheme in _POSTGRES_SCHEMES:
+        if not url.host and "host" not in url.query:
+            raise LedgerError(f"ledger URL {redact(text)!r} names no host; use postgresql://user@host:5432/db")
+        try:
+            _ = url.port
+        except ValueError:
+            raise LedgerError(f"ledger URL {redact(text)!r} has an invalid port") from None
+        pg = url.set(drivername="postgresql+psycopg")
+        return LedgerLocation("postgresql", pg, pg.render_as_string(hide_password=True))
+    raise LedgerError(
+        f"unsupported ledger URL scheme {scheme.split('+')[0]!r} in {redact(text)!r}; "
+        "use a file path, sqlite:///path or postgresql://user@host/db"
+    )
+
+
+def _sqlite(path: Path) -> LedgerLocation:
+    return LedgerLocation("sqlite", URL.create("sqlite", database=str(path)), str(path), path)
