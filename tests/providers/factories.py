@@ -117,3 +117,9 @@ def render_failure(provider: Provider, request: RenderRequest, root: Path, **opt
     except RenderFailure as failure:
         return failure
     raise AssertionError(f"expected a failure, got {result}")
+
+
+def media_files(root: Path) -> list[Path]:
+    """Every file in the media store, temp files included."""
+    folder = MediaStore(root).directory
+    return sorted(folder.iterdir()) if folder.is_dir() else []

@@ -216,13 +216,18 @@ class HttpSession:
     async def _save(
         self, response: httpx.Response, store: MediaStore, expected_size: int | None
     ) -> StoredClip:
+        """Stream into the store; the size must match Content-Length and the provider's figure."""
         declared = response.headers.get("content-length")
+        sizes = {expected_size} if expected_size is not None else set()
         if declared is not None and not response.headers.get("content-encoding"):
-            expected_size = int(declared)
+            sizes.add(int(declared))
+        if len(sizes) > 1:
+            raise ClipRejected(f"the provider reported {expected_size} bytes but the download "
+                               f"declares {declared}")
         with store.writer() as writer:
             async for chunk in response.aiter_bytes():
                 writer.write(chunk)
-            return await asyncio.to_thread(writer.commit, expected_size)
+            return await asyncio.to_thread(writer.commit, next(iter(sizes), None))
 
     async def cancel(self, call: ApiCall, base_url: str, headers: Mapping[str, str]) -> None:
         """Best effort, once: a timed-out task should not keep rendering (and charging)."""

@@ -1,0 +1,149 @@
+"""fal queue adapter against the documented request and response shapes (MockTransport)."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reelgate.providers.errors import Outcome
+from tests.providers.factories import (
+    Recorder,
+    clip_bytes,
+    json_body,
+    make_provider,
+    make_request,
+    media_files,
+    render_failure,
+    run_render,
+)
+
+APP = "fal-ai/kling-video/v2.1/pro/text-to-video"
+RID = "764cabcf-b745-4b3e-ae38-1200304cf45b"
+VIDEO = "https://v3b.fal.media/files/b/output.mp4"
+
+
+def fal_flow(completed: dict | None = None, file_size: int | None = None):
+    size = len(clip_bytes()) if file_size is None else file_size
+
+    def routes(request: httpx.Request, n: int) -> httpx.Response:
+        path = request.url.path
+        if request.url.host == "v3b.fal.media":
+            return httpx.Response(200, content=clip_bytes())
+        if request.method == "POST":
+            return httpx.Response(200, json={
+                "request_id": RID,
+                "status_url": f"https://queue.fal.run/fal-ai/kling-video/requests/{RID}/status",
+                "response_url": f"https://queue.fal.run/fal-ai/kling-video/requests/{RID}",
+                "cancel_url": f"https://queue.fal.run/fal-ai/kling-video/requests/{RID}/cancel"})
+        if path.endswith("/status"):
+            if n == 2:
+                return httpx.Response(202, json={"status": "IN_QUEUE", "queue_position": 0})
+            if n == 3:
+                return httpx.Response(202, json={"status": "IN_PROGRESS", "logs": []})
+            return httpx.Response(200, json=completed or {
+                "status": "COMPLETED", "logs": [], "metrics": {"inference_time": 40.1},
+                "error": None, "error_type": None})
+        return httpx.Response(200, json={"video": {"url": VIDEO, "content_type": "video/mp4",
+                                                   "file_name": "output.mp4",
+                                                   "file_size": size}})
+
+    return Recorder(routes)
+
+
+def test_submit_status_result_and_download(tmp_path: Path) -> None:
+    recorder = fal_flow()
+    request = make_request(provider="fal", model=APP, resolution="1080p", duration=10)
+    result = run_render(make_provider("fal", recorder), request, tmp_path)
+
+    create = recorder.calls("POST")[0]
+    assert str(create.url) == f"https://queue.fal.run/{APP}"
+    assert create.headers["authorization"] == "Key fal-id-1234:fal-secret-abcdef"
+    assert json_body(create) == {
+        "prompt": "a red fox trots through fresh snow at dawn. "
+        "Motion intensity 5/10, moderate movement.",
+        "duration": "10",
+        "negative_prompt": "blur, extra limbs",
+        "aspect_ratio": "16:9",
+    }
+    status_paths = {r.url.path for r in recorder.calls("GET", "/status")}
+    assert status_paths == {f"/fal-ai/kling-video/requests/{RID}/status"}
+    assert [r.url.path for r in recorder.requests if r.url.path.endswith(RID)] == [
+        f"/fal-ai/kling-video/requests/{RID}"]
+    assert result.ok and result.cost_source.startswith("assumed")
+
+
+def test_image_to_video_and_motion_control(tmp_path: Path) -> None:
+    image = tmp_path / "still.jpg"
+    image.write_bytes(b"\xff\xd8 jpeg bytes")
+    recorder = fal_flow()
+    request = make_request(provider="fal", model="fal-ai/kling-video/v2.1/standard/image-to-video",
+                           reference_image=str(image))
+    run_render(make_provider("fal", recorder), request, tmp_path)
+    body = json_body(recorder.calls("POST")[0])
+    assert body["image_url"].startswith("data:image/jpeg;base64,")
+    assert "aspect_ratio" not in body
+
+    recorder = fal_flow()
+    request = make_request(provider="fal", model="fal-ai/kling-video/v2.6/pro/motion-control",
+                           resolution="1080p", reference_image="https://x.example/a.png",
+                           reference_video="https://x.example/b.mp4")
+    run_render(make_provider("fal", recorder), request, tmp_path)
+    body = json_body(recorder.calls("POST")[0])
+    assert body["keep_original_sound"] is False and body["character_orientation"] == "image"
+    assert body["video_url"] == "https://x.example/b.mp4"
+
+
+def test_veo_duration_and_seed(tmp_path: Path) -> None:
+    recorder = fal_flow()
+    request = make_request(provider="fal", model="fal-ai/veo3", duration=8, seed=11)
+    result = run_render(make_provider("fal", recorder), request, tmp_path)
+    body = json_body(recorder.calls("POST")[0])
+    assert body["duration"] == "8s" and body["seed"] == 11 and body["resolution"] == "720p"
+    assert recorder.calls("GET", "/fal-ai/veo3/requests/")
+    assert result.cost_usd == pytest.approx(3.2)
+
+
+def test_completed_with_error_is_a_failure(tmp_path: Path) -> None:
+    completed = {"status": "COMPLETED", "error": "Output flagged by content checker",
+                 "error_type": "content_policy_violation"}
+    failure = render_failure(make_provider("fal", fal_flow(completed)),
+                             make_request(provider="fal", model=APP, resolution="1080p"),
+                             tmp_path)
+    assert failure.outcome is Outcome.MODERATION_OUTPUT
+
+
+def test_wrong_file_size_is_not_stored(tmp_path: Path) -> None:
+    failure = render_failure(make_provider("fal", fal_flow(file_size=10)),
+                             make_request(provider="fal", model=APP, resolution="1080p"),
+                             tmp_path)
+    assert failure.outcome is Outcome.PROVIDER_FAILED
+    assert "reported 10 bytes" in failure.message and media_files(tmp_path) == []
+
+
+@pytest.mark.parametrize(("status", "body", "outcome"), [
+    (422, {"detail": [{"loc": ["body", "prompt"], "msg": "flagged",
+                       "type": "content_policy_violation"}]}, Outcome.MODERATION_INPUT),
+    (422, {"detail": [{"loc": ["body", "duration"], "msg": "must be 5 or 10",
+                       "type": "value_error"}]}, Outcome.INVALID_PARAMETERS),
+    (403, {"detail": "User is locked. Reason: Exhausted balance"}, Outcome.INSUFFICIENT_CREDITS),
+    (401, {"detail": "Invalid key"}, Outcome.AUTH_FAILED),
+])
+def test_http_errors(tmp_path: Path, status: int, body: dict, outcome: Outcome) -> None:
+    recorder = Recorder(lambda request, n: httpx.Response(status, json=body))
+    failure = render_failure(make_provider("fal", recorder),
+                             make_request(provider="fal", model=APP, resolution="1080p"),
+                             tmp_path)
+    assert failure.outcome is outcome
+    if status == 422:
+        assert "body." in failure.message
+
+
+def test_server_error_marked_not_retryable_is_not_retried(tmp_path: Path) -> None:
+    recorder = Recorder(lambda request, n: httpx.Response(
+        500, headers={"x-fal-retryable": "false", "x-fal-error-type": "internal_error"},
+        json={"detail": "boom"}))
+    failure = render_failure(make_provider("fal", recorder),
+                             make_request(provider="fal", model=APP, resolution="1080p"),
+                             tmp_path)
+    assert failure.outcome is Outcome.PROVIDER_FAILED and len(recorder.requests) == 1
+    assert failure.provider_code == "internal_error"

@@ -1,0 +1,171 @@
+"""Runway adapter against the documented request and response shapes (MockTransport)."""
+
+import base64
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reelgate.preset.camera import parse_camera
+from reelgate.providers.errors import MissingCredentialsError, Outcome
+from reelgate.providers.runway import RunwayProvider
+from tests.providers.factories import (
+    Recorder,
+    clip_bytes,
+    json_body,
+    make_provider,
+    make_request,
+    render_failure,
+    run_render,
+)
+
+OUTPUT = "https://dnznrvs05pmza.cloudfront.net/output.mp4"
+TASK = "17f20503-6c24-4c16-946b-35dbbce2af2f"
+
+
+def runway_flow(final: dict | None = None, create_status: int = 200):
+    def routes(request: httpx.Request, n: int) -> httpx.Response:
+        if request.url.host == "dnznrvs05pmza.cloudfront.net":
+            return httpx.Response(200, content=clip_bytes())
+        if request.method == "POST":
+            return httpx.Response(create_status, json={"id": TASK})
+        if n == 2:
+            return httpx.Response(200, json={"id": TASK, "status": "THROTTLED"})
+        if n == 3:
+            return httpx.Response(200, json={"id": TASK, "status": "RUNNING", "progress": 0.4})
+        return httpx.Response(200, json=final or {"id": TASK, "status": "SUCCEEDED",
+                                                  "output": [OUTPUT]})
+
+    return Recorder(routes)
+
+
+def gen4_request(tmp_path: Path, **overrides):
+    image = tmp_path / "first.png"
+    image.write_bytes(b"\x89PNG first frame")
+    fields = {"provider": "runway", "model": "gen4_turbo", "reference_image": str(image),
+              "seed": 42, "camera": parse_camera("gentle pan left")}
+    return make_request(**{**fields, **overrides})
+
+
+def test_image_to_video_body_and_headers(tmp_path: Path) -> None:
+    recorder = runway_flow()
+    request = gen4_request(tmp_path)
+    result = run_render(make_provider("runway", recorder), request, tmp_path)
+
+    create = recorder.calls("POST")[0]
+    assert str(create.url) == "https://api.dev.runwayml.com/v1/image_to_video"
+    assert create.headers["authorization"] == "Bearer rw-test-key-1b2c3d4e5f"
+    assert create.headers["x-runway-version"] == "2024-11-06"
+    image_b64 = base64.b64encode(b"\x89PNG first frame").decode()
+    assert json_body(create) == {
+        "model": "gen4_turbo",
+        "promptText": "a red fox trots through fresh snow at dawn. Camera: gentle pan-left. "
+        "Motion intensity 5/10, moderate movement.",
+        "ratio": "1280:720",
+        "duration": 5,
+        "promptImage": f"data:image/png;base64,{image_b64}",
+        "seed": 42,
+    }
+    assert [r.url.path for r in recorder.calls("GET", "/v1/tasks/")] == [f"/v1/tasks/{TASK}"] * 3
+    assert result.ok and result.cost_usd == pytest.approx(0.25)
+    assert result.cost_source.startswith("Runway gen4_turbo")
+
+
+def test_text_to_video_on_veo_sends_negative_prompt(tmp_path: Path) -> None:
+    recorder = runway_flow()
+    request = make_request(provider="runway", model="veo3.1", duration=8, aspect_ratio="9:16",
+                           seed=9)
+    run_render(make_provider("runway", recorder), request, tmp_path)
+    create = recorder.calls("POST")[0]
+    body = json_body(create)
+    assert create.url.path == "/v1/text_to_video"
+    assert body["ratio"] == "720:1280" and body["duration"] == 8
+    assert body["negativePrompt"] == "blur, extra limbs"
+    assert "seed" not in body  # Veo on Runway takes no seed
+
+
+def test_act_two_maps_motion_to_expression_intensity(tmp_path: Path) -> None:
+    recorder = runway_flow()
+    request = make_request(provider="runway", model="act_two", motion_score=10,
+                           reference_image="https://example.com/face.png",
+                           reference_video="https://example.com/performance.mp4")
+    run_render(make_provider("runway", recorder), request, tmp_path)
+    create = recorder.calls("POST")[0]
+    assert create.url.path == "/v1/character_performance"
+    body = json_body(create)
+    assert body["character"] == {"type": "image", "uri": "https://example.com/face.png"}
+    assert body["reference"] == {"type": "video", "uri": "https://example.com/performance.mp4"}
+    assert body["expressionIntensity"] == 5 and body["bodyControl"] is True
+    assert "Motion intensity" not in json_body(create).get("promptText", "")
+
+
+def test_aleph_video_to_video(tmp_path: Path) -> None:
+    recorder = runway_flow()
+    request = make_request(provider="runway", model="gen4_aleph", resolution="480p",
+                           reference_video="https://example.com/source.mp4", seed=1)
+    run_render(make_provider("runway", recorder), request, tmp_path)
+    body = json_body(recorder.calls("POST")[0])
+    assert recorder.calls("POST")[0].url.path == "/v1/video_to_video"
+    assert body["videoUri"] == "https://example.com/source.mp4"
+    assert body["ratio"] == "848:480" and body["seed"] == 1
+
+
+@pytest.mark.parametrize(("code", "outcome"), [
+    ("SAFETY.INPUT.TEXT", Outcome.MODERATION_INPUT),
+    ("SAFETY.OUTPUT.VIDEO", Outcome.MODERATION_OUTPUT),
+    ("INTERNAL.BAD_OUTPUT.CODE01", Outcome.PROVIDER_FAILED),
+    ("ASSET.INVALID", Outcome.INVALID_PARAMETERS),
+])
+def test_failure_codes(tmp_path: Path, code: str, outcome: Outcome) -> None:
+    final = {"id": TASK, "status": "FAILED", "failure": "it went wrong", "failureCode": code}
+    failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
+                             tmp_path)
+    assert failure.outcome is outcome and failure.provider_code == code
+
+
+def test_cancelled_task_is_a_provider_failure(tmp_path: Path) -> None:
+    final = {"id": TASK, "status": "CANCELLED"}
+    failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
+                             tmp_path)
+    assert failure.outcome is Outcome.PROVIDER_FAILED and "cancelled" in failure.message
+
+
+@pytest.mark.parametrize(("status", "body", "outcome", "tries"), [
+    (400, {"error": "promptImage must be a valid URL"}, Outcome.INVALID_PARAMETERS, 1),
+    (400, {"error": "You do not have enough credits"}, Outcome.INSUFFICIENT_CREDITS, 1),
+    (401, {"error": "Invalid API key"}, Outcome.AUTH_FAILED, 1),
+    (429, {"error": "daily limit"}, Outcome.RATE_LIMITED, 3),
+    (503, {"error": "overloaded"}, Outcome.PROVIDER_FAILED, 3),
+])
+def test_http_errors(tmp_path: Path, status: int, body: dict, outcome: Outcome,
+                     tries: int) -> None:
+    recorder = Recorder(lambda request, n: httpx.Response(status, json=body))
+    failure = render_failure(make_provider("runway", recorder), gen4_request(tmp_path), tmp_path)
+    assert failure.outcome is outcome and body["error"] in failure.message
+    assert len(recorder.requests) == tries
+
+
+def test_retry_after_ms_is_honoured(tmp_path: Path) -> None:
+    def routes(request: httpx.Request, n: int) -> httpx.Response:
+        if n == 1:
+            return httpx.Response(429, headers={"retry-after-ms": "1500"}, json={"error": "slow"})
+        return runway_flow().routes(request, n)
+
+    provider = make_provider("runway", Recorder(routes))
+    result = run_render(provider, gen4_request(tmp_path), tmp_path)
+    assert result.ok and result.timings.submit_s >= 1.5
+
+
+def test_timeout_cancels_the_task(tmp_path: Path) -> None:
+    recorder = Recorder(lambda request, n: httpx.Response(
+        200, json={"id": TASK} if request.method == "POST" else {"id": TASK, "status": "RUNNING"}))
+    failure = render_failure(make_provider("runway", recorder), gen4_request(tmp_path),
+                             tmp_path, deadline_s=10)
+    assert failure.outcome is Outcome.TIMEOUT and TASK in failure.message
+    assert [r.url.path for r in recorder.calls("DELETE")] == [f"/v1/tasks/{TASK}"]
+
+
+def test_either_key_name_works() -> None:
+    assert RunwayProvider.from_env({"RUNWAYML_API_SECRET": "abc-123"})
+    with pytest.raises(MissingCredentialsError, match="RUNWAY_API_KEY or RUNWAYML_API_SECRET"):
+        RunwayProvider.from_env({})
