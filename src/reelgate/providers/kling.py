@@ -128,7 +128,7 @@ class KlingProvider(Provider):
 
     def __init__(self, secrets: tuple[Secret, ...], **options: Any) -> None:
         super().__init__(secrets, **options)
-        self._token: str | None = None
+        self._token: Secret | None = None
         self._token_issued = 0.0
 
     @classmethod
@@ -198,10 +198,10 @@ class KlingProvider(Provider):
             access, secret = self._secrets
             payload = {"iss": access.reveal(), "exp": int(now) + TOKEN_LIFETIME_S,
                        "nbf": int(now) - 5}
-            self._token = jwt.encode(payload, secret.reveal(), algorithm="HS256",
-                                     headers={"typ": "JWT"})
+            self._token = Secret(jwt.encode(payload, secret.reveal(), algorithm="HS256",
+                                            headers={"typ": "JWT"}))
             self._token_issued = now
-        return self._token
+        return self._token.reveal()
 
     def redact(self, text: str) -> str:
         return redact(text, [*self._secrets, *([self._token] if self._token else [])])

@@ -1,0 +1,38 @@
+import pytest
+
+from reelgate.providers.pricing import (
+    fal_price,
+    kling_price,
+    kling_units,
+    luma_price,
+    replicate_price,
+    runway_price,
+)
+
+
+@pytest.mark.parametrize(("model", "mode", "seconds", "units"), [
+    ("kling-v2-5-turbo", "std", 5, 1.5), ("kling-v2-5-turbo", "pro", 10, 5.0),
+    ("kling-v2-1", "pro", 5, 3.5), ("kling-v2-1-master", "std", 10, 20.0),
+    ("kling-v3", "pro", 7, 5.6),
+])
+def test_kling_units_follow_the_table(model: str, mode: str, seconds: float,
+                                      units: float) -> None:
+    price = kling_units(model, mode, seconds, motion_control=False)
+    assert price.usd == pytest.approx(units) and not price.assumed
+
+
+def test_kling_usd_is_units_times_rate_and_assumptions_are_marked() -> None:
+    assert kling_price("kling-v2-6", "pro", 5).usd == pytest.approx(0.35)
+    assert kling_price("kling-v2-6", "std", 6, motion_control=True).usd == pytest.approx(0.42)
+    v1 = kling_price("kling-v1", "std", 5)
+    assert v1.assumed and "priced like kling-v2-1" in v1.source
+
+
+def test_other_providers() -> None:
+    assert runway_price("gen4.5", 10).usd == pytest.approx(1.2)
+    assert luma_price("ray-2", "720p", 9).usd == pytest.approx(1.27)
+    assert luma_price("ray-flash-2", "4k", 5).usd == pytest.approx(2.19)
+    assert luma_price("ray-flash-2", "720p", 5).assumed
+    assert replicate_price("kwaivgi/kling-v2.6", 5).usd == pytest.approx(0.35)
+    assert fal_price("fal-ai/veo3", "pro", 8).usd == pytest.approx(3.2)
+    assert fal_price("fal-ai/kling-video/v2.1/standard/text-to-video", "std", 5).assumed
