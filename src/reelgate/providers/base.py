@@ -206,7 +206,14 @@ class Provider(ABC):
             finished = self.clock.monotonic()
             notify("downloading")
             assert status.video_url is not None
-            clip = await self._http.download(status.video_url, store, deadline, status.video_size)
+            try:
+                clip = await self._http.download(status.video_url, store, deadline,
+                                                 status.video_size)
+            except RenderFailure as failure:
+                failure.cost_usd = self._cost(request, status)[0]
+                failure.message += " (the task finished, so the provider has charged for it)"
+                failure.args = (failure.message,)
+                raise
         except RenderFailure as failure:
             failure.provider = self.name
             failure.task_id = submitted.task_id if submitted else None
@@ -214,7 +221,7 @@ class Provider(ABC):
                 await self._http.cancel(submitted.cancel, self.base_url, self.auth_headers())
             raise
         done = self.clock.monotonic()
-        price = status.cost_usd
+        cost_usd, cost_source = self._cost(request, status)
         return RenderResult(
             key=request.key,
             outcome=Outcome.SUCCEEDED,
@@ -224,8 +231,8 @@ class Provider(ABC):
             served_model=request.model,
             task_id=submitted.task_id,
             clip=clip,
-            cost_usd=price if price is not None else self.list_price(request).usd,
-            cost_source="provider" if price is not None else self.list_price(request).source,
+            cost_usd=cost_usd,
+            cost_source=cost_source,
             timings=Timings(
                 submit_s=accepted - start,
                 queued_s=queued_s,
@@ -234,6 +241,13 @@ class Provider(ABC):
                 total_s=done - start,
             ),
         )
+
+    def _cost(self, request: RenderRequest, status: TaskStatus) -> tuple[float, str]:
+        """The provider's own figure when it gives one, else the list price."""
+        if status.cost_usd is not None:
+            return status.cost_usd, "provider"
+        price = self.list_price(request)
+        return price.usd, price.source
 
     def _refuse_invalid(self, request: RenderRequest) -> None:
         """Stop before any network call when the provider would reject the request anyway."""

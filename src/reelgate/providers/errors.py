@@ -59,6 +59,7 @@ class RenderFailure(Exception):
         retry_after: float | None = None,
         failover: bool | None = None,
         task_id: str | None = None,
+        cost_usd: float = 0.0,
     ) -> None:
         super().__init__(message)
         self.outcome = outcome
@@ -70,6 +71,7 @@ class RenderFailure(Exception):
         self.retry_after = retry_after
         self.failover = outcome in FAILOVER_OUTCOMES if failover is None else failover
         self.task_id = task_id
+        self.cost_usd = cost_usd  # charged despite the failure (e.g. finished, download failed)
 
     def __str__(self) -> str:
         where = f"{self.provider}: " if self.provider else ""

@@ -26,7 +26,9 @@ from reelgate.providers.base import Provider, Stage
 from reelgate.providers.errors import Outcome, RenderFailure
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import Attempt, RenderResult, Timings
-from reelgate.providers.timing import Clock, RetryPolicy
+from reelgate.providers.secrets import Secret
+from reelgate.providers.timing import Clock, FastForwardClock, RetryPolicy
+from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
 from reelgate.render.request import ProviderChoice, RenderRequest
 from reelgate.render.store import MediaStore
@@ -56,6 +58,7 @@ class RenderOptions:
     transport: httpx.AsyncBaseTransport | None = None
     clock: Clock | None = None
     live: bool | None = None  # reaches paid providers; default: unless the override has a URL
+    replay: bool = False  # answers come from recordings: no keys needed, nothing is spent
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ class RenderService:
         self._check_setup(batch)
         live = self.options.live
         if live is None:
-            live = self.options.override is None or self.options.override.base_url is None
+            live = not self.options.replay and (
+                self.options.override is None or self.options.override.base_url is None)
         estimate = (guard_cost(batch, self.options.max_cost, env=self._env) if live
                     else estimate_cost(batch))
         loop = self._ensure_loop()
@@ -135,6 +139,8 @@ class RenderService:
         targets |= {(r.failover.name, r.failover.model) for r in batch if r.failover}
         for name, model in sorted(targets):
             provider_class(name).capabilities_for(model)
+        if self.options.replay:
+            return  # recordings answer: no keys are read, none can leak
         for name in sorted({name for name, _ in targets}):
             provider_class(name).read_credentials(self._env)
 
@@ -225,6 +231,7 @@ class RenderService:
         return result
 
     async def _attempt(self, request: RenderRequest, attempts: list[Attempt]) -> RenderResult:
+        CURRENT_RENDER.set(request)  # lets a shared transport (the cassette recorder) tell renders apart
         provider = self._provider(request.provider)
         async with self._semaphore(provider):
             estimate = provider.list_price(request).usd
@@ -236,7 +243,9 @@ class RenderService:
                     timeout=self.options.deadline_s + 60)
             except RenderFailure as failure:
                 attempts.append(Attempt(provider.name, request.model, failure.outcome,
-                                        str(failure), failure.task_id, 0.0))
+                                        str(failure), failure.task_id, failure.cost_usd))
+                with self._lock:
+                    self._spent += failure.cost_usd
                 raise
             except TimeoutError:
                 failure = RenderFailure(Outcome.TIMEOUT, "the render overran its deadline",
@@ -269,10 +278,15 @@ class RenderService:
         if name not in self._providers:
             override = self.options.override
             base_url = override.base_url if override and override.name == name else None
-            self._providers[name] = provider_class(name).from_env(
-                self._env, base_url=base_url, transport=self.options.transport,
-                clock=self.options.clock, retry=self.options.retry,
-                poll_interval=self.options.poll_interval)
+            cls = provider_class(name)
+            options = {"base_url": base_url, "transport": self.options.transport,
+                       "clock": self.options.clock, "retry": self.options.retry,
+                       "poll_interval": self.options.poll_interval}
+            if self.options.replay:  # a placeholder key: replayed answers never check it
+                options["clock"] = options["clock"] or FastForwardClock()
+                self._providers[name] = cls((Secret("replayed-no-key"),), **options)
+            else:
+                self._providers[name] = cls.from_env(self._env, **options)
         return self._providers[name]
 
     def _semaphore(self, provider: Provider) -> asyncio.Semaphore:

@@ -70,7 +70,8 @@ def _thread_server(
 ) -> Iterator[str]:
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning",
-                                           access_log=False, lifespan="on"))
+                                           access_log=False, lifespan="on",
+                                           timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name="reelgate-simulator")
     thread.start()
