@@ -2,6 +2,15 @@
 
 from reelgate.records.errors import LedgerError
 from reelgate.records.model import USABLE_VERDICTS, VERDICTS, LedgerRow, Verdict
+from reelgate.records.report import (
+    GroupTally,
+    Report,
+    ReportQuery,
+    RetireSuggestion,
+    Tally,
+    WeekTally,
+    build_report,
+)
 from reelgate.records.store import Ledger, LedgerStatus, open_ledger
 from reelgate.records.urls import DEFAULT_LEDGER, LEDGER_ENV, resolve_ledger_url
 
@@ -10,11 +19,18 @@ __all__ = [
     "LEDGER_ENV",
     "USABLE_VERDICTS",
     "VERDICTS",
+    "GroupTally",
     "Ledger",
     "LedgerError",
     "LedgerRow",
     "LedgerStatus",
+    "Report",
+    "ReportQuery",
+    "RetireSuggestion",
+    "Tally",
     "Verdict",
+    "WeekTally",
+    "build_report",
     "open_ledger",
     "resolve_ledger_url",
 ]

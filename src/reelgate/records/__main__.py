@@ -1,0 +1,5 @@
+import sys
+
+from reelgate.records.cli import main
+
+sys.exit(main())

@@ -1,0 +1,237 @@
+"""A report as a terminal table, Markdown or JSON. The sections are built once (``sections``) and
+laid out by each format, so the formats never disagree; the HTML page reuses them too."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reelgate.records.report import GroupTally, Report, Tally
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled table; its first ``labels`` columns are names (left-aligned), the rest figures."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    labels: int = 1
+    note: str = ""
+
+
+def percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f}%"
+
+
+def usd(amount: float | None) -> str:
+    return "n/a" if amount is None else f"${amount:,.2f}"
+
+
+def points(change: float | None) -> str:
+    return "n/a" if change is None else f"{change * 100:+.1f} pp"
+
+
+def relative(change: float | None) -> str:
+    return "n/a" if change is None else f"{change * 100:+.0f}%"
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def headline(report: Report) -> list[str]:
+    """Lines that say what the report covers: the ledger, the period, the selection."""
+    query = report.query
+    if report.period_start is None:
+        period = f"everything up to {_day(report.period_end)}"
+    else:
+        period = f"{_day(report.period_start)} to {_day(report.period_end)}"
+        assert report.previous_start is not None
+        period += f" (trend against {_day(report.previous_start)} to {_day(report.period_start)})"
+    lines = [f"Ledger: {report.ledger}", f"Period: {period}"]
+    chosen = (("scenario", query.scenarios), ("preset", query.presets), ("provider", query.providers))
+    selection = [f"{name}={','.join(values)}" for name, values in chosen if values]
+    if query.live_only:
+        selection.append("live renders only")
+    if selection:
+        lines.append("Selection: " + "; ".join(selection))
+    return lines
+
+
+def emptiness(report: Report) -> str | None:
+    """What to say instead of tables when there is nothing to report."""
+    if report.empty_ledger:
+        return f"The ledger at {report.ledger} is empty: no renders have been recorded yet."
+    if not report.has_rows:
+        return "No renders in the ledger match this period and selection."
+    return None
+
+
+def _figures(tally: Tally) -> tuple[str, ...]:
+    return (
+        str(tally.renders),
+        percent(tally.usable_rate),
+        usd(tally.live_spend_usd),
+        usd(tally.cost_per_usable_usd),
+    )
+
+
+def _trend(group: GroupTally, has_previous: bool) -> tuple[str, ...]:
+    if not has_previous:
+        return ()
+    return (percent(group.previous.usable_rate if group.previous else None), points(group.rate_change),
+            relative(group.cost_change))
+
+
+_FIGURES = ("renders", "usable rate", "live spend", "cost / usable")
+_TREND = ("prev. usable", "rate change", "cost change")
+
+
+def _group_section(
+    title: str, names: tuple[str, ...], groups: list[GroupTally], has_previous: bool
+) -> Section:
+    headers = names + _FIGURES + (_TREND if has_previous else ())
+    rows = []
+    for group in groups:
+        label = (group.scenario or "", group.name) if len(names) == 2 else (group.name,)
+        rows.append(label + _figures(group.current) + _trend(group, has_previous))
+    return Section(title, headers, rows, labels=len(names))
+
+
+def sections(report: Report) -> list[Section]:
+    has_previous = report.period_start is not None
+    weekly = Section(
+        "Usable rate and cost per usable clip by ISO week",
+        ("week", "scenario", *_FIGURES),
+        [(w.week, w.scenario, *_figures(w.tally)) for w in report.weekly],
+        labels=2,
+    )
+    query = report.query
+    floors = ", ".join(f"{name} {percent(value)}" for name, value in sorted(query.floors.items()))
+    retire = Section(
+        "Retire suggestions",
+        ("scenario", "preset", "runs", "usable rate", "best run", "floor", "last run"),
+        [
+            (s.scenario, s.preset_id, str(s.runs), percent(s.usable_rate), percent(s.best_run_rate),
+             percent(s.floor), s.last_run_at.strftime("%Y-%m-%d"))
+            for s in report.retire
+        ],
+        labels=2,
+        note=(
+            f"Presets whose each of the last {query.last_runs} runs stayed below the scenario's floor "
+            f"(default {percent(query.floor)}{'; ' + floors if floors else ''})."
+            + ("" if report.retire else " None.")
+        ),
+    )
+    return [
+        _group_section("Overall", ("selection",), [report.totals], has_previous),
+        weekly,
+        _group_section("By scenario", ("scenario",), report.by_scenario, has_previous),
+        _group_section("By preset", ("scenario", "preset"), report.by_preset, has_previous),
+        _group_section("By provider", ("provider",), report.by_provider, has_previous),
+        retire,
+    ]
+
+
+def render_table(report: Report) -> str:
+    lines = headline(report)
+    empty = emptiness(report)
+    if empty:
+        return "\n".join([*lines, "", empty]) + "\n"
+    for section in sections(report):
+        lines += ["", section.title, "-" * len(section.title)]
+        if section.rows:
+            columns = zip(section.headers, *section.rows, strict=True)
+            widths = [max(len(cell) for cell in column) for column in columns]
+            for cells in (section.headers, *section.rows):
+                padded = [
+                    cell.ljust(width) if i < section.labels else cell.rjust(width)
+                    for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+                ]
+                lines.append("  ".join(padded).rstrip())
+        if section.note:
+            lines.append(section.note)
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_cell(cell: str) -> str:
+    return cell.replace("|", "\\|")
+
+
+def render_markdown(report: Report) -> str:
+    lines = ["# reelgate report", ""] + [f"- {line}" for line in headline(report)]
+    empty = emptiness(report)
+    if empty:
+        return "\n".join([*lines, "", empty]) + "\n"
+    for section in sections(report):
+        lines += ["", f"## {section.title}", ""]
+        if section.rows:
+            lines.append("| " + " | ".join(section.headers) + " |")
+            lines.append("|" + "|".join(":---" if i < section.labels else "---:"
+                                        for i in range(len(section.headers))) + "|")
+            lines += ["| " + " | ".join(_markdown_cell(cell) for cell in row) + " |" for row in section.rows]
+        if section.note:
+            lines += ["", section.note] if section.rows else [section.note]
+    return "\n".join(lines) + "\n"
+
+
+def _group_dict(group: GroupTally) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "scenario": group.scenario,
+        **group.current.as_dict(),
+        "previous": group.previous.as_dict() if group.previous else None,
+        "usable_rate_change": group.rate_change,
+        "cost_per_usable_change": group.cost_change,
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The whole report as plain JSON values (times in ISO 8601 UTC, rates as fractions)."""
+    query = report.query
+    return {
+        "ledger": report.ledger,
+        "generated_at": report.generated_at.isoformat(),
+        "period": {
+            "start": report.period_start.isoformat() if report.period_start else None,
+            "end": report.period_end.isoformat(),
+            "previous_start": report.previous_start.isoformat() if report.previous_start else None,
+        },
+        "selection": {
+            "scenarios": list(query.scenarios),
+            "presets": list(query.presets),
+            "providers": list(query.providers),
+            "live_only": query.live_only,
+        },
+        "empty_ledger": report.empty_ledger,
+        "message": emptiness(report),
+        "totals": _group_dict(report.totals),
+        "weekly": [
+            {"week": w.week, "week_start": w.week_start.isoformat(), "scenario": w.scenario,
+             **w.tally.as_dict()}
+            for w in report.weekly
+        ],
+        "by_scenario": [_group_dict(g) for g in report.by_scenario],
+        "by_preset": [_group_dict(g) for g in report.by_preset],
+        "by_provider": [_group_dict(g) for g in report.by_provider],
+        "retire": {
+            "floor": query.floor,
+            "floors": dict(query.floors),
+            "last_runs": query.last_runs,
+            "presets": [
+                {
+                    "preset": s.preset_id, "scenario": s.scenario, "runs": s.runs, "renders": s.renders,
+                    "usable": s.usable, "usable_rate": s.usable_rate, "best_run_rate": s.best_run_rate,
+                    "floor": s.floor, "last_run_at": s.last_run_at.isoformat(),
+                }
+                for s in report.retire
+            ],
+        },
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
