@@ -42,15 +42,18 @@ class Defects:
 
 
 def defect_probability(motion: float) -> float:
-    """Chance of each defect: about 1% at motion 3, 10% at 5, 70% at 7, 95% at 8.5."""
+    """Chance a clip has defects: under 1% at motion 3, 7% at 5, 70% at 7, 97% at 8.5."""
     return 1.0 / (1.0 + math.exp(-(motion - 6.5) * 1.7))
 
 
 def plan_defects(seed: int, motion: float) -> Defects:
+    """One or two defects, or none, drawn from the seed with ``defect_probability``."""
     rng = np.random.default_rng([seed, 7])
-    chance = defect_probability(motion)
-    draws = rng.random(4)
-    return Defects(*(bool(d < chance) for d in draws))
+    if rng.random() >= defect_probability(motion):
+        return Defects()
+    count = 2 if rng.random() < 0.4 else 1
+    chosen = set(rng.choice(["flicker", "drift", "morph", "jitter"], size=count, replace=False))
+    return Defects(**{name: name in chosen for name in ("flicker", "drift", "morph", "jitter")})
 
 
 @dataclass(frozen=True)
