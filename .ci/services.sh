@@ -15,7 +15,7 @@ DATA="$ROOT/data"
 DB_NAME=reelgate_test
 DB_USER=reelgate
 # A throwaway cluster that listens on 127.0.0.1 only; the password is no secret.
-DB_PASSWORD=reelgate
+DB_PASSWORD=reelgate-test-pw
 
 say() { echo "services.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }

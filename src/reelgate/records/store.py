@@ -217,8 +217,8 @@ def guard(location: LedgerLocation) -> Iterator[None]:
     """Database and file errors become one LedgerError line naming the ledger, never its password."""
     try:
         yield
-    except LedgerError as exc:
-        raise LedgerError(redact(str(exc), (location.password,))) from None
+    except LedgerError:
+        raise  # composed from location.display, which never shows the password
     except DBAPIError as exc:
         raise LedgerError(_explain(location, exc)) from None
     except (SQLAlchemyError, OSError) as exc:

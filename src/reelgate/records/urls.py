@@ -59,7 +59,8 @@ def parse_ledger_url(value: str | Path | None, root: Path | None = None) -> Ledg
     try:
         url = make_url(text)
     except (ArgumentError, ValueError) as exc:
-        raise LedgerError(f"ledger URL {redact(text)!r} is malformed: {redact(str(exc))}") from None
+        detail = "its port is not a number" if "int()" in str(exc) else redact(str(exc))
+        raise LedgerError(f"ledger URL {redact(text)!r} is malformed: {detail}") from None
     scheme = url.drivername
     if scheme == "sqlite":
         if not url.database or url.database == ":memory:":
@@ -67,18 +68,22 @@ def parse_ledger_url(value: str | Path | None, root: Path | None = None) -> Ledg
         path = Path(url.database).expanduser()
         return _sqlite(path if path.is_absolute() else base / path)
     if scheme in _POSTGRES_SCHEMES:
-        if not url.host and "host" not in url.query:
-            raise LedgerError(f"ledger URL {redact(text)!r} names no host; use postgresql://user@host:5432/db")
-        try:
-            _ = url.port
-        except ValueError:
-            raise LedgerError(f"ledger URL {redact(text)!r} has an invalid port") from None
-        pg = url.set(drivername="postgresql+psycopg")
-        return LedgerLocation("postgresql", pg, pg.render_as_string(hide_password=True))
+        return _postgres(text, url)
     raise LedgerError(
         f"unsupported ledger URL scheme {scheme.split('+')[0]!r} in {redact(text)!r}; "
         "use a file path, sqlite:///path or postgresql://user@host/db"
     )
+
+
+def _postgres(text: str, url: URL) -> LedgerLocation:
+    shown = redact(text)
+    authority = text.split("://", 1)[1].split("/", 1)[0]
+    if authority.count("@") > 1:
+        raise LedgerError(f"ledger URL {shown!r} has an '@' in its user or password; write it as %40")
+    port = url.port
+    if port is not None and not 0 < port < 65536:
+        raise LedgerError(f"ledger URL {shown!r} has port {port}, outside 1-65535")
+    return LedgerLocation("postgresql", url.set(drivername="postgresql+psycopg"), shown)
 
 
 def _sqlite(path: Path) -> LedgerLocation:
