@@ -17,6 +17,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="render every preset with this provider (e.g. kling), whatever it names")
     group.addoption("--preset-provider-url", metavar="URL", default=None,
                     help="base URL for --preset-provider, e.g. a 'reelgate simulate' server")
+    group.addoption("--preset-record", default="none",
+                    choices=["none", "once", "new_episodes", "all", "rewrite"],
+                    help="cassette record mode, as pytest-recording's --record-mode: 'none' "
+                    "(default) replays only, with the network blocked; 'once' records what has no "
+                    "cassette; 'new_episodes' adds what is missing; 'all' records everything again; "
+                    "'rewrite' deletes cassettes first")
+    group.addoption("--preset-concurrency", type=int, default=None, metavar="N",
+                    help="renders in flight per provider (default: the provider's own limit)")
+    group.addoption("--preset-max-cost", type=float, default=None, metavar="USD",
+                    help="refuse to start live renders estimated above this; required in CI")
+    parser.addini("preset_cassettes", "directory of recorded provider responses", default="cassettes")
     parser.addini("preset_paths", "directories (or files) holding preset YAML files",
                   type="linelist", default=["presets"])
     parser.addini("preset_scenarios",
@@ -25,6 +36,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "preset: items collected from a reelgate preset file")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start every selected render at once, unless this is an xdist worker (it renders lazily)."""
+    from reelgate.collect.items import SweepItem
+
+    wanted = [item for item in session.items if isinstance(item, SweepItem)]
+    if not wanted:
+        return
+    from reelgate.collect.runtime import get_hub
+
+    hub = get_hub(session.config)
+    for item in wanted:
+        hub.want(item.preset, item.point)
+    if not hasattr(session.config, "workerinput"):
+        hub.start(item.preset.id for item in wanted)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from reelgate.collect.runtime import HUB_KEY
+
+    hub = terminalreporter.config.stash.get(HUB_KEY, None)
+    line = hub.summary_line() if hub is not None else None
+    if line:
+        terminalreporter.write_line(line)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from reelgate.collect.runtime import HUB_KEY
+
+    hub = config.stash.get(HUB_KEY, None)
+    if hub is not None:
+        hub.close()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PresetFile | None:

@@ -131,7 +131,7 @@ def test_replay_reaches_the_final_state_with_fewer_polls(tmp_path: Path, env: di
 
 
 def test_none_mode_missing_recording(tmp_path: Path) -> None:
-    with pytest.raises(MissingRecording, match="no recording for cup/mid"):
+    with pytest.raises(MissingRecording, match=r"no recording: .*cup/mid.yaml does not exist"):
         Recorder(tmp_path, "none").prepare(make_request())
 
 

@@ -20,16 +20,16 @@ def test_collection_order_is_sorted_and_skips_references(suite: SuiteWriter) -> 
         suite.preset(name, VALID)
     suite.preset("references/notes.yaml", "just: data\n")
     result = suite.pytester.runpytest("presets", "--co", "-q")
-    ids = [line for line in result.outlines if "::" in line]
-    assert ids == sorted(ids)
-    assert not any("references" in line for line in ids)
+    files = [line.split("::")[0] for line in result.outlines if "::schema" in line]
+    assert files == sorted(files) == ["presets/alpha.yaml", "presets/mid/beta.yaml", "presets/zeta.yaml"]
+    assert not any("references" in line for line in result.outlines)
 
 
 def test_valid_preset_passes_and_invalid_fails_without_traceback(suite: SuiteWriter) -> None:
     suite.preset("good.yaml")
     suite.preset("bad.yaml", VALID.replace("score: 3", "score: 30"))
-    result = suite.pytester.runpytest("presets")
-    result.assert_outcomes(passed=1, failed=1)
+    result = suite.pytester.runpytest("presets", "-k", "schema")
+    result.assert_outcomes(passed=1, failed=1, deselected=3)
     result.stdout.fnmatch_lines(["presets/bad.yaml:6:17: motion.score: 30 is out of range*"])
     assert "Traceback" not in result.stdout.str()
     assert "reelgate/" not in result.stdout.str()
@@ -39,7 +39,9 @@ def test_k_selects_by_preset_and_item_name(suite: SuiteWriter) -> None:
     suite.preset("cup.yaml")
     suite.preset("shoe.yaml")
     result = suite.pytester.runpytest("presets", "-k", "shoe and schema")
-    result.assert_outcomes(passed=1, deselected=1)
+    result.assert_outcomes(passed=1, deselected=7)
+    result = suite.pytester.runpytest("presets", "-k", "shoe and sweep and not mid", "--co", "-q")
+    result.stdout.fnmatch_lines(["presets/shoe.yaml::sweep?low?", "*1/8 tests collected (7 deselected)*"])
 
 
 def test_marks_from_yaml_select_with_m_and_xfail_applies(suite: SuiteWriter) -> None:
@@ -48,17 +50,17 @@ def test_marks_from_yaml_select_with_m_and_xfail_applies(suite: SuiteWriter) -> 
     suite.preset("shoe.yaml", VALID)
     suite.preset("broken.yaml", VALID.replace("score: 3", "score: 30")
                  + "marks: [{xfail: {reason: known drift, only: [schema]}}]\n")
-    result = suite.pytester.runpytest("presets", "-m", "smoke", "--strict-markers")
-    result.assert_outcomes(passed=1, deselected=2)
+    result = suite.pytester.runpytest("presets", "-m", "smoke", "--strict-markers", "-k", "schema")
+    result.assert_outcomes(passed=1, deselected=8)
     result = suite.pytester.runpytest("presets", "-k", "broken", "-rx")
-    result.assert_outcomes(xfailed=1, deselected=2)
+    result.assert_outcomes(xfailed=1, deselected=8)
     result.stdout.fnmatch_lines(["*known drift*"])
 
 
 def test_skip_mark_with_reason(suite: SuiteWriter) -> None:
     suite.preset("cup.yaml", VALID + "marks: [{skip: waiting for the new reference}]\n")
     result = suite.pytester.runpytest("presets", "-rs")
-    result.assert_outcomes(skipped=1)
+    result.assert_outcomes(skipped=4)  # schema and the three sweep points
     result.stdout.fnmatch_lines(["*waiting for the new reference*"])
 
 
@@ -80,20 +82,20 @@ def test_module_scoped_fixtures_work_on_preset_items(suite: SuiteWriter) -> None
     )
     suite.preset("cup.yaml")
     suite.preset("shoe.yaml")
-    result = suite.pytester.runpytest("presets", "-s")
-    result.assert_outcomes(passed=2)
+    result = suite.pytester.runpytest("presets", "-s", "-k", "schema")
+    result.assert_outcomes(passed=2, deselected=6)
     assert "modules seen: ['cup.yaml', 'shoe.yaml']" in result.stdout.str()
 
 
 def test_last_failed_reruns_only_the_failing_preset(suite: SuiteWriter) -> None:
     suite.preset("good.yaml")
     bad = suite.preset("bad.yaml", VALID.replace("slow push-in", "slow spin"))
-    suite.pytester.runpytest("presets").assert_outcomes(passed=1, failed=1)
-    result = suite.pytester.runpytest("presets", "--lf")
+    suite.pytester.runpytest("presets", "-k", "schema").assert_outcomes(passed=1, failed=1, deselected=3)
+    result = suite.pytester.runpytest("presets", "--lf", "-k", "schema")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*rerun previous 1 failure*"])
     bad.write_text(VALID)
-    suite.pytester.runpytest("presets", "--lf").assert_outcomes(passed=1)
+    suite.pytester.runpytest("presets", "--lf", "-k", "schema").assert_outcomes(passed=1)
 
 
 def test_junit_xml_names_the_preset_file(suite: SuiteWriter) -> None:
@@ -118,7 +120,7 @@ def test_failure_location_is_the_yaml_file(suite: SuiteWriter) -> None:
 def test_xdist_runs_the_same_items(suite: SuiteWriter, workers: str) -> None:
     for i in range(6):
         suite.preset(f"p{i}.yaml", VALID if i % 2 else VALID.replace("score: 3", "score: 9"))
-    result = suite.pytester.runpytest_subprocess("presets", "-n", workers)
+    result = suite.pytester.runpytest_subprocess("presets", "-n", workers, "-k", "schema")
     result.assert_outcomes(passed=3, failed=3)
 
 
@@ -136,5 +138,5 @@ def test_custom_preset_paths_and_scenarios_file(suite: SuiteWriter) -> None:
     target.parent.mkdir(parents=True)
     target.write_text(VALID)
     suite.preset("ignored.yaml")
-    result = suite.pytester.runpytest("suites", "presets")
-    result.assert_outcomes(passed=1)
+    result = suite.pytester.runpytest("suites", "presets", "-k", "schema")
+    result.assert_outcomes(passed=1, deselected=3)

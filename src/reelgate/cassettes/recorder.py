@@ -84,6 +84,13 @@ class Recorder:
     def replay_only(self) -> bool:
         return self.mode == "none"
 
+    def shown(self, path: Path) -> str:
+        """A path as the user knows it: relative to the folder holding the cassettes directory."""
+        try:
+            return str(path.relative_to(self.directory.parent))
+        except ValueError:
+            return str(path)
+
     def path_for(self, request: RenderRequest) -> Path:
         return self.directory / f"{request.key}.yaml"
 
@@ -99,7 +106,7 @@ class Recorder:
         if self.mode in ("all", "rewrite") or (self.mode in ("once", "new_episodes") and not exists):
             session = _Session(request, Cassette(path, meta=meta), may_record=True)
         elif not exists:
-            raise MissingRecording(f"no recording for {request.key}: {path} does not exist")
+            raise MissingRecording(f"no recording: {self.shown(path)} does not exist")
         else:
             session = self._replay_session(request, load_cassette(path, self.media_dir), meta)
         self._sessions[request.key] = session

@@ -21,6 +21,7 @@ class Settings:
     root: Path
     preset_paths: tuple[Path, ...]
     scenarios: Path
+    cassettes: Path
 
     def owns(self, path: Path) -> bool:
         """Whether a file is a preset of this suite (and so becomes preset items)."""
@@ -42,7 +43,9 @@ def settings(config: pytest.Config) -> Settings:
         paths = tuple((root / p).resolve() for p in (config.getini("preset_paths") or ["presets"]))
         option = config.getini("preset_scenarios")
         scenarios = (root / option).resolve() if option else paths[0] / "scenarios.yaml"
-        config.stash[SETTINGS_KEY] = Settings(root=root, preset_paths=paths, scenarios=scenarios)
+        cassettes = (root / (config.getini("preset_cassettes") or "cassettes")).resolve()
+        config.stash[SETTINGS_KEY] = Settings(root=root, preset_paths=paths, scenarios=scenarios,
+                                              cassettes=cassettes)
     return config.stash[SETTINGS_KEY]
 
 

@@ -3,33 +3,26 @@
 A preset file is collected as a ``pytest.Module`` whose object is a synthetic module, so that
 module-scoped fixtures, ``request.module`` and ``request.path`` work on preset items; the items
 are ``pytest.Function`` s so fixtures, marks, ``-k``, xdist and JUnit behave as for test functions.
-Each item only asks its stage for a result and reports it.
+Each item only asks its stage for a result and reports it (``reelgate.collect.checks``).
 """
 
 from __future__ import annotations
 
 import types
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reelgate.collect.checks import PresetCheckFailed, schema_check, sweep_check
 from reelgate.collect.config import settings
 from reelgate.collect.marks import marks_for
 from reelgate.preset.check import PresetResult
+from reelgate.preset.model import Preset
 from reelgate.preset.suite import Suite, load_suite
 
 SUITE_KEY = pytest.StashKey[Suite]()
-
-
-class PresetCheckFailed(Exception):
-    """A preset check failed; its text is the whole report, shown without a traceback."""
-
-
-class PresetWarning(UserWarning):
-    """Something in a preset works but probably not as meant (for example a dropped layer)."""
 
 
 def get_suite(config: pytest.Config) -> Suite:
@@ -51,7 +44,15 @@ class PresetFile(pytest.Module):
 
     def collect(self) -> Iterator[PresetItem]:
         result = get_suite(self.config).get(self.path)
-        yield PresetItem.for_check(self, "schema", result, _schema_check(result, self.config))
+        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config))
+        preset = result.preset
+        if preset is None:
+            return  # an invalid preset has nothing else worth running
+        for point in preset.sweep:
+            item = SweepItem.for_check(self, f"sweep[{point}]", result,
+                                       sweep_check(preset, point, self.config))
+            item.point = point
+            yield item
 
 
 class PresetItem(pytest.Function):
@@ -62,35 +63,28 @@ class PresetItem(pytest.Function):
     @classmethod
     def for_check(
         cls, parent: PresetFile, name: str, result: PresetResult, check: Callable[[], None]
-    ) -> PresetItem:
+    ) -> Any:
         item = cls.from_parent(parent, name=name, callobj=check)
         item.preset_result = result
         for mark in marks_for(result.marks, name):
             item.add_marker(mark)
         return item
 
+    @property
+    def preset(self) -> Preset:
+        assert self.preset_result.preset is not None
+        return self.preset_result.preset
+
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.preset_result.line - 1, f"{self.preset_result.preset_id}::{self.name}"
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
         if isinstance(excinfo.value, PresetCheckFailed):
             return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
+        return super().repr_failure(excinfo)
 
 
-def _schema_check(result: PresetResult, config: pytest.Config) -> Callable[[], None]:
-    root = config.rootpath
+class SweepItem(PresetItem):
+    """The renders of one sweep point: they succeeded and honour the output contract."""
 
-    def schema() -> None:
-        """The preset is a valid contract for its scenario and provider."""
-        for warning in result.warnings:
-            warnings.warn(PresetWarning(warning.render(result.sources.get(warning.where.path), root)),
-                          stacklevel=1)
-        if result.errors:
-            count = len(result.errors)
-            raise PresetCheckFailed(
-                f"{count} schema error{'s' * (count != 1)} in {result.path.name}:\n"
-                + result.report(root)
-            )
-
-    return schema
+    point: str

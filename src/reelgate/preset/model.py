@@ -132,6 +132,7 @@ class PresetDocument(_Strict):
     negative_prompt: str | list[str] | None = Field(None, description="layer 5: constraints")
     output: OutputSpec
     provider: ProviderSpec | None = Field(None, description="defaults to the scenario's")
+    failover: ProviderSpec | None = Field(None, description="defaults to the scenario's")
     sweep: list[float] | None = Field(
         None, min_length=3, max_length=3, description="low, mid and mid-high motion scores"
     )

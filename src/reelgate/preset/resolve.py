@@ -91,7 +91,7 @@ def resolve_preset(
         negative_prompt=tuple(n.strip() for n in negative),
         output=doc.output,
         provider=doc.provider or scenario.provider,
-        failover=scenario.failover,
+        failover=doc.failover or scenario.failover,
         sweep=dict(zip(SWEEP_POINTS, sweep, strict=True)),
         repeats=repeats,
         min_usable=min_usable,

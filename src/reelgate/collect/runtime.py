@@ -1,0 +1,187 @@
+"""The run's render side, kept per session: the plan, the recorder and the render service.
+
+Items never render themselves: a sweep item asks the hub for its results and waits only for
+its own. Without xdist every selected render starts right after collection; under xdist a
+worker cannot know which items it will be given, so it starts a preset's renders when the
+first of its items arrives (``--dist loadfile`` keeps a preset's items on one worker).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reelgate.collect.config import Settings, provider_override, settings
+from reelgate.preset.model import Preset
+
+HUB_KEY = pytest.StashKey["RenderHub"]()
+PROGRESS_EVERY_S = 2.0
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One render's outcome as an item sees it: a contract report, or why it could not run."""
+
+    key: str
+    report: object | None  # reelgate.render.contract.ContractReport
+    error: str | None
+
+
+class RenderHub:
+    def __init__(self, config: pytest.Config) -> None:
+        from reelgate.cassettes import Recorder
+        from reelgate.render.service import ProviderOverride, RenderOptions
+
+        self.config = config
+        self.settings: Settings = settings(config)
+        self.mode = config.getoption("preset_record")
+        override = provider_override(config)
+        self.override = (ProviderOverride(override.name, override.base_url) if override else None)
+        self.recorder = Recorder(self.settings.cassettes, self.mode)
+        self.options = RenderOptions(
+            media_root=self.settings.root,
+            override=self.override,
+            concurrency=config.getoption("preset_concurrency"),
+            max_cost=config.getoption("preset_max_cost"),
+            transport=self.recorder.transport(),
+            replay=self.mode == "none",
+        )
+        self._service = None
+        self._presets: dict[str, Preset] = {}
+        self._points: dict[str, set[str]] = {}
+        self._requests: dict[str, object] = {}
+        self._errors: dict[str, str] = {}
+        self._started: set[str] = set()
+
+    # -- planning --------------------------------------------------------------------------
+
+    def want(self, preset: Preset, point: str) -> None:
+        """Remember a selected sweep item: only the points selected are rendered."""
+        self._presets[preset.id] = preset
+        self._points.setdefault(preset.id, set()).add(point)
+
+    def start(self, preset_ids: Iterable[str]) -> None:
+        """Prepare recordings and begin the renders of these presets (each at most once)."""
+        from reelgate.cassettes import CassetteError
+        from reelgate.plan import PlanError, requests_for_point
+        from reelgate.providers import ProviderConfigError
+        from reelgate.render.cost import CostLimitError
+
+        batch = []
+        for preset_id in sorted(set(preset_ids) - self._started):
+            self._started.add(preset_id)
+            preset = self._presets[preset_id]
+            points = self._points.get(preset_id, set(preset.sweep))
+            try:
+                requests = [r for point in preset.sweep if point in points
+                            for r in requests_for_point(preset, point)]
+            except PlanError as exc:
+                self._fail_preset(preset, str(exc))
+                continue
+            for request in requests:
+                sent = self.service.resolve(request)
+                self._requests[request.key] = sent
+                try:
+                    self.recorder.prepare(sent)
+                except CassetteError as exc:
+                    self._errors[request.key] = f"{exc}\n{self._fix_hint(preset, exc)}"
+                    continue
+                batch.append(sent)
+        if not batch:
+            return
+        try:
+            self.service.start(batch)
+        except (ProviderConfigError, CostLimitError, ValueError) as exc:
+            for request in batch:
+                self._errors[request.key] = f"renders not started: {exc}"
+
+    def _fail_preset(self, preset: Preset, message: str) -> None:
+        for point in preset.sweep:
+            for repeat in range(preset.repeats):
+                self._errors[_key(preset.id, point, repeat)] = message
+
+    def _fix_hint(self, preset: Preset, exc: Exception) -> str:
+        from reelgate.cassettes import MissingRecording, StaleRecording
+
+        where = os.path.relpath(preset.source, self.settings.root)
+        if isinstance(exc, MissingRecording):
+            mode = "once"
+        elif isinstance(exc, StaleRecording):
+            mode = "rewrite"
+        else:
+            return "restore the file from version control, or re-record it (--preset-record=rewrite)"
+        return (f"record it with: pytest {where} --preset-record={mode} (live: provider keys and "
+                "--preset-max-cost; or against the simulator: --preset-provider kling "
+                "--preset-provider-url http://127.0.0.1:8765 with 'reelgate simulate' running)")
+
+    # -- results ---------------------------------------------------------------------------
+
+    @property
+    def service(self):  # type: ignore[no-untyped-def]
+        if self._service is None:
+            from reelgate.render.service import RenderService
+
+            self._service = RenderService(self.options)
+        return self._service
+
+    def results(self, preset: Preset, point: str) -> list[Rendered]:
+        """The renders of one sweep point, waiting for them (with a progress line when slow)."""
+        from reelgate.render.contract import check_output_contract
+
+        if preset.id not in self._presets:  # an xdist worker meets the preset's first item
+            self.want(preset, point)
+        self.start([preset.id])
+        out = []
+        for repeat in range(preset.repeats):
+            key = _key(preset.id, point, repeat)
+            if key in self._errors:
+                out.append(Rendered(key, None, self._errors[key]))
+                continue
+            result = self._wait(key)
+            out.append(Rendered(key, check_output_contract(self._requests[key], result), None))
+        return out
+
+    def _wait(self, key: str):  # type: ignore[no-untyped-def]
+        started = time.monotonic()
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        while True:
+            try:
+                return self.service.result(key, timeout=PROGRESS_EVERY_S)
+            except TimeoutError:
+                if reporter is not None and time.monotonic() - started >= PROGRESS_EVERY_S:
+                    reporter.write_line(f"[reelgate] waiting for {key}; "
+                                        f"{self.service.progress().line()}")
+
+    def summary_line(self) -> str | None:
+        if self._service is None:
+            return None
+        progress = self._service.progress()
+        if self.options.replay:
+            source = self.recorder.shown(self.recorder.directory)
+            return (f"reelgate: {progress.done} renders replayed from {source}, {progress.failed} "
+                    f"failed; recorded cost ${progress.cost_usd:.2f}, nothing spent")
+        where = f" via {self.override.base_url}" if self.override and self.override.base_url else ""
+        return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}"
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.close()
+
+
+def _key(preset_id: str, point: str, repeat: int) -> str:
+    return f"{preset_id}/{point}" + (f"-{repeat}" if repeat else "")
+
+
+def get_hub(config: pytest.Config) -> RenderHub:
+    if HUB_KEY not in config.stash:
+        config.stash[HUB_KEY] = RenderHub(config)
+    return config.stash[HUB_KEY]
+
+
+def known_cassettes(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yaml") if "media" not in p.relative_to(root).parts[:1])
