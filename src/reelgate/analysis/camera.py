@@ -72,7 +72,16 @@ def analyse_camera(f: Features, cuts: list[int]) -> CameraAnalysis:
         end = float(f.times[-1]) if f.count else 0.0
         moves = [
             CameraMove(
-                move="locked", start=0.0, end=end, speed=0.0, speed_word=None, stability="locked"
+                move="locked",
+                start=0.0,
+                end=end,
+                speed=0.0,
+                speed_word=None,
+                stability="locked",
+                pan=0.0,
+                tilt=0.0,
+                zoom=0.0,
+                roll=0.0,
             )
         ]
     primary = max(moves, key=lambda m: m.end - m.start)
@@ -233,6 +242,7 @@ def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
         if stability == "handheld":
             move = "handheld"
     word = speed_word(speed) if move not in ("locked", "handheld", "roll") else None
+    pan, tilt, zoom, roll = (round(float(v), 5) for v in mean_velocity)
     return CameraMove(
         move=move,
         start=round(start, 4),
@@ -240,6 +250,10 @@ def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
         speed=round(speed, 5),
         speed_word=word,
         stability=stability,
+        pan=pan,
+        tilt=tilt,
+        zoom=zoom,
+        roll=roll,
     )
 
 

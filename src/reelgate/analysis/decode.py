@@ -87,10 +87,10 @@ def fit_area(aspect: float, pixels: int) -> tuple[int, int]:
 class ClipReader:
     """Opens and validates a clip, then streams its frames once from a decoding thread."""
 
-    def __init__(self, path: Path, settings: AnalysisSettings) -> None:
+    def __init__(self, path: Path, settings: AnalysisSettings, label: str | None = None) -> None:
         self.path = path
         self.settings = settings
-        self._label = str(path)
+        self._label = label or str(path)
         self._container = self._open()
         try:
             self._stream = self._video_stream()
@@ -340,6 +340,21 @@ class _Scaler:
         if self.turns:
             scaled = np.ascontiguousarray(np.rot90(scaled, self.turns))
         return scaled
+
+
+def shrink(plane: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Resize to ``size`` (width, height): area-average by a whole factor (OpenCV's fast path;
+    the few rows and columns past a multiple of it are dropped), then bilinear for the rest."""
+    width, height = size
+    factor = min(plane.shape[1] // width, plane.shape[0] // height)
+    if factor >= 2:
+        rows, cols = plane.shape[0] // factor, plane.shape[1] // factor
+        plane = cv2.resize(
+            plane[: rows * factor, : cols * factor], (cols, rows), interpolation=cv2.INTER_AREA
+        )
+    if plane.shape[1] != width or plane.shape[0] != height:
+        plane = cv2.resize(plane, size, interpolation=cv2.INTER_LINEAR)
+    return plane
 
 
 _LIMITED_LUMA = np.clip((np.arange(256) - 16) * 255 / 219 + 0.5, 0, 255).astype(np.uint8)

@@ -3,12 +3,12 @@
 Everything later measures (camera path, cuts, glitches, motion amount) reads these arrays, so
 the frames themselves are dropped as soon as they are measured and memory stays flat.
 
-Two DIS optical flows per frame at the motion size:
+Two DIS optical flows per frame:
 * consecutive ``F_i = flow(Y[i-1] -> Y[i])``: a RANSAC similarity on textured flow samples is the
   camera step; what the similarity leaves is object motion;
-* across one frame ``G = flow(Y[i-2] -> Y[i])``: interpolating frame ``i-1`` from its neighbours
-  (VBench's motion-smoothness idea, with DIS instead of a learned interpolator) shows anything
-  that appears for a moment and is gone: flashes, inserted frames, local warps.
+* across one frame ``G = flow(Y[i-2] -> Y[i])``, at half size: interpolating frame ``i-1`` from
+  its neighbours (VBench's motion-smoothness idea, with DIS instead of a learned interpolator)
+  shows anything that appears for a moment and is gone: flashes, inserted frames, local warps.
 """
 
 from __future__ import annotations
@@ -34,9 +34,6 @@ def dis_flow() -> cv2.DISOpticalFlow:
     if preset is None:
         preset = getattr(cv2, "DISOpticalFlow_PRESET_ULTRAFAST", 0)
     return cv2.DISOpticalFlow_create(preset)
-
-
-_Plane = tuple[np.ndarray, np.ndarray]  # the same luma as float32 and as uint8
 
 
 @dataclass(slots=True)
@@ -71,7 +68,6 @@ class Features:
     mismatch: np.ndarray  # (n,) gain-compensated luma residual after flow compensation
     # triplet arrays: entry j compares frame j with its neighbours; first and last are NaN
     interp: np.ndarray  # (n, rows, cols) residual of frame j against its interpolation
-    agree: np.ndarray  # (n, rows, cols) residual between frames j-1 and j+1 after flow
 
     @property
     def count(self) -> int:
@@ -96,7 +92,6 @@ class _Log:
     object_flow: list[float] = field(default_factory=list)
     mismatch: list[float] = field(default_factory=list)
     interp: list[np.ndarray] = field(default_factory=list)
-    agree: list[np.ndarray] = field(default_factory=list)
 
 
 class Extractor:
@@ -107,42 +102,47 @@ class Extractor:
         width, height = size
         self._pair_flow = dis_flow()
         self._skip_flow = dis_flow()
-        self._grid_x, self._grid_y = np.meshgrid(
-            np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32)
+        # temporal residuals run at half size: a quarter of the pixels, the same events
+        self._half_size = (width // 2, height // 2)
+        self._grid = np.dstack(
+            np.meshgrid(
+                np.arange(width // 2, dtype=np.float32), np.arange(height // 2, dtype=np.float32)
+            )
         )
         gy, gx = np.mgrid[GRID_STEP // 2 : height : GRID_STEP, GRID_STEP // 2 : width : GRID_STEP]
         self._samples = (gy.ravel(), gx.ravel())
         self._sample_points = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
-        self._recent: list[_Plane] = []  # the last two frames' luma
+        self._recent: list[np.ndarray] = []  # the last frame's luma
+        self._recent_half: list[np.ndarray] = []  # the last two frames' luma at half size
         self._chroma: np.ndarray | None = None
         self._log = _Log()
         self._nan_blocks = np.full(BLOCKS[::-1], np.nan, np.float32)
 
     def push(self, frame: Frame) -> PairStep | None:
-        luma = frame.luma.astype(np.float32)
+        luma = frame.luma
+        half = cv2.resize(luma, self._half_size, interpolation=cv2.INTER_AREA)
         log = self._log
         log.times.append(frame.time)
-        log.luma.append(float(luma.mean()))
-        log.blocks.append(cv2.resize(luma, BLOCKS, interpolation=cv2.INTER_AREA))
-        log.thumbs.append(cv2.resize(frame.luma, THUMB, interpolation=cv2.INTER_AREA))
-        chroma = frame.chroma.astype(np.float32)
-        log.chroma.append(chroma.mean(axis=(1, 2)))
+        log.luma.append(cv2.mean(luma)[0])
+        log.blocks.append(cv2.resize(luma.astype(np.float32), BLOCKS, interpolation=cv2.INTER_AREA))
+        log.thumbs.append(cv2.resize(luma, THUMB, interpolation=cv2.INTER_AREA))
+        chroma = cv2.resize(frame.chroma.transpose(1, 2, 0), THUMB, interpolation=cv2.INTER_AREA)
+        log.chroma.append(np.array(cv2.mean(chroma)[:2]))
         if self._chroma is not None:
-            log.chroma_shift.append(float(np.abs(chroma - self._chroma).mean()))
+            log.chroma_shift.append(float(np.mean(cv2.absdiff(chroma, self._chroma))))
         else:
             log.chroma_shift.append(math.nan)
         self._chroma = chroma
         log.interp.append(self._nan_blocks)
-        log.agree.append(self._nan_blocks)
-        current = (luma, frame.luma)
         step = None
         if self._recent:
-            step = self._pair(self._recent[-1], current)
+            step = self._pair(self._recent[-1], luma, half)
         else:
             self._log_pair_placeholder()
-        if len(self._recent) == 2:
-            self._triplet(self._recent[0], self._recent[1][0], current)
-        self._recent = [*self._recent[-1:], current]
+        if len(self._recent_half) == 2:
+            self._triplet(*self._recent_half, half)
+        self._recent = [luma]
+        self._recent_half = [*self._recent_half[-1:], half]
         return step
 
     def _log_pair_placeholder(self) -> None:
@@ -160,13 +160,13 @@ class Extractor:
         ):
             series.append(math.nan)
 
-    def _pair(self, prev: _Plane, cur: _Plane) -> PairStep:
+    def _pair(self, prev: np.ndarray, cur: np.ndarray, cur_half: np.ndarray) -> PairStep:
         log = self._log
-        flow = self._pair_flow.calc(prev[1], cur[1], None)
+        flow = self._pair_flow.calc(prev, cur, None)
         width, height = self.size
         rows, cols = self._samples
         vectors = flow[rows, cols]
-        textured = _textured(prev[1], rows, cols)
+        textured = _textured(prev, rows, cols)
         matrix, inlier_mask = _similarity(self._sample_points[textured], vectors[textured])
         reliable = matrix is not None
         if matrix is None:
@@ -185,32 +185,28 @@ class Extractor:
         log.inliers.append(float(inlier_mask.sum()) / count if reliable else 0.0)
         log.anchored.append(float(anchored.sum()) / count)
         log.counter.append(float(counter.sum()) / count)
-        log.mae.append(float(cv2.absdiff(prev[0], cur[0]).mean()))
-        top = np.sort(speed)[int(len(speed) * 0.95) :]
-        log.flow_top.append(float(top.mean()) if len(top) else 0.0)
-        log.object_flow.append(
-            float(np.percentile(residual[textured], 95)) if textured.any() else 0.0
+        log.mae.append(cv2.mean(cv2.absdiff(prev, cur))[0])
+        log.flow_top.append(_top_mean(speed, 0.05))
+        log.object_flow.append(_quantile(residual[textured], 0.95))
+        half_flow = cv2.resize(flow, self._half_size, interpolation=cv2.INTER_AREA) * 0.5
+        prev_half = self._recent_half[-1]
+        log.mismatch.append(
+            float(np.mean(_gain_residual(prev_half, self._warp(cur_half, half_flow))))
         )
-        log.mismatch.append(float(_gain_residual(prev[0], self._warp(cur[0], flow)).mean()))
         return PairStep(flow, matrix, reliable)
 
-    def _triplet(self, before: _Plane, middle: np.ndarray, after: _Plane) -> None:
-        flow = self._skip_flow.calc(before[1], after[1], None)
+    def _triplet(self, before: np.ndarray, middle: np.ndarray, after: np.ndarray) -> None:
+        flow = self._skip_flow.calc(before, after, None)
         half = flow * 0.5
-        predicted = (self._warp(before[0], -half) + self._warp(after[0], half)) * 0.5
+        predicted = cv2.addWeighted(self._warp(before, -half), 0.5, self._warp(after, half), 0.5, 0)
         residual = _gain_residual(predicted, middle)
-        mismatch = _gain_residual(before[0], self._warp(after[0], flow))
         self._log.interp[-2] = cv2.resize(residual, BLOCKS, interpolation=cv2.INTER_AREA)
-        self._log.agree[-2] = cv2.resize(mismatch, BLOCKS, interpolation=cv2.INTER_AREA)
 
     def _warp(self, image: np.ndarray, flow: np.ndarray) -> np.ndarray:
-        """Sample ``image`` at x + flow(x): brings the frame the flow points to onto this grid."""
+        """Sample a half-size ``image`` at x + flow(x): brings the frame the flow points to onto
+        this grid."""
         return cv2.remap(
-            image,
-            self._grid_x + flow[..., 0],
-            self._grid_y + flow[..., 1],
-            cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_REPLICATE,
+            image, self._grid + flow, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
 
     def finish(self) -> Features:
@@ -234,7 +230,6 @@ class Extractor:
             object_flow=np.array(log.object_flow),
             mismatch=np.array(log.mismatch),
             interp=np.array(log.interp),
-            agree=np.array(log.agree),
         )
 
 
@@ -278,10 +273,25 @@ def _similarity_params(
 
 
 def _gain_residual(reference: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """|observed - (gain * reference + offset)|: what a global brightness change cannot explain."""
+    """|observed - (gain * reference + offset)| as float32: what a global brightness change
+    cannot explain."""
     mean_r, std_r = cv2.meanStdDev(reference)
     mean_o, std_o = cv2.meanStdDev(observed)
-    gain = float(std_o[0, 0]) / max(float(std_r[0, 0]), 1.0)
-    gain = min(max(gain, 0.5), 2.0)
+    gain = min(max(float(std_o[0, 0]) / max(float(std_r[0, 0]), 1.0), 0.5), 2.0)
     offset = float(mean_o[0, 0]) - gain * float(mean_r[0, 0])
-    return cv2.absdiff(observed, reference * gain + offset)
+    return np.abs(cv2.addWeighted(reference, gain, observed, -1.0, offset, dtype=cv2.CV_32F))
+
+
+def _top_mean(values: np.ndarray, share: float) -> float:
+    """Mean of the largest ``share`` of the values."""
+    if len(values) == 0:
+        return 0.0
+    k = min(len(values) - 1, int(len(values) * (1 - share)))
+    return float(np.partition(values, k)[k:].mean())
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    if len(values) == 0:
+        return 0.0
+    k = min(len(values) - 1, int(len(values) * q))
+    return float(np.partition(values, k)[k])

@@ -48,6 +48,10 @@ class CameraMove(_Model):
     speed: float = Field(description="in the unit of reelgate.analysis.camera.SPEED_UNITS[move]")
     speed_word: Speed | None
     stability: Stability
+    pan: float = Field(description="mean rate, frame widths per second, + right")
+    tilt: float = Field(description="mean rate, frame heights per second, + up")
+    zoom: float = Field(description="mean rate, ln(scale) per second, + in")
+    roll: float = Field(description="mean rate, degrees per second, + clockwise")
 
 
 class CameraPath(_Model):

@@ -25,7 +25,7 @@ class AnalysisSettings(BaseModel):
         le=1920 * 1080,
         description="pixel area of the sampled frames used for sharpness and subject clarity",
     )
-    detail_rate: float = Field(6.0, gt=0, le=60, description="sampled frames per second")
+    detail_rate: float = Field(4.0, gt=0, le=60, description="sampled frames per second")
     max_duration: float = Field(300.0, gt=0, description="seconds; longer clips are refused")
     max_side: int = Field(8192, ge=64, description="largest accepted width or height, pixels")
     min_side: int = Field(16, ge=2, description="smallest accepted width or height, pixels")

@@ -1,0 +1,78 @@
+"""Media analysis: measure a clip's camera, continuity, subject, motion and picture quality.
+
+    from reelgate.analysis import analyze_clip
+    analysis = analyze_clip("clip.mp4")          # a ClipAnalysis (pydantic)
+    analysis.camera.primary, analysis.continuity.cuts, analysis.to_json()
+
+Heavy modules (PyAV, OpenCV) load on first use, so importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from reelgate.analysis.errors import (
+    AnalysisError,
+    ClipNotFound,
+    CorruptClip,
+    NotAVideo,
+    PathOutsideRoot,
+    ReferenceFetchError,
+    UnsupportedClip,
+)
+from reelgate.analysis.settings import ANALYZER_VERSION, AnalysisSettings
+
+if TYPE_CHECKING:
+    from reelgate.analysis.cache import AnalysisCache
+    from reelgate.analysis.model import CameraMatch, ClipAnalysis
+    from reelgate.preset.camera import CameraIntent
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "AnalysisError",
+    "AnalysisSettings",
+    "ClipNotFound",
+    "CorruptClip",
+    "NotAVideo",
+    "PathOutsideRoot",
+    "ReferenceFetchError",
+    "UnsupportedClip",
+    "analyze_clip",
+    "match_camera",
+]
+
+
+def analyze_clip(
+    path: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] | None = None,
+    settings: AnalysisSettings | None = None,
+    cache: AnalysisCache | None = None,
+) -> ClipAnalysis:
+    """Analyse one clip (decoded once) and return every measure.
+
+    ``root``: relative paths are taken from it and the clip must resolve inside it.
+    ``cache``: an AnalysisCache; a clip with the same content, analyzer version and settings is
+    read from it instead of analysed again. Raises an AnalysisError subclass, whose text is one
+    line saying why, for anything that cannot be analysed.
+    """
+    from reelgate.analysis.pipeline import file_sha256, resolve_clip, run_analysis
+
+    settings = settings or AnalysisSettings()
+    resolved = resolve_clip(path, root)
+    label = str(path)
+    sha256 = file_sha256(resolved)
+    if cache is not None and (cached := cache.get(sha256, settings)) is not None:
+        return cached if cached.file == label else cached.model_copy(update={"file": label})
+    analysis = run_analysis(resolved, label, sha256, settings)
+    if cache is not None:
+        cache.put(analysis, settings)
+    return analysis
+
+
+def match_camera(analysis: ClipAnalysis, intent: CameraIntent | str) -> CameraMatch:
+    """Whether the measured camera does what the preset's intent (or camera text) asks."""
+    from reelgate.analysis.intent import match_camera as match
+
+    return match(analysis.camera, intent)

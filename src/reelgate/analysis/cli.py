@@ -1,0 +1,47 @@
+"""``reelgate analyze CLIP [--json]``: the analysis of one clip, as a summary or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reelgate.analysis.errors import AnalysisError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``analyze`` subcommand to the ``reelgate`` parser."""
+    parser = subparsers.add_parser(
+        "analyze",
+        help="measure a clip: facts, camera, continuity, subject, motion, quality",
+        description="Decode a clip once and report its camera moves, cuts and glitches, "
+        "subject integrity, motion and picture quality. Times are seconds from the first frame.",
+    )
+    parser.add_argument("clip", help="video file to analyse")
+    parser.add_argument("--json", action="store_true", help="print the full analysis as JSON")
+    parser.add_argument("--root", help="refuse clips that resolve outside this directory")
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="reuse and store analyses in .reelgate/cache/analysis under --root (or here)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reelgate.analysis import analyze_clip
+    from reelgate.analysis.cache import AnalysisCache
+
+    cache = AnalysisCache(Path(args.root or ".")) if args.cache else None
+    try:
+        analysis = analyze_clip(args.clip, root=args.root, cache=cache)
+    except AnalysisError as exc:
+        print(f"reelgate analyze: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(analysis.to_json())
+    else:
+        from reelgate.analysis.summary import summary
+
+        print(summary(analysis))
+    return 0

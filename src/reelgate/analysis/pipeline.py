@@ -1,0 +1,80 @@
+"""One analysis run: resolve and hash the clip, decode it once, feed every measure, assemble."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from reelgate.analysis.camera import analyse_camera
+from reelgate.analysis.continuity import analyse_continuity
+from reelgate.analysis.decode import ClipReader
+from reelgate.analysis.errors import ClipNotFound, PathOutsideRoot
+from reelgate.analysis.facts import video_facts
+from reelgate.analysis.features import Extractor
+from reelgate.analysis.model import ClipAnalysis, Quality
+from reelgate.analysis.motion import analyse_motion, motion_readability
+from reelgate.analysis.quality import QualityMeter
+from reelgate.analysis.settings import ANALYZER_VERSION, AnalysisSettings
+from reelgate.analysis.subject import SubjectTracker
+
+_HASH_CHUNK = 1 << 20
+
+
+def resolve_clip(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path:
+    """The clip's real path; with ``root``, relative paths are taken from it and the result
+    (symlinks followed) must stay inside it."""
+    given = Path(path)
+    if root is not None:
+        base = Path(root).resolve()
+        resolved = (given if given.is_absolute() else base / given).resolve()
+        if not resolved.is_relative_to(base):
+            raise PathOutsideRoot(str(path), f"resolves outside the allowed directory {base}")
+    else:
+        resolved = given.resolve()
+    if not resolved.exists():
+        raise ClipNotFound(str(path), "no such file")
+    if not resolved.is_file():
+        raise ClipNotFound(str(path), "not a regular file")
+    return resolved
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_analysis(path: Path, label: str, sha256: str, settings: AnalysisSettings) -> ClipAnalysis:
+    """Decode ``path`` once and measure everything; raises AnalysisError on unusable input."""
+    with ClipReader(path, settings, label) as reader:
+        extractor = Extractor(reader.info.motion_size)
+        subject = SubjectTracker(reader.info.motion_size)
+        quality = QualityMeter()
+        for frame in reader.frames():
+            step = extractor.push(frame)
+            subject.push(frame, step)
+            quality.push(frame)
+        info = reader.info
+    features = extractor.finish()
+    continuity = analyse_continuity(features)
+    camera = analyse_camera(features, continuity.cut_frames)
+    first_cut = continuity.cuts[0] if continuity.cuts else None
+    subject_integrity, clarity = subject.finish(features.times, first_cut)
+    return ClipAnalysis(
+        file=label,
+        sha256=sha256,
+        analyzer_version=ANALYZER_VERSION,
+        video=video_facts(info, features.times),
+        camera=camera,
+        continuity=continuity,
+        subject=subject_integrity,
+        motion=analyse_motion(features, camera),
+        quality=Quality(
+            **quality.medians(),
+            motion_readability=motion_readability(features),
+            subject_clarity=round(clarity, 4),
+        ),
+    )

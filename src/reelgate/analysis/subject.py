@@ -1,0 +1,354 @@
+"""Subject integrity: find the main subject early, follow it, compare it with its first second.
+
+The subject is where the picture moves unlike the camera (a tracked subject holds still while
+the background streams; a walking one moves over a still background), else where it is salient
+(spectral residual on luma and chroma), weighted toward the centre where generators put
+subjects, else the centre itself. It is followed by the median flow inside its box. Every
+sampled frame compares the box with the first second twice: a centre-weighted tone/colour
+histogram (appearance) and ORB features matched under a homography (retention), the latter
+relative to how well the first second matches itself, so turning or non-rigid subjects are
+judged against their own normal variation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from reelgate.analysis.decode import Frame
+from reelgate.analysis.features import PairStep
+from reelgate.analysis.model import Box, SubjectIntegrity
+
+DECIDE_AFTER = 0.2  # seconds of motion looked at before choosing the subject
+REFERENCE = 1.0  # seconds after the choice that define the subject's normal look
+COARSE = (60, 34)  # grid for the motion and saliency maps
+MIN_AREA, MAX_AREA = 0.03, 0.4  # of the frame
+MOTION_EVIDENCE = 0.6  # pixels per frame of motion unlike the camera to call it a subject
+APPEARANCE_FLOOR = 0.6  # histogram similarity that counts as a different subject
+ORB_FEATURES = 300
+
+
+@dataclass(slots=True)
+class _Sample:
+    time: float
+    visible: bool
+    appearance: float = 0.0
+    retention: float = 0.0
+    clarity: float = 0.0
+
+
+@dataclass
+class _Reference:
+    histograms: list[np.ndarray] = field(default_factory=list)
+    keypoints: list[cv2.KeyPoint] | None = None
+    descriptors: np.ndarray | None = None
+
+
+class SubjectTracker:
+    """Online: call ``push`` for every frame with its camera step, then ``finish``."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.size = size
+        self._motion = np.zeros(COARSE[::-1], np.float32)
+        self._pairs = 0
+        self._box: np.ndarray | None = None  # x0, y0, x1, y1 in motion pixels
+        self._found_by = "centre"
+        self._start_box: Box | None = None
+        self._start_time = 0.0
+        self._reference = _Reference()
+        self._samples: list[_Sample] = []
+        self._orb = cv2.ORB_create(nfeatures=ORB_FEATURES, edgeThreshold=15, patchSize=15)
+        self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+
+    def push(self, frame: Frame, step: PairStep | None) -> None:
+        if self._box is None:
+            if step is not None:
+                self._motion += _unexplained_motion(step, self.size)
+                self._pairs += 1
+            if frame.time >= DECIDE_AFTER or (step is not None and self._pairs >= 5):
+                self._choose(frame)
+            else:
+                return
+        elif step is not None:
+            self._follow(step)
+        if frame.detail is not None:
+            self._sample(frame)
+
+    def _choose(self, frame: Frame) -> None:
+        width, height = self.size
+        evidence = self._motion / max(1, self._pairs)
+        saliency = _saliency(frame)
+        centre = _centre_prior()
+        if evidence.max() >= MOTION_EVIDENCE:
+            score, self._found_by = (
+                centre**0.5 * (evidence / evidence.max() + 0.3 * saliency),
+                "motion",
+            )
+        elif saliency.max() > 0 and saliency.max() > 4 * float(np.median(saliency)) + 1e-6:
+            score, self._found_by = centre * saliency, "saliency"
+        else:
+            score, self._found_by = centre, "centre"
+        x0, y0, x1, y1 = _region(score)
+        scale = np.array([width / COARSE[0], height / COARSE[1]] * 2)
+        self._box = _bounded(np.array([x0, y0, x1 + 1, y1 + 1], float) * scale, width, height)
+        self._start_time = frame.time
+        self._start_box = self._as_box()
+
+    def _follow(self, step: PairStep) -> None:
+        assert self._box is not None
+        width, height = self.size
+        x0, y0, x1, y1 = self._box
+        cx, cy, bw, bh = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+        ix0, iy0 = int(np.clip(cx - bw / 4, 0, width - 1)), int(np.clip(cy - bh / 4, 0, height - 1))
+        ix1, iy1 = (
+            int(np.clip(cx + bw / 4, ix0 + 1, width)),
+            int(np.clip(cy + bh / 4, iy0 + 1, height)),
+        )
+        inside = step.flow[iy0:iy1:4, ix0:ix1:4].reshape(-1, 2)
+        if len(inside):
+            dx, dy = np.median(inside, axis=0)
+        else:  # the box has left the picture: it drifts with the camera
+            m = step.matrix
+            dx, dy = m[:, :2] @ np.array([cx, cy]) + m[:, 2] - np.array([cx, cy])
+        grow = math.hypot(step.matrix[0, 0], step.matrix[1, 0]) if step.reliable else 1.0
+        bw, bh = bw * grow, bh * grow
+        cx, cy = cx + float(dx), cy + float(dy)
+        self._box = np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+
+    def _as_box(self) -> Box:
+        assert self._box is not None
+        width, height = self.size
+        x0, y0, x1, y1 = self._box
+        return Box(
+            x=round(x0 / width, 4),
+            y=round(y0 / height, 4),
+            w=round((x1 - x0) / width, 4),
+            h=round((y1 - y0) / height, 4),
+        )
+
+    def _sample(self, frame: Frame) -> None:
+        assert self._box is not None and frame.detail is not None
+        width, height = self.size
+        x0, y0, x1, y1 = self._box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if not (0 <= cx < width and 0 <= cy < height):
+            self._samples.append(_Sample(frame.time, visible=False))
+            return
+        fraction = (self._box / np.array([width, height, width, height])).clip(0, 1)
+        histogram = _histogram(frame, fraction)
+        patch = _crop(frame.detail, fraction)
+        keypoints, descriptors = self._orb.detectAndCompute(patch, None)
+        sample = _Sample(frame.time, visible=True, clarity=_clarity(frame, fraction))
+        reference = self._reference
+        if frame.time <= self._start_time + REFERENCE:
+            reference.histograms.append(histogram)
+        if reference.descriptors is None and descriptors is not None and len(keypoints) >= 8:
+            reference.keypoints, reference.descriptors = keypoints, descriptors
+        mean_reference = np.mean(reference.histograms, axis=0)
+        sample.appearance = float(np.sum(np.sqrt(mean_reference * histogram)))
+        sample.retention = self._retention(keypoints, descriptors)
+        self._samples.append(sample)
+
+    def _retention(self, keypoints: list[cv2.KeyPoint], descriptors: np.ndarray | None) -> float:
+        reference = self._reference
+        if reference.descriptors is None or reference.keypoints is None:
+            return 1.0  # nothing to match: a flat subject keeps no features to lose
+        if descriptors is None or len(keypoints) < 4:
+            return 0.0
+        pairs = self._matcher.knnMatch(reference.descriptors, descriptors, k=2)
+        good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
+        if len(good) < 8:
+            return len(good) / len(reference.keypoints) * 0.5
+        src = np.float32([reference.keypoints[m.queryIdx].pt for m in good])
+        dst = np.float32([keypoints[m.trainIdx].pt for m in good])
+        _, mask = cv2.findHomography(src, dst, cv2.RANSAC, 3.0)
+        inliers = int(mask.sum()) if mask is not None else 0
+        return inliers / len(reference.keypoints)
+
+    def finish(self, times: np.ndarray, until: float | None) -> tuple[SubjectIntegrity, float]:
+        """The subject score over samples before ``until`` (the first cut), and its clarity."""
+        if self._box is None:  # a clip shorter than the decision window
+            self._found_by = "centre"
+            self._box = _bounded(
+                np.array([0.3, 0.2, 0.7, 0.8]) * np.array(self.size * 2), *self.size
+            )
+            self._start_box = self._as_box()
+        samples = [s for s in self._samples if until is None or s.time < until]
+        return _score(samples, self._start_box, self._found_by, self._start_time), _median(
+            [s.clarity for s in samples if s.visible]
+        )
+
+
+def _score(
+    samples: list[_Sample], box: Box | None, found_by: str, start: float
+) -> SubjectIntegrity:
+    box = box or Box(x=0.3, y=0.2, w=0.4, h=0.6)
+    visible = [s for s in samples if s.visible]
+    if not visible:
+        return SubjectIntegrity(
+            score=0.0 if samples else 1.0,
+            box=box,
+            found_by=found_by,  # type: ignore[arg-type]
+            appearance=0.0,
+            retention=0.0,
+            worst=0.0,
+            worst_time=start,
+            visible=0.0,
+        )
+    early = [s for s in visible if s.time <= start + REFERENCE]
+    base_appearance = max(_median([s.appearance for s in early]), APPEARANCE_FLOOR + 0.05)
+    base_retention = _median([s.retention for s in early[1:]]) if len(early) > 1 else 1.0
+    base_retention = max(base_retention, 0.05)
+    per_sample = []
+    for s in samples:
+        if not s.visible:
+            per_sample.append((0.0, s.time))
+            continue
+        look = (s.appearance - APPEARANCE_FLOOR) / (base_appearance - APPEARANCE_FLOOR)
+        keep = s.retention / base_retention
+        per_sample.append((0.5 * min(1.0, max(0.0, look)) + 0.5 * min(1.0, keep), s.time))
+    later = [v for v, t in per_sample if t > start + REFERENCE] or [v for v, _ in per_sample]
+    worst, worst_time = min(per_sample)
+    score = 0.7 * float(np.mean(later)) + 0.3 * worst
+    return SubjectIntegrity(
+        score=round(min(1.0, max(0.0, score)), 4),
+        box=box,
+        found_by=found_by,  # type: ignore[arg-type]
+        appearance=round(float(np.mean([s.appearance for s in visible])), 4),
+        retention=round(
+            min(1.0, float(np.mean([s.retention for s in visible])) / base_retention), 4
+        ),
+        worst=round(worst, 4),
+        worst_time=round(worst_time, 4),
+        visible=round(len(visible) / len(samples), 4),
+    )
+
+
+def _median(values: list[float]) -> float:
+    return float(np.median(values)) if values else 0.0
+
+
+def _unexplained_motion(step: PairStep, size: tuple[int, int]) -> np.ndarray:
+    """Per coarse cell, how far the flow differs from the camera's (pixels per frame)."""
+    width, height = size
+    flow = cv2.resize(step.flow, COARSE, interpolation=cv2.INTER_AREA)
+    xs = (np.arange(COARSE[0]) + 0.5) * width / COARSE[0]
+    ys = (np.arange(COARSE[1]) + 0.5) * height / COARSE[1]
+    gx, gy = np.meshgrid(xs, ys)
+    m = step.matrix
+    camera_x = m[0, 0] * gx + m[0, 1] * gy + m[0, 2] - gx
+    camera_y = m[1, 0] * gx + m[1, 1] * gy + m[1, 2] - gy
+    return np.hypot(flow[..., 0] - camera_x, flow[..., 1] - camera_y).astype(np.float32)
+
+
+def _saliency(frame: Frame) -> np.ndarray:
+    """Spectral-residual saliency (Hou and Zhang 2007) of luma and chroma, 0..1 on COARSE."""
+    total = np.zeros(COARSE[::-1], np.float64)
+    planes = [frame.luma, frame.chroma[0], frame.chroma[1]]
+    for plane in planes:
+        small = cv2.resize(plane, COARSE, interpolation=cv2.INTER_AREA).astype(np.float64)
+        spectrum = np.fft.fft2(small)
+        log_amplitude = np.log(np.abs(spectrum) + 1e-9)
+        residual = log_amplitude - cv2.blur(log_amplitude, (3, 3))
+        energy = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
+        total += cv2.GaussianBlur(energy, (0, 0), 2.0)
+    peak = total.max()
+    return (total / peak) if peak > 0 else total
+
+
+def _centre_prior() -> np.ndarray:
+    ys, xs = np.mgrid[0 : COARSE[1], 0 : COARSE[0]]
+    nx, ny = (xs + 0.5) / COARSE[0] - 0.5, (ys + 0.5) / COARSE[1] - 0.5
+    return np.exp(-(nx**2 + ny**2) / (2 * 0.3**2))
+
+
+def _region(score: np.ndarray) -> tuple[int, int, int, int]:
+    """Bounding cells of the connected high-score region around the peak."""
+    peak = np.unravel_index(int(np.argmax(score)), score.shape)
+    mask = (score >= 0.5 * score.max()).astype(np.uint8)
+    _, labels = cv2.connectedComponents(mask, connectivity=8)
+    ys, xs = np.nonzero(labels == labels[peak])
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+def _bounded(box: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The box grown by a margin and held between MIN_AREA and MAX_AREA of the frame."""
+    x0, y0, x1, y1 = box
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    bw, bh = (x1 - x0) * 1.15, (y1 - y0) * 1.15
+    area = bw * bh / (width * height)
+    if area < MIN_AREA or area > MAX_AREA:
+        factor = math.sqrt(min(max(area, MIN_AREA), MAX_AREA) / max(area, 1e-9))
+        bw, bh = bw * factor, bh * factor
+    bw, bh = min(bw, width), min(bh, height)
+    cx, cy = min(max(cx, bw / 2), width - bw / 2), min(max(cy, bh / 2), height - bh / 2)
+    return np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+
+
+def _crop(plane: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+    height, width = plane.shape[:2]
+    x0, y0, x1, y1 = (fraction * np.array([width, height, width, height])).round().astype(int)
+    return plane[y0 : max(y1, y0 + 2), x0 : max(x1, x0 + 2)]
+
+
+@lru_cache(maxsize=64)
+def _kernel(height: int, width: int) -> np.ndarray:
+    """Epanechnikov weights: the box centre counts most, its corners (background) least."""
+    ys, xs = np.mgrid[0:height, 0:width]
+    r2 = ((xs + 0.5) / width * 2 - 1) ** 2 + ((ys + 0.5) / height * 2 - 1) ** 2
+    return np.clip(1 - r2, 0, None).astype(np.float32)
+
+
+def _histogram(frame: Frame, fraction: np.ndarray, ring: bool = False) -> np.ndarray:
+    """Luma (16 bins) and chroma (8x8 bins) histogram of a box, summing to one.
+
+    The box's centre counts most and its corners (likely background) least; with ``ring``,
+    the histogram is of the band around the box instead (twice its size, box left out)."""
+    region = _grown(fraction) if ring else fraction
+    luma = _crop(frame.luma, region)
+    u, v = _crop(frame.chroma[0], region), _crop(frame.chroma[1], region)
+    luma_weights = _ring(luma.shape, fraction, region) if ring else _kernel(*luma.shape)
+    chroma_weights = _ring(u.shape, fraction, region) if ring else _kernel(*u.shape)
+    tone = np.bincount((luma // 16).ravel(), luma_weights.ravel(), minlength=16)
+    colour = np.bincount(((u // 32) * 8 + v // 32).ravel(), chroma_weights.ravel(), minlength=64)
+    tone, colour = tone / max(tone.sum(), 1e-9), colour / max(colour.sum(), 1e-9)
+    return np.concatenate([tone, colour]) / 2
+
+
+def _grown(fraction: np.ndarray) -> np.ndarray:
+    x0, y0, x1, y1 = fraction
+    w, h = x1 - x0, y1 - y0
+    return np.array([x0 - w / 2, y0 - h / 2, x1 + w / 2, y1 + h / 2]).clip(0, 1)
+
+
+def _ring(shape: tuple[int, ...], inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
+    """1 on the band of ``outer`` (frame fractions) outside ``inner``, 0 inside."""
+    height, width = shape[:2]
+    weights = np.ones((height, width), np.float32)
+    span = np.maximum(outer[2:] - outer[:2], 1e-9)
+    x0, y0 = ((inner[:2] - outer[:2]) / span * np.array([width, height])).round().astype(int)
+    x1, y1 = ((inner[2:] - outer[:2]) / span * np.array([width, height])).round().astype(int)
+    weights[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 0
+    return weights
+
+
+def _clarity(frame: Frame, fraction: np.ndarray) -> float:
+    """Subject clarity 0..1: sharper than its surroundings, apart from them, big enough."""
+    assert frame.detail is not None
+    region = _grown(fraction)
+    patch = _crop(frame.detail, region).astype(np.float32)
+    energy = cv2.Sobel(patch, cv2.CV_32F, 1, 0) ** 2 + cv2.Sobel(patch, cv2.CV_32F, 0, 1) ** 2
+    band = _ring(patch.shape, fraction, region) > 0
+    if band.all() or not band.any():
+        return 0.0
+    ratio = float(energy[~band].mean()) / max(float(energy[band].mean()), 1e-6)
+    sharper = min(1.0, max(0.0, math.log2(max(ratio, 1e-6)) + 0.5))  # equal: 0.5, twice: 1
+    subject, surroundings = _histogram(frame, fraction), _histogram(frame, fraction, ring=True)
+    separated = min(1.0, (1.0 - float(np.sum(np.sqrt(subject * surroundings)))) / 0.3)
+    x0, y0, x1, y1 = fraction
+    big_enough = min(1.0, (x1 - x0) * (y1 - y0) / 0.05)
+    return big_enough * (sharper + separated) / 2
