@@ -1,0 +1,45 @@
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from reelgate.render.store import ClipRejected, MediaStore
+from tests.providers.factories import clip_bytes, media_files
+
+
+def test_clip_is_stored_under_its_sha256(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    stored = store.put_bytes(clip_bytes())
+    assert stored.sha256 == hashlib.sha256(clip_bytes()).hexdigest()
+    assert stored.path == tmp_path / ".reelgate" / "media" / f"{stored.sha256}.mp4"
+    assert store.put_bytes(clip_bytes()) == stored and store.clips() == [stored.path]
+
+
+@pytest.mark.parametrize(("data", "expected", "words"), [
+    (b"not a video at all", None, "does not decode"),
+    (clip_bytes()[: len(clip_bytes()) // 2], None, "does not decode"),
+    (clip_bytes(), len(clip_bytes()) + 10, "truncated"),
+])
+def test_bad_downloads_leave_nothing(tmp_path: Path, data: bytes, expected: int | None,
+                                     words: str) -> None:
+    store = MediaStore(tmp_path)
+    with pytest.raises(ClipRejected, match=words), store.writer() as writer:
+        writer.write(data)
+        writer.commit(expected_size=expected)
+    assert media_files(tmp_path) == []
+
+
+def test_an_interrupted_download_leaves_nothing(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    with pytest.raises(ConnectionError), store.writer() as writer:
+        writer.write(clip_bytes()[:100])
+        raise ConnectionError("dropped")
+    assert media_files(tmp_path) == []
+
+
+def test_remove_partials_clears_what_a_killed_process_left(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    store.put_bytes(clip_bytes())
+    (store.directory / ".dead.part").write_bytes(b"half")
+    assert store.remove_partials() == 1
+    assert [p.suffix for p in media_files(tmp_path)] == [".mp4"]
