@@ -109,6 +109,12 @@ class ClipReader:
         try:
             return av.open(str(self.path), metadata_errors="ignore")
         except av.error.FFmpegError as exc:
+            kind = _container_kind(self.path)
+            if kind:
+                raise CorruptClip(
+                    self._label,
+                    f"{kind} file FFmpeg cannot open: truncated or damaged ({_why(exc)})",
+                ) from None
             raise NotAVideo(
                 self._label, f"not a video file FFmpeg can read ({_why(exc)})"
             ) from None
@@ -292,7 +298,9 @@ class _Clock:
             raise UnsupportedClip(self.label, "only one frame: a still, not a clip")
         if self.repaired > count // 2:
             raise UnsupportedClip(
-                self.label, f"{self.repaired} of {count} frames have no usable timestamp (0 fps)"
+                self.label,
+                f"{self.repaired} of {count} frames have no timestamp of their own, so the frame "
+                "rate is unknown (0 or missing fps)",
             )
         declared = self.info.declared_frames
         if declared > 4 and count < 0.9 * declared - 1:
@@ -403,6 +411,19 @@ def _planes(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray | None, np.nda
         return _plane(frame, 0), np.ascontiguousarray(u), np.ascontiguousarray(v), full
     converted = frame.reformat(format="yuv444p")  # RGB, palette, alpha and rarer layouts
     return _plane(converted, 0), _plane(converted, 1), _plane(converted, 2), False
+
+
+def _container_kind(path: Path) -> str | None:
+    """The container a file's first bytes announce, to tell a damaged video from a non-video."""
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free"):
+        return "an MP4/MOV"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "a Matroska/WebM"
+    if head.startswith(b"RIFF") and head[8:12] == b"AVI ":
+        return "an AVI"
+    return None
 
 
 def _declared_duration(
