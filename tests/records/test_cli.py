@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,27 @@ def test_ledger_errors_are_one_line_without_traceback_or_password(
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
     assert not (tmp_path / "missing").exists()
+
+
+def test_sections_limit_what_is_computed_and_shown(ledger: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(["report", "--ledger", ledger, *PERIOD, "--format", "json", "--section", "weekly"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sections"] == ["weekly"]
+    assert len(data["weekly"]) == 3
+    assert data["totals"] is None and data["by_preset"] is None and data["retire"] is None
+    assert _run(["report", "--ledger", ledger, *PERIOD, "--section", "retire", "--section", "providers"]) == 0
+    out = capsys.readouterr().out
+    assert "By provider" in out and "Retire suggestions" in out
+    assert "Overall" not in out and "ISO week" not in out
+
+
+def test_output_to_a_pipe_writes_into_it_instead_of_replacing_it(ledger: str, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    assert _run(["report", "--ledger", ledger, *PERIOD, "--format", "json", "--output", str(fifo)]) == 0
+    reader.join(timeout=30)
+    assert json.loads(received[0])["totals"]["renders"] == 8
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

@@ -136,3 +136,11 @@ def test_row_fields_are_the_columns_written() -> None:
     from reelgate.records.schema import WRITTEN_COLUMNS
 
     assert set(LedgerRow.model_fields) == set(WRITTEN_COLUMNS) - {"week_start"}
+
+
+def test_the_public_names_all_resolve() -> None:
+    import reelgate.records as records
+
+    assert sorted(records.__all__) == sorted(records._HOMES)
+    for name in records.__all__:
+        assert getattr(records, name) is not None

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reelgate.records.errors import LedgerError
+from reelgate.records.vocabulary import SECTIONS
 
 FORMATS = ("table", "markdown", "json", "html")
 DEFAULT_SINCE = "12w"
@@ -41,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         metavar="SCENARIO=RATE", help="a floor for one scenario (repeatable)")
     report.add_argument("--last-runs", type=_positive, default=5,
                         help="runs a preset must have stayed below its floor to be suggested (default: 5)")
+    report.add_argument("--section", action="append", choices=SECTIONS, default=[],
+                        help="only this part of the report (repeatable; default: all of "
+                        f"{', '.join(SECTIONS)})")
     report.add_argument("--format", choices=FORMATS, default="table")
     report.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     report.set_defaults(func=run_report)
@@ -103,6 +107,7 @@ def run_report(args: argparse.Namespace) -> int:
         since=since, until=until, scenarios=tuple(args.scenario), presets=tuple(args.preset),
         providers=tuple(args.provider), live_only=args.live_only, floor=args.floor,
         floors=dict(args.scenario_floor), last_runs=args.last_runs,
+        sections=tuple(name for name in SECTIONS if name in args.section) or SECTIONS,
     )
     try:
         with open_ledger(resolve_ledger_url(args.ledger), create=False) as ledger:
@@ -114,7 +119,10 @@ def run_report(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    write_text_atomic(args.output, text)
+    if args.output.exists() and not args.output.is_file():
+        args.output.write_text(text)  # /dev/stdout, a pipe: replacing it would be wrong
+    else:
+        write_text_atomic(args.output, text)
     print(f"wrote {args.output}")
     message = emptiness(report)
     if message:

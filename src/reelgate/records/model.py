@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Verdict = Literal["pass", "pass-with-edits", "fail", "error"]
-VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits", "fail", "error")
-# A clip a team can ship, as is or after light edits; the numerator of every usable rate.
-USABLE_VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits")
-
-# The natural key of a row: the same render recorded twice (a retried write, two workers racing
-# on one item) is one row. The provider is the one that served the clip, so a failover render
-# and the failed primary attempt are two rows.
-NATURAL_KEY: tuple[str, ...] = ("run_id", "preset_id", "sweep_point", "repeat", "provider")
+from reelgate.records.vocabulary import NATURAL_KEY, USABLE_VERDICTS, Verdict
 
 
 def utc_now() -> datetime:

@@ -110,12 +110,16 @@ def render_html(report: Report) -> str:
     if empty:
         parts.append(f"<p><strong>{html.escape(empty)}</strong></p>")
     else:
-        charts = [
-            _weekly_chart(report, "Usable rate by ISO week", lambda t: t.usable_rate, percent=True),
-            _weekly_chart(report, "Cost per usable clip by ISO week (live spend)",
-                          lambda t: t.cost_per_usable_usd, percent=False),
-            _provider_chart(report),
-        ]
+        asked = set(report.query.sections)
+        charts = []
+        if "weekly" in asked:
+            charts += [
+                _weekly_chart(report, "Usable rate by ISO week", lambda t: t.usable_rate, percent=True),
+                _weekly_chart(report, "Cost per usable clip by ISO week (live spend)",
+                              lambda t: t.cost_per_usable_usd, percent=False),
+            ]
+        if "providers" in asked:
+            charts.append(_provider_chart(report))
         parts += [f"<figure>{svg}</figure>" for svg in charts]
         for section in sections(report):
             parts.append(f"<h2>{html.escape(section.title)}</h2>")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from reelgate.records.report import GroupTally, Report, Tally
+from reelgate.records.vocabulary import SECTIONS
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,16 @@ def sections(report: Report) -> list[Section]:
             + ("" if report.retire else " None.")
         ),
     )
-    return [
-        _group_section("Overall", ("selection",), [report.totals], has_previous),
-        weekly,
-        _group_section("By scenario", ("scenario",), report.by_scenario, has_previous),
-        _group_section("By preset", ("scenario", "preset"), report.by_preset, has_previous),
-        _group_section("By provider", ("provider",), report.by_provider, has_previous),
-        retire,
-    ]
+    built = {
+        "overall": _group_section("Overall", ("selection",), [report.totals] if report.totals else [],
+                                  has_previous),
+        "weekly": weekly,
+        "scenarios": _group_section("By scenario", ("scenario",), report.by_scenario, has_previous),
+        "presets": _group_section("By preset", ("scenario", "preset"), report.by_preset, has_previous),
+        "providers": _group_section("By provider", ("provider",), report.by_provider, has_previous),
+        "retire": retire,
+    }
+    return [built[name] for name in SECTIONS if name in query.sections]
 
 
 def render_table(report: Report) -> str:
@@ -192,6 +195,11 @@ def _group_dict(group: GroupTally) -> dict[str, Any]:
 def report_dict(report: Report) -> dict[str, Any]:
     """The whole report as plain JSON values (times in ISO 8601 UTC, rates as fractions)."""
     query = report.query
+    asked = set(query.sections)
+
+    def groups(section: str, found: list[GroupTally]) -> list[dict[str, Any]] | None:
+        return [_group_dict(g) for g in found] if section in asked else None
+
     return {
         "ledger": report.ledger,
         "generated_at": report.generated_at.isoformat(),
@@ -208,16 +216,17 @@ def report_dict(report: Report) -> dict[str, Any]:
         },
         "empty_ledger": report.empty_ledger,
         "message": emptiness(report),
-        "totals": _group_dict(report.totals),
+        "sections": [name for name in SECTIONS if name in asked],
+        "totals": _group_dict(report.totals) if report.totals else None,
         "weekly": [
             {"week": w.week, "week_start": w.week_start.isoformat(), "scenario": w.scenario,
              **w.tally.as_dict()}
             for w in report.weekly
-        ],
-        "by_scenario": [_group_dict(g) for g in report.by_scenario],
-        "by_preset": [_group_dict(g) for g in report.by_preset],
-        "by_provider": [_group_dict(g) for g in report.by_provider],
-        "retire": {
+        ] if "weekly" in asked else None,
+        "by_scenario": groups("scenarios", report.by_scenario),
+        "by_preset": groups("presets", report.by_preset),
+        "by_provider": groups("providers", report.by_provider),
+        "retire": None if "retire" not in asked else {
             "floor": query.floor,
             "floors": dict(query.floors),
             "last_runs": query.last_runs,

@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Label, Select, and_, case, cast, false, func, select
 
-from reelgate.records.model import USABLE_VERDICTS, utc_now, week_start
+from reelgate.records.model import utc_now, week_start
 from reelgate.records.schema import renders
 from reelgate.records.store import Ledger
+from reelgate.records.vocabulary import SECTIONS, USABLE_VERDICTS
 
 _USABLE = renders.c.verdict.in_(USABLE_VERDICTS)
 _LIVE = renders.c.replayed == false()
@@ -37,6 +38,7 @@ class ReportQuery:
     floor: float = 0.5
     floors: Mapping[str, float] = field(default_factory=dict)
     last_runs: int = 5
+    sections: tuple[str, ...] = SECTIONS
 
     def floor_for(self, scenario: str) -> float:
         return self.floors.get(scenario, self.floor)
@@ -137,7 +139,7 @@ class Report:
     period_start: datetime | None
     period_end: datetime
     empty_ledger: bool
-    totals: GroupTally
+    totals: GroupTally | None
     weekly: list[WeekTally]
     by_scenario: list[GroupTally]
     by_preset: list[GroupTally]
@@ -152,7 +154,10 @@ class Report:
 
     @property
     def has_rows(self) -> bool:
-        return self.totals.current.renders > 0
+        """Whether anything matched; without the overall section, whether any section found a group."""
+        if self.totals is not None:
+            return self.totals.current.renders > 0
+        return bool(self.weekly or self.by_scenario or self.by_preset or self.by_provider or self.retire)
 
 
 def _tally_columns(prefix: str, when: ColumnElement[bool] | None) -> list[Label[Any]]:
@@ -293,20 +298,29 @@ def _retire(ledger: Ledger, query: ReportQuery, until: datetime) -> list[RetireS
 
 
 def build_report(ledger: Ledger, query: ReportQuery | None = None) -> Report:
-    """Run every section's aggregate on the database and assemble the report."""
+    """Run the aggregate of each section asked for on the database and assemble the report."""
     query = query or ReportQuery()
     if query.last_runs < 1:
         raise ValueError("last_runs must be at least 1")
+    unknown = set(query.sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown report sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
     until = query.until or utc_now()
     if query.since is not None and query.since >= until:
         raise ValueError(f"since ({query.since:%Y-%m-%d %H:%M}) is not before until ({until:%Y-%m-%d %H:%M})")
     c = renders.c
-    [(_, total, total_before)] = _grouped(ledger, query, until, ())  # no GROUP BY: always one row
+    wanted = set(query.sections)
 
-    def groups(*keys: Any) -> list[GroupTally]:
+    def groups(section: str, *keys: Any) -> list[GroupTally]:
+        if section not in wanted:
+            return []
         found = _grouped(ledger, query, until, keys)
         return [GroupTally(k[-1], k[0] if len(k) > 1 else None, now, before) for k, now, before in found]
 
+    totals = None
+    if "overall" in wanted:
+        [(_, total, total_before)] = _grouped(ledger, query, until, ())  # no GROUP BY: always one row
+        totals = GroupTally("all", None, total, total_before)
     return Report(
         ledger=ledger.display,
         generated_at=utc_now(),
@@ -314,10 +328,10 @@ def build_report(ledger: Ledger, query: ReportQuery | None = None) -> Report:
         period_start=query.since,
         period_end=until,
         empty_ledger=ledger.is_empty(),
-        totals=GroupTally("all", None, total, total_before),
-        weekly=weekly(ledger, query, until),
-        by_scenario=groups(c.scenario),
-        by_preset=groups(c.scenario, c.preset_id),
-        by_provider=groups(c.provider),
-        retire=_retire(ledger, query, until),
+        totals=totals,
+        weekly=weekly(ledger, query, until) if "weekly" in wanted else [],
+        by_scenario=groups("scenarios", c.scenario),
+        by_preset=groups("presets", c.scenario, c.preset_id),
+        by_provider=groups("providers", c.provider),
+        retire=_retire(ledger, query, until) if "retire" in wanted else [],
     )

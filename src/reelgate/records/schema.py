@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from reelgate.records.model import NATURAL_KEY, VERDICTS
+from reelgate.records.vocabulary import NATURAL_KEY, VERDICTS
 
 RENDERS = "reelgate_renders"
 MIGRATIONS = "reelgate_migrations"

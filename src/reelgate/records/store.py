@@ -21,9 +21,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from reelgate.records.errors import LedgerError, first_line, redact
 from reelgate.records.migrations import LATEST_VERSION, check_ownership, migrate, schema_version
-from reelgate.records.model import NATURAL_KEY, LedgerRow, week_start
+from reelgate.records.model import LedgerRow, week_start
 from reelgate.records.schema import WRITTEN_COLUMNS, renders
 from reelgate.records.urls import LedgerLocation, parse_ledger_url
+from reelgate.records.vocabulary import NATURAL_KEY
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 # How long a SQLite writer waits for another writer's lock before giving up.

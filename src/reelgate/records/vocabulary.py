@@ -1,0 +1,18 @@
+"""The ledger's fixed words, importable without the database or pydantic (the CLI parser uses them)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Verdict = Literal["pass", "pass-with-edits", "fail", "error"]
+VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits", "fail", "error")
+# A clip a team can ship, as is or after light edits; the numerator of every usable rate.
+USABLE_VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits")
+
+# The natural key of a row: the same render recorded twice (a retried write, two workers racing
+# on one item) is one row. The provider is the one that served the clip, so a failover render
+# and the failed primary attempt are two rows.
+NATURAL_KEY: tuple[str, ...] = ("run_id", "preset_id", "sweep_point", "repeat", "provider")
+
+# What a report can hold; each is one aggregate query, so a caller asks only for what it shows.
+SECTIONS: tuple[str, ...] = ("overall", "weekly", "scenarios", "presets", "providers", "retire")
