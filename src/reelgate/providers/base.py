@@ -29,6 +29,7 @@ from reelgate.providers.http import ApiCall, HttpSession
 from reelgate.providers.pricing import Price
 from reelgate.providers.result import RenderResult, Timings
 from reelgate.providers.secrets import Secret, read_secret
+from reelgate.providers.secrets import redact as redact_secrets
 from reelgate.providers.timing import Clock, RetryPolicy, SystemClock
 from reelgate.render.request import RenderRequest
 from reelgate.render.store import MediaStore
@@ -174,9 +175,7 @@ class Provider(ABC):
         return None
 
     def redact(self, text: str) -> str:
-        from reelgate.providers.secrets import redact
-
-        return redact(text, self._secrets)
+        return redact_secrets(text, self._secrets)
 
     # -- the render flow -----------------------------------------------------------------
 
@@ -199,7 +198,11 @@ class Provider(ABC):
             call = self.build_submit(request)
             body = await self._http.call(call, self.base_url, self.auth_headers(), deadline, self,
                                          idempotent=False)
-            submitted = self._parse(lambda b: self.parse_submit(b, call), body, call)
+            try:
+                submitted = self._parse(lambda b: self.parse_submit(b, call), body, call)
+            except RenderFailure as failure:
+                failure.failover = False  # the task may exist; do not start another
+                raise
             accepted = self.clock.monotonic()
             notify("running")
             status, queued_s = await self._wait(submitted, deadline, accepted)
@@ -211,12 +214,13 @@ class Provider(ABC):
                                                  status.video_size)
             except RenderFailure as failure:
                 failure.cost_usd = self._cost(request, status)[0]
-                failure.message += " (the task finished, so the provider has charged for it)"
-                failure.args = (failure.message,)
+                failure.reword(failure.message + " (the task finished, so the provider has "
+                               "charged for it)")
                 raise
         except RenderFailure as failure:
             failure.provider = self.name
             failure.task_id = submitted.task_id if submitted else None
+            failure.reword(self.redact(failure.message))
             if failure.outcome is Outcome.TIMEOUT and submitted and submitted.cancel:
                 await self._http.cancel(submitted.cancel, self.base_url, self.auth_headers())
             raise

@@ -73,6 +73,11 @@ class RenderFailure(Exception):
         self.task_id = task_id
         self.cost_usd = cost_usd  # charged despite the failure (e.g. finished, download failed)
 
+    def reword(self, message: str) -> None:
+        """Replace the message (to add context or mask a key) everywhere it is shown."""
+        self.message = message
+        self.args = (message,)
+
     def __str__(self) -> str:
         where = f"{self.provider}: " if self.provider else ""
         codes = [str(c) for c in (self.status_code, self.provider_code) if c is not None]

@@ -162,21 +162,21 @@ class HttpSession:
     async def _before_retry(self, failure: RenderFailure, attempt: int, deadline: float) -> None:
         """Wait before the next attempt, or raise ``failure`` when it should not be retried."""
         failure.provider = self.provider
-        failure.message = self._redact(failure.message)
-        failure.args = (failure.message,)
+        failure.reword(self._redact(failure.message))
         if not failure.retryable:
             raise failure
         if attempt >= self.retry.attempts:
-            failure.message += f" (gave up after {attempt} attempts)"
+            failure.reword(f"{failure.message} (gave up after {attempt} attempts)")
             raise failure
         wait = failure.retry_after
         if wait is not None and wait > self.retry.max_retry_after:
-            failure.message += (f" (the provider asks to wait {wait:g} s, more than the "
-                                f"{self.retry.max_retry_after:g} s allowed)")
+            failure.reword(f"{failure.message} (the provider asks to wait {wait:g} s, more "
+                           f"than the {self.retry.max_retry_after:g} s allowed)")
             raise failure
         delay = self.retry.delay(attempt, wait, self._rng)
         if self.clock.monotonic() + delay >= deadline:
-            failure.message += " (no time left before the render deadline to retry)"
+            failure.reword(f"{failure.message} (no time left before the render deadline to "
+                           "retry)")
             raise failure
         await self.clock.sleep(delay)
 
