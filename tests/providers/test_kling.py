@@ -217,3 +217,25 @@ def test_invalid_request_is_refused_before_any_call(tmp_path: Path) -> None:
                              tmp_path)
     assert failure.outcome is Outcome.INVALID_PARAMETERS
     assert "5 or 10 s" in failure.message and recorder.requests == []
+
+
+def test_unreadable_or_oversized_reference_is_refused(tmp_path: Path) -> None:
+    recorder = kling_flow()
+    failure = render_failure(make_provider("kling", recorder),
+                             make_request(reference_image=str(tmp_path / "missing.png")),
+                             tmp_path)
+    assert failure.outcome is Outcome.INVALID_PARAMETERS and "cannot be read" in failure.message
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\0" * (10 * 1024 * 1024 + 1))
+    failure = render_failure(make_provider("kling", recorder),
+                             make_request(reference_image=str(big)), tmp_path)
+    assert "at most 10 MB" in failure.message and recorder.requests == []
+
+
+def test_result_is_json_ready(tmp_path: Path) -> None:
+    import json
+
+    result = run_render(make_provider("kling", kling_flow()), make_request(), tmp_path)
+    data = json.loads(json.dumps(result.as_dict()))
+    assert data["outcome"] == "succeeded" and data["clip"].endswith(".mp4")
+    assert data["timings"]["total_s"] >= data["timings"]["render_s"]
