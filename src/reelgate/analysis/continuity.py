@@ -44,6 +44,7 @@ class _Event:
     frame: int
     kind: GlitchKind | None  # None: a cut
     strength: float
+    until: int = -1  # last frame the event spans, when longer than one
 
 
 def analyse_continuity(f: Features) -> Continuity:
@@ -53,8 +54,10 @@ def analyse_continuity(f: Features) -> Continuity:
     busy = _near({e.frame for e in events} | set(cuts), 2)
     brightness, flicker = _brightness_events(f, fps, busy)
     events += brightness
-    events += _freezes(f, fps)
+    freezes = _freezes(f, fps)
+    events += freezes
     busy |= _near({e.frame for e in brightness}, 2) | _near(set(cuts), 3)
+    busy |= {k for e in freezes for k in range(e.frame, e.until + 3)}  # the jump out of a stall
     events += _warps(f, fps, busy)
     glitches = _merge(events, f.times, fps)
     roughness = (
@@ -122,15 +125,24 @@ def _shot_changes(f: Features, fps: float) -> tuple[list[int], list[_Event]]:
             group.append(pairs.pop(0))
         first, last = int(group[0]), int(group[-1])
         strength = float(mismatch[first] / CUT_MISMATCH)
-        if _thumb_similarity(f, first - 1, last) >= SAME_SHOT_NCC and last > first:
-            events.append(_Event(first, _transient_kind(f, first, last), strength))
-        elif last == f.count - 1 and last - first < span and len(group) == 1 and last > 1:
+        back = _returns_to(f, first - 1, first, min(f.count - 1, last + span))
+        if back is not None:
+            events.append(_Event(first, _transient_kind(f, first, back), strength))
+        elif f.count - first <= 1:
             events.append(_Event(first, "insert", strength))  # the clip ends on a stray frame
         else:
             cuts.append(first)
             if len(group) > 1 and _thumb_similarity(f, first, last) < SAME_SHOT_NCC:
                 cuts.append(last)  # two different shots in quick succession
     return cuts, events
+
+
+def _returns_to(f: Features, before: int, start: int, stop: int) -> int | None:
+    """The first frame in (start, stop] that looks like frame ``before`` again, if any."""
+    for k in range(start + 1, stop + 1):
+        if _thumb_similarity(f, before, k) >= SAME_SHOT_NCC:
+            return k
+    return None
 
 
 def _transient_kind(f: Features, first: int, last: int) -> GlitchKind:
@@ -197,7 +209,7 @@ def _freezes(f: Features, fps: float) -> list[_Event]:
             continue
         activity = min(float(np.median(before)), float(np.median(after)))
         if activity > FREEZE_MOTION:
-            events.append(_Event(first, "freeze", activity / FREEZE_MOTION))
+            events.append(_Event(first, "freeze", activity / FREEZE_MOTION, until=last))
     return events
 
 

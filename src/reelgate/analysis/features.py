@@ -25,6 +25,9 @@ GRID_STEP = 12  # pixels between flow samples at the motion size
 BLOCKS = (16, 9)  # residual grid (columns, rows) for local events
 THUMB = (48, 27)  # thumbnail for shot identity
 MIN_TEXTURED = 24  # flow samples needed for a camera estimate
+CELLS = (6, 4)  # regions that each get an equal number of flow samples in the camera fit
+PER_CELL = 12
+TEXTURE_FLOOR = 1.5e-4  # minimum eigenvalue of the structure tensor (OpenCV's scale): texture
 RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels per frame
 
 
@@ -112,6 +115,7 @@ class Extractor:
         gy, gx = np.mgrid[GRID_STEP // 2 : height : GRID_STEP, GRID_STEP // 2 : width : GRID_STEP]
         self._samples = (gy.ravel(), gx.ravel())
         self._sample_points = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
+        self._cells = (gy.ravel() * CELLS[1] // height) * CELLS[0] + gx.ravel() * CELLS[0] // width
         self._recent: list[np.ndarray] = []  # the last frame's luma
         self._recent_half: list[np.ndarray] = []  # the last two frames' luma at half size
         self._chroma: np.ndarray | None = None
@@ -166,7 +170,7 @@ class Extractor:
         width, height = self.size
         rows, cols = self._samples
         vectors = flow[rows, cols]
-        textured = _textured(prev, rows, cols)
+        textured = _textured(prev, rows, cols, self._cells)
         matrix, inlier_mask = _similarity(self._sample_points[textured], vectors[textured])
         reliable = matrix is not None
         if matrix is None:
@@ -233,14 +237,25 @@ class Extractor:
         )
 
 
-def _textured(luma: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Samples on corners or texture, where flow is measured rather than filled in."""
+def _textured(
+    luma: np.ndarray, rows: np.ndarray, cols: np.ndarray, cells: np.ndarray
+) -> np.ndarray:
+    """Samples on corners or texture, where flow is measured rather than filled in, at most
+    PER_CELL in each cell of the frame: every region gets an equal vote in the camera fit, so a
+    large, detailed subject cannot outvote a softer background."""
     half = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
     strength = cv2.cornerMinEigenVal(half, 5)
     values = strength[
         np.minimum(rows // 2, half.shape[0] - 1), np.minimum(cols // 2, half.shape[1] - 1)
     ]
-    return values > 3e-4
+    order = np.lexsort((-values, cells))
+    first_of_cell = np.r_[0, np.flatnonzero(np.diff(cells[order])) + 1]
+    rank = np.arange(len(order)) - np.repeat(
+        first_of_cell, np.diff(np.r_[first_of_cell, len(order)])
+    )
+    chosen = np.zeros(len(values), bool)
+    chosen[order[rank < PER_CELL]] = True
+    return chosen & (values > TEXTURE_FLOOR)
 
 
 def _similarity(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
