@@ -112,6 +112,8 @@ def test_close_cancels_unfinished_renders_without_hanging(tmp_path: Path, sim_ur
     started = time.monotonic()
     service.close()
     assert time.monotonic() - started < 3
+    assert service.result("hero-shot/cancel").outcome is Outcome.CANCELLED
+    assert all(f.suffix == ".mp4" for f in media_files(tmp_path))
     set_faults(sim_url)
 
 

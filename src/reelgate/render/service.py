@@ -154,6 +154,9 @@ class RenderService:
         except concurrent.futures.TimeoutError:
             raise TimeoutError(f"render {key} still running after {timeout} s; "
                                f"{self.progress().line()}") from None
+        except concurrent.futures.CancelledError:
+            return _failed(self._requests[key], RenderFailure(
+                Outcome.CANCELLED, "the run was closed before this render finished"))
 
     def request(self, key: str) -> RenderRequest:
         return self._requests[key]
@@ -170,12 +173,9 @@ class RenderService:
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
-        for future in self._futures.values():
-            future.cancel()
-        closing = asyncio.run_coroutine_threadsafe(self._close_providers(), loop)
-        with contextlib.suppress(concurrent.futures.TimeoutError,
-                                 concurrent.futures.CancelledError):
-            closing.result(timeout=10)
+        closing = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+        with contextlib.suppress(concurrent.futures.TimeoutError):
+            closing.result(timeout=15)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
@@ -295,7 +295,14 @@ class RenderService:
             self._semaphores[provider.name] = asyncio.Semaphore(limit)
         return self._semaphores[provider.name]
 
-    async def _close_providers(self) -> None:
+    async def _shutdown(self) -> None:
+        """Cancel renders, let them unwind (temp files removed), then close the clients."""
+        current = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not current]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=10)
         for provider in self._providers.values():
             await provider.aclose()
 
