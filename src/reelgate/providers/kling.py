@@ -153,33 +153,8 @@ class KlingProvider(Provider):
 
     @classmethod
     def extra_issues(cls, request: RenderRequest) -> list[CapabilityIssue]:
-        issues: list[CapabilityIssue] = []
-        endpoint = endpoint_for(request)
-        if request.reference_video is not None:
-            if request.reference_image is None:
-                issues.append(CapabilityIssue("reference.image", "error", "kling motion control "
-                              "needs reference.image (the character) with reference.video"))
-            if not is_url(request.reference_video):
-                issues.append(CapabilityIssue("reference.video", "error", "kling fetches the "
-                              f"motion video by URL only; upload {request.reference_video} and "
-                              "use its https URL"))
-        fitting_mode = _mode_for_resolution(request.resolution)
-        if request.mode in ("std", "pro") and request.mode != fitting_mode:
-            issues.append(CapabilityIssue("provider.mode", "error", f"kling {request.mode} "
-                          f"renders {'1080p' if request.mode == 'pro' else '720p'}, not "
-                          f"{request.resolution}; set provider.mode to {fitting_mode} or change "
-                          "output.resolution"))
-        camera_model = _CAMERA_ENDPOINT.get(request.model)
-        if request.camera is not None and camera_model is not None:
-            documented_mode, documented_s = _CAMERA_DOCUMENTED[request.model]
-            if camera_model != endpoint:
-                issues.append(CapabilityIssue("camera", "warning", f"{request.model} takes "
-                              f"camera_control on {camera_model} only; on {endpoint} the move "
-                              "is sent as prompt words"))
-            elif (mode_for(request), request.duration) != (documented_mode, documented_s):
-                issues.append(CapabilityIssue("camera", "warning", "kling documents "
-                              f"camera_control on {request.model} for {documented_mode} "
-                              f"{documented_s:g} s only; the provider may reject this render"))
+        issues = _motion_control_issues(request) + _mode_issues(request)
+        issues += _camera_issues(request)
         if len(_prompt(request)) > PROMPT_LIMIT:
             issues.append(CapabilityIssue("prompt", "error", f"kling takes at most "
                           f"{PROMPT_LIMIT} prompt characters; shorten the prompt layers"))
@@ -271,6 +246,47 @@ class KlingProvider(Provider):
             retryable=retryable,
             retry_after=retry_after_seconds(headers) if retryable else None,
         )
+
+
+def _motion_control_issues(request: RenderRequest) -> list[CapabilityIssue]:
+    if request.reference_video is None:
+        return []
+    issues = []
+    if request.reference_image is None:
+        issues.append(CapabilityIssue("reference.image", "error", "kling motion control needs "
+                                      "reference.image (the character) with reference.video"))
+    if not is_url(request.reference_video):
+        issues.append(CapabilityIssue("reference.video", "error", "kling fetches the motion "
+                                      f"video by URL only; upload {request.reference_video} and "
+                                      "use its https URL"))
+    return issues
+
+
+def _mode_issues(request: RenderRequest) -> list[CapabilityIssue]:
+    fitting = _mode_for_resolution(request.resolution)
+    if request.mode not in ("std", "pro") or request.mode == fitting:
+        return []
+    renders = "1080p" if request.mode == "pro" else "720p"
+    return [CapabilityIssue("provider.mode", "error", f"kling {request.mode} renders {renders}, "
+                            f"not {request.resolution}; set provider.mode to {fitting} or "
+                            "change output.resolution")]
+
+
+def _camera_issues(request: RenderRequest) -> list[CapabilityIssue]:
+    camera_endpoint = _CAMERA_ENDPOINT.get(request.model)
+    if request.camera is None or camera_endpoint is None:
+        return []
+    endpoint = endpoint_for(request)
+    if camera_endpoint != endpoint:
+        return [CapabilityIssue("camera", "warning", f"{request.model} takes camera_control on "
+                                f"{camera_endpoint} only; on {endpoint} the move is sent as "
+                                "prompt words")]
+    documented_mode, documented_s = _CAMERA_DOCUMENTED[request.model]
+    if (mode_for(request), request.duration) != (documented_mode, documented_s):
+        return [CapabilityIssue("camera", "warning", f"kling documents camera_control on "
+                                f"{request.model} for {documented_mode} {documented_s:g} s "
+                                "only; the provider may reject this render")]
+    return []
 
 
 def _prompt(request: RenderRequest) -> str:
