@@ -110,9 +110,11 @@ def test_fault_gives_the_right_outcome(sim: str, tmp_path: Path, kind: str, sett
     assert len(media_files(tmp_path)) == (1 if outcome is None else 0)
 
 
-def test_dropped_submit_is_not_resent(sim: str, tmp_path: Path) -> None:
-    set_faults(sim, {"kind": "drop_connection", "on": "submit"})
+@pytest.mark.parametrize("kind", ["drop_connection", "malformed_json"])
+def test_garbled_submit_answer_is_not_resent(sim: str, tmp_path: Path, kind: str) -> None:
+    set_faults(sim, {"kind": kind, "on": "submit"})
     failure = render_failure(kling(sim), make_request(), tmp_path)
+    assert not failure.failover
     assert failure.outcome is Outcome.PROVIDER_FAILED and "charged twice" in failure.message
     state = simulator_state(sim)
     assert state["calls"]["submit"] == 1 and state["tasks_created"] == 1
