@@ -1,4 +1,10 @@
-"""Video-generation providers: one async interface on httpx, adapters registered by entry point."""
+"""Video-generation providers: one async interface on httpx, adapters registered by entry point.
+
+A provider subclasses ``Provider``: it declares its models' capabilities and how to read its keys,
+builds the submit call, reads task states and classifies errors; the shared flow does retries,
+polling, deadlines, downloads into the media store and costing. Register it under the
+``reelgate.providers`` entry-point group and ``provider_class(name)`` finds it.
+"""
 
 from reelgate.providers.base import ApiCall, Provider, Submitted, TaskStatus
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities, check_capabilities
