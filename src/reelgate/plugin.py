@@ -27,6 +27,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="renders in flight per provider (default: the provider's own limit)")
     group.addoption("--preset-max-cost", type=float, default=None, metavar="USD",
                     help="refuse to start live renders estimated above this; required in CI")
+    group.addoption("--preset-poll-interval", type=float, default=None, metavar="SECONDS",
+                    help="seconds between status polls (default: the provider's; 0.1 for a local simulator)")
+    group.addoption("--preset-prune", action="store_true", default=False,
+                    help="after a full run, delete recordings that no preset needs")
     parser.addini("preset_cassettes", "directory of recorded provider responses", default="cassettes")
     parser.addini("preset_paths", "directories (or files) holding preset YAML files",
                   type="linelist", default=["presets"])
@@ -47,20 +51,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     from reelgate.collect.runtime import get_hub
 
-    hub = get_hub(session.config)
-    for item in wanted:
-        hub.want(item.preset, item.point)
-    if not hasattr(session.config, "workerinput"):
-        hub.start(item.preset.id for item in wanted)
+
+    if not hasattr(session.config, "workerinput"):  # a worker cannot know its items yet
+        get_hub(session.config).start((item.preset, item.point) for item in wanted)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    config = terminalreporter.config
+    if hasattr(config, "workerinput"):
+        return
     from reelgate.collect.runtime import HUB_KEY
 
-    hub = terminalreporter.config.stash.get(HUB_KEY, None)
+    hub = config.stash.get(HUB_KEY, None)
     line = hub.summary_line() if hub is not None else None
     if line:
         terminalreporter.write_line(line)
+    from reelgate.collect.housekeeping import report_unused
+
+    report_unused(terminalreporter)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

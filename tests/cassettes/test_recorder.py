@@ -71,7 +71,9 @@ async def flow(recorder: Recorder, request: RenderRequest, headers: dict[str, st
 
 def run(recorder: Recorder, request: RenderRequest) -> bytes:
     recorder.prepare(request)
-    return asyncio.run(flow(recorder, request))
+    clip = asyncio.run(flow(recorder, request))
+    recorder.finish(request.key)
+    return clip
 
 
 @pytest.fixture
@@ -170,6 +172,7 @@ def test_all_records_again_and_new_episodes_adds(tmp_path: Path, env: dict[str, 
             return (await client.get("/account")).status_code
 
     assert asyncio.run(extra_call()) == 200
+    recorder.finish(request.key)
     assert episodes.calls == ["GET /account"]
     assert "/account" in (tmp_path / "cup" / "mid.yaml").read_text()
 
@@ -207,10 +210,28 @@ def test_secret_echoed_by_provider_refuses_the_write(tmp_path: Path) -> None:
         return httpx.Response(200, json={"data": {"task_id": "t", "note": f"key was {SECRET}"}})
 
     recorder = Recorder(tmp_path, "once", inner=httpx.MockTransport(echo), env={"FAL_KEY": SECRET})
+    request = make_request()
+    recorder.prepare(request)
+
+    async def submit() -> None:
+        CURRENT_RENDER.set(request)
+        async with httpx.AsyncClient(transport=recorder.transport()) as client:
+            await client.post("https://api.example.com/videos", json={"prompt": "a cup"})
+
+    asyncio.run(submit())
     with pytest.raises(SecretInCassette, match=r"\$FAL_KEY") as caught:
-        run(recorder, make_request())
+        recorder.finish(request.key)
     assert SECRET not in str(caught.value)
     assert not (tmp_path / "cup" / "mid.yaml").exists()
+
+
+def test_an_interrupted_render_leaves_no_cassette(tmp_path: Path, env: dict[str, str]) -> None:
+    recorder = Recorder(tmp_path, "once", inner=httpx.MockTransport(FakeProvider()), env=env)
+    request = make_request()
+    recorder.prepare(request)
+    asyncio.run(flow(recorder, request))  # the run dies before the render is finished
+    assert not (tmp_path / "cup" / "mid.yaml").exists()
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_identical_clips_are_stored_once(tmp_path: Path, env: dict[str, str]) -> None:

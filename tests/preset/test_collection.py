@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.preset.conftest import VALID, SuiteWriter
+from tests.suites import VALID, SuiteWriter
 
 
 def test_each_preset_yields_a_schema_item_with_a_yaml_node_id(suite: SuiteWriter) -> None:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from reelgate.preset.check import check_preset, schema_validator
 from reelgate.preset.model import PresetDocument
 from reelgate.preset.scenarios import load_scenarios
-from tests.preset.conftest import SCENARIOS, VALID
+from tests.suites import SCENARIOS, VALID
 
 BASE: dict[str, Any] = yaml.safe_load(VALID)
 KEYS = [*PresetDocument.model_fields, "colour", "prompt_text"]

@@ -9,7 +9,7 @@ import pytest
 from reelgate.preset.check import PresetResult, check_preset
 from reelgate.preset.scenarios import load_scenarios
 from reelgate.preset.suite import load_suite
-from tests.preset.conftest import SCENARIOS, VALID
+from tests.suites import SCENARIOS, VALID
 
 
 @pytest.fixture

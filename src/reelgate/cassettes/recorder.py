@@ -11,7 +11,6 @@ records the rest; ``all`` records everything again; ``rewrite`` deletes the cass
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import os
 import time
@@ -50,6 +49,7 @@ class _Session:
     may_record: bool
     replay: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     played: dict[str, int] = field(default_factory=dict)
+    dirty: bool = False
 
     def next_response(self, key: str) -> dict[str, Any] | None:
         """Recorded answers in order; past the last, the last again (polls may differ in count)."""
@@ -78,7 +78,6 @@ class Recorder:
         self.env = dict(os.environ if env is None else env)
         self._inner = inner
         self._sessions: dict[str, _Session] = {}
-        self._save_lock = asyncio.Lock()
 
     @property
     def replay_only(self) -> bool:
@@ -136,13 +135,20 @@ class Recorder:
     def session_for(self, key: str) -> _Session | None:
         return self._sessions.get(key)
 
-    async def _save(self, session: _Session, interaction: Interaction, served: RenderRequest) -> None:
-        async with self._save_lock:
-            session.cassette.interactions.append(interaction)
-            session.cassette.meta = {**session.cassette.meta, "served_by": served.provider,
-                                     "served_model": served.model,
-                                     "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-            await asyncio.to_thread(save_cassette, session.cassette, self.media_dir, self.env)
+    def _keep(self, session: _Session, interaction: Interaction, served: RenderRequest) -> None:
+        session.cassette.interactions.append(interaction)
+        session.cassette.meta = {**session.cassette.meta, "served_by": served.provider,
+                                 "served_model": served.model,
+                                 "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        session.dirty = True
+
+    def finish(self, key: str) -> None:
+        """Write what a finished render recorded, whole and at once (an interrupted render leaves
+        no half cassette behind); raises SecretInCassette instead of writing a leak."""
+        session = self._sessions.get(key)
+        if session is not None and session.dirty:
+            session.dirty = False
+            save_cassette(session.cassette, self.media_dir, self.env)
 
     async def _network(self, request: httpx.Request) -> httpx.Response:
         if self._inner is None:
@@ -184,8 +190,8 @@ class _CassetteTransport(httpx.AsyncBaseTransport):
         request_headers: dict[str, list[str]] = {}
         for name, value in request.headers.multi_items():
             request_headers.setdefault(name, []).append(value)
-        interaction = record(request.method, str(request.url), request_headers, body, stored)
-        await self.recorder._save(session, interaction, render)
+        self.recorder._keep(session, record(request.method, str(request.url), request_headers, body,
+                                            stored), render)
         return _to_response(stored)
 
 

@@ -50,38 +50,33 @@ class RenderHub:
             max_cost=config.getoption("preset_max_cost"),
             transport=self.recorder.transport(),
             replay=self.mode == "none",
+            poll_interval=config.getoption("preset_poll_interval") or _local_poll(self.override),
         )
         self._service = None
-        self._presets: dict[str, Preset] = {}
-        self._points: dict[str, set[str]] = {}
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
-        self._started: set[str] = set()
+        self._started: set[tuple[str, str]] = set()
+        dist = getattr(config.option, "dist", "no")
+        self._whole_presets = hasattr(config, "workerinput") and dist in ("loadfile", "loadscope")
 
     # -- planning --------------------------------------------------------------------------
 
-    def want(self, preset: Preset, point: str) -> None:
-        """Remember a selected sweep item: only the points selected are rendered."""
-        self._presets[preset.id] = preset
-        self._points.setdefault(preset.id, set()).add(point)
-
-    def start(self, preset_ids: Iterable[str]) -> None:
-        """Prepare recordings and begin the renders of these presets (each at most once)."""
+    def start(self, wanted: Iterable[tuple[Preset, str]]) -> None:
+        """Prepare recordings and begin the renders of these sweep points (each at most once)."""
         from reelgate.cassettes import CassetteError
         from reelgate.plan import PlanError, requests_for_point
         from reelgate.providers import ProviderConfigError
         from reelgate.render.cost import CostLimitError
 
         batch = []
-        for preset_id in sorted(set(preset_ids) - self._started):
-            self._started.add(preset_id)
-            preset = self._presets[preset_id]
-            points = self._points.get(preset_id, set(preset.sweep))
+        for preset, point in wanted:
+            if (preset.id, point) in self._started:
+                continue
+            self._started.add((preset.id, point))
             try:
-                requests = [r for point in preset.sweep if point in points
-                            for r in requests_for_point(preset, point)]
+                requests = requests_for_point(preset, point)
             except PlanError as exc:
-                self._fail_preset(preset, str(exc))
+                self._fail_point(preset, point, str(exc))
                 continue
             for request in requests:
                 sent = self.service.resolve(request)
@@ -100,10 +95,9 @@ class RenderHub:
             for request in batch:
                 self._errors[request.key] = f"renders not started: {exc}"
 
-    def _fail_preset(self, preset: Preset, message: str) -> None:
-        for point in preset.sweep:
-            for repeat in range(preset.repeats):
-                self._errors[_key(preset.id, point, repeat)] = message
+    def _fail_point(self, preset: Preset, point: str, message: str) -> None:
+        for repeat in range(preset.repeats):
+            self._errors[_key(preset.id, point, repeat)] = message
 
     def _fix_hint(self, preset: Preset, exc: Exception) -> str:
         from reelgate.cassettes import MissingRecording, StaleRecording
@@ -131,11 +125,13 @@ class RenderHub:
 
     def results(self, preset: Preset, point: str) -> list[Rendered]:
         """The renders of one sweep point, waiting for them (with a progress line when slow)."""
+        from reelgate.cassettes import CassetteError
         from reelgate.render.contract import check_output_contract
 
-        if preset.id not in self._presets:  # an xdist worker meets the preset's first item
-            self.want(preset, point)
-        self.start([preset.id])
+        if self._whole_presets:  # an xdist worker that is given whole files: render them together
+            self.start((preset, p) for p in preset.sweep)
+        else:
+            self.start([(preset, point)])
         out = []
         for repeat in range(preset.repeats):
             key = _key(preset.id, point, repeat)
@@ -143,6 +139,12 @@ class RenderHub:
                 out.append(Rendered(key, None, self._errors[key]))
                 continue
             result = self._wait(key)
+            try:
+                self.recorder.finish(key)
+            except CassetteError as exc:
+                self._errors[key] = str(exc)
+                out.append(Rendered(key, None, str(exc)))
+                continue
             out.append(Rendered(key, check_output_contract(self._requests[key], result), None))
         return out
 
@@ -171,6 +173,12 @@ class RenderHub:
     def close(self) -> None:
         if self._service is not None:
             self._service.close()
+
+
+def _local_poll(override: object | None) -> float | None:
+    """A simulator on this machine answers at once: poll it often rather than every few seconds."""
+    url = getattr(override, "base_url", None) or ""
+    return 0.1 if url.startswith(("http://127.", "http://localhost", "http://[::1]")) else None
 
 
 def _key(preset_id: str, point: str, repeat: int) -> str:

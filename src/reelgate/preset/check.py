@@ -122,7 +122,12 @@ def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located
         raise PresetLoadError(Diagnostic(
             where, "extends", f"expected a path to another preset file, got {kind_of(parent)}"
         ), located.lines)
-    base_path = (path.parent / parent).resolve()
+    try:
+        base_path = (path.parent / parent).resolve()
+        exists = base_path.is_file()
+    except (OSError, ValueError):
+        raise PresetLoadError(Diagnostic(where, "extends", f"{parent!r} is not a usable file path"),
+                              located.lines) from None
     if base_path in chain:
         cycle = " -> ".join(p.name for p in [*chain, base_path])
         raise PresetLoadError(Diagnostic(where, "extends", f"extends cycle: {cycle}; break it"),
@@ -130,7 +135,7 @@ def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise PresetLoadError(Diagnostic(where, "extends", "extends chain is deeper than "
                                          f"{MAX_EXTENDS_DEPTH} files"), located.lines)
-    if not base_path.is_file():
+    if not exists:
         raise PresetLoadError(Diagnostic(
             where, "extends", f"file not found: {parent!r} (resolved to {base_path}); fix the "
             "path, which is relative to this file",

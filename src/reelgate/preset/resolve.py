@@ -154,12 +154,17 @@ def _reference(out: _Collector, fpath: FieldPath, value: str | None, root: Path)
         out.error(fpath, f"{value!r}: only local paths and https:// URLs are allowed")
         return None
     declared_in = out.located.where(fpath).path
-    resolved = (declared_in.parent / value).resolve()
+    try:
+        resolved = (declared_in.parent / value).resolve()
+        exists = resolved.is_file()
+    except (OSError, ValueError):
+        out.error(fpath, f"{value!r} is not a usable file path")
+        return None
     if not resolved.is_relative_to(root.resolve()):
         out.error(fpath, f"{value!r} resolves outside the repository ({resolved}); keep "
                   "references inside the project")
         return None
-    if not resolved.is_file():
+    if not exists:
         out.error(fpath, f"file not found: {value!r} (looked for {resolved}); the path is relative "
                   "to the file that names it")
         return None

@@ -1,4 +1,4 @@
-"""Helpers that write small preset suites into a pytester directory."""
+"""Small preset suites written into a pytester directory, for tests of the whole plugin."""
 
 from __future__ import annotations
 
@@ -50,6 +50,3 @@ class SuiteWriter:
         return path
 
 
-@pytest.fixture
-def suite(pytester: pytest.Pytester) -> SuiteWriter:
-    return SuiteWriter(pytester)

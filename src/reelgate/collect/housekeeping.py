@@ -1,0 +1,56 @@
+"""End-of-run housekeeping on the controller: recordings no collected preset needs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reelgate.collect.config import settings
+
+
+def is_full_run(config: pytest.Config) -> bool:
+    """A run that selected every preset: no -k, -m or --lf, and its paths cover every preset path."""
+    option = config.option
+    if option.keyword or option.markexpr or getattr(option, "lf", False):
+        return False
+    conf = settings(config)
+    args = [Path(a.split("::")[0]).resolve() for a in config.args]
+    if any("::" in a for a in config.args):
+        return False
+    return all(any(base == arg or base.is_relative_to(arg) for arg in args) for base in conf.preset_paths)
+
+
+def needed_keys(config: pytest.Config) -> set[str]:
+    """Every render key the valid presets of the suite ask for."""
+    from reelgate.collect.items import get_suite
+
+    keys = set()
+    for result in get_suite(config).results.values():
+        preset = result.preset
+        if preset is None:
+            continue
+        for point in preset.sweep:
+            keys |= {f"{preset.id}/{point}" + (f"-{r}" if r else "") for r in range(preset.repeats)}
+    return keys
+
+
+def report_unused(reporter: pytest.TerminalReporter) -> None:
+    config = reporter.config
+    if not is_full_run(config):
+        return
+    from reelgate.cassettes.prune import find_unused, prune
+
+    conf = settings(config)
+    unused = find_unused(conf.cassettes, needed_keys(config))
+    if not unused:
+        return
+    shown = [os.path.relpath(p, conf.root) for p in (*unused.cassettes, *unused.media)]
+    if config.getoption("preset_prune"):
+        prune(unused)
+        reporter.write_line(f"reelgate: removed {len(shown)} unused recordings: " + ", ".join(shown))
+    else:
+        reporter.write_line(
+            f"reelgate: {len(unused.cassettes)} cassettes and {len(unused.media)} media files no preset "
+            "needs: " + ", ".join(shown) + "; remove them with --preset-prune", yellow=True)
