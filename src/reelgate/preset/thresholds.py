@@ -1,4 +1,4 @@
-"""Thresholds a scenario sets (and a preset may override) for the reference gate, rubric and regression.
+"""Thresholds a scenario sets (a preset may override them) for the reference gate, rubric, regression.
 
 They live in the contract because teams agree on them per use case in ``scenarios.yaml``; the
 stages that apply them (reference gate, rubric, regression) read them from here.
@@ -35,14 +35,18 @@ class Rubric(_Strict):
     min_continuity: float = Field(0.8, ge=0, le=1)
     min_subject: float = Field(0.7, ge=0, le=1)
     require_camera_match: bool = True
-    warn_margin: float = Field(0.05, ge=0, le=1, description="a score this close to its bound is 'pass with edits'")
+    warn_margin: float = Field(
+        0.05, ge=0, le=1, description="a score this close to its bound is 'pass with edits'"
+    )
     max_glitches: int = Field(0, ge=0)
 
 
 class Regression(_Strict):
     """How far a metric may move against the approved version before the regression item fails."""
 
-    tolerances: dict[str, float] = Field(default_factory=dict, description="metric name -> absolute tolerance")
+    tolerances: dict[str, float] = Field(
+        default_factory=dict, description="metric name -> absolute tolerance"
+    )
     default_tolerance: float = Field(0.05, ge=0)
     motion_monotonic_tolerance: float = Field(0.0, ge=0)
     allow_multi_variable: bool = False
