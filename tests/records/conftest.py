@@ -12,19 +12,13 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
-from glob import glob
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-SERVICES = Path(__file__).resolve().parents[2] / ".ci" / "services.sh"
-POSTGRES_ENV = "REELGATE_TEST_POSTGRES_URL"
-
-
-def _postgres_bin_present() -> bool:
-    return bool(shutil.which("pg_ctl") and shutil.which("initdb")) or bool(glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+from tests.records.postgres import POSTGRES_ENV, SERVICES, postgres_binaries_present
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +28,7 @@ def postgres_server() -> Iterator[str]:
     if url:
         yield url
         return
-    if not _postgres_bin_present():
+    if not postgres_binaries_present():
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} or PostgreSQL's initdb/pg_ctl (apt-get install postgresql)")
     # Under /tmp, not pytest's private basetemp: the postgres user must reach it when we are root.
     root = tempfile.mkdtemp(prefix="reelgate-pg-")
