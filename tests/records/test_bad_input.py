@@ -76,6 +76,8 @@ def test_a_server_that_never_answers_times_out_in_seconds(silent_server: int) ->
 
 
 def test_a_wrong_password_is_reported_without_the_password(postgres_server: str) -> None:
+    if not make_url(postgres_server).password:
+        pytest.skip("the test server takes no password (trust auth), so none can be wrong")
     url = make_url(postgres_server).set(password=SECRET).render_as_string(hide_password=False)
     message = _refused(url, "password authentication failed")
     assert message.startswith("cannot connect to the ledger postgresql://")
