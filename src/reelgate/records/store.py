@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from reelgate.records.errors import LedgerError, first_line, redact
 from reelgate.records.migrations import LATEST_VERSION, check_ownership, migrate, schema_version
@@ -32,7 +32,7 @@ SQLITE_BUSY_TIMEOUT = 60.0
 # Rows per transaction in a bulk append: big enough for speed, small enough that a killed run
 # loses at most one unfinished batch.
 BATCH_ROWS = 5000
-_SQLITE_CORRUPT = ("file is not a database", "database disk image is malformed", "not a database")
+_SQLITE_CORRUPT = ("not a database", "malformed")
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ def open_ledger(
     create: bool = True,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
 ) -> Ledger:
-    """Open the ledger at ``url`` (default: ``.reelgate/ledger.sqlite`` under ``root``), creating
-    or upgrading its schema, and check it.
+    """Open the ledger at ``url`` (default: ``.reelgate/ledger.sqlite`` under ``root``), check that
+    it is a reelgate ledger, and create or upgrade its schema.
 
     Fails fast with a one-line LedgerError (a bad or unreachable URL, a corrupt file, a database
     of another application), so the plugin can call it before any render is paid for. With
@@ -247,12 +247,6 @@ def _explain(location: LedgerLocation, exc: DBAPIError) -> str:
             waited = f"{SQLITE_BUSY_TIMEOUT:.0f}s"
             return f"{location.display} stayed locked by another writer for {waited} ({detail})"
         return f"ledger {location.display}: {detail}"
-    if exc.connection_invalidated or isinstance(exc.orig, _connect_errors()):
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
         return f"cannot connect to the ledger {location.display}: {detail}"
     return f"ledger {location.display}: {detail}"
-
-
-def _connect_errors() -> tuple[type[BaseException], ...]:
-    import psycopg
-
-    return (psycopg.OperationalError,)
