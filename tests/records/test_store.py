@@ -64,7 +64,7 @@ def test_every_part_of_the_natural_key_tells_renders_apart(ledger_url: str) -> N
         assert ledger.append([base, *others]) == 6
 
 
-def test_a_large_append_is_committed_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_append_in_batches_keeps_every_row_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reelgate.records import store
 
     monkeypatch.setattr(store, "BATCH_ROWS", 7)
