@@ -1,0 +1,30 @@
+"""Does motion_score move motion? Across a sweep the measured motion must rise with the score."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class MotionResponse(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    points: list[tuple[str, float, float]]  # (point, motion_score, measured motion amount)
+    message: str
+
+
+def motion_response(points: list[tuple[str, float, float]], tolerance: float) -> MotionResponse:
+    """Each step up in motion_score must not lower the measured amount by more than ``tolerance``,
+    and the top point must move more than the bottom one (a flat response is a failure too)."""
+    ordered = sorted(points, key=lambda p: p[1])
+    values = ", ".join(f"{name} (score {score:g}): {amount:.3f}" for name, score, amount in ordered)
+    if len(ordered) < 2:
+        return MotionResponse(ok=True, points=ordered, message=f"motion: {values}")
+    drops = [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b[2] < a[2] - tolerance]
+    flat = ordered[-1][2] <= ordered[0][2] + tolerance
+    if drops or flat:
+        what = "inverted" if drops else "flat"
+        return MotionResponse(ok=False, points=ordered, message=(
+            f"motion_score does not move motion ({what} response): measured amount per point: {values} "
+            f"(tolerance {tolerance:g} frame widths/s)"))
+    return MotionResponse(ok=True, points=ordered, message=f"motion rises with motion_score: {values}")

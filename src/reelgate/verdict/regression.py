@@ -1,0 +1,90 @@
+"""Compare a preset's run with its last approved version, metric by metric and layer by layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reelgate.preset.thresholds import Regression
+from reelgate.verdict.rubric import VERDICT_RANK
+
+# Metrics where a larger value is better; the rest (glitches, cuts, flicker) are better smaller.
+HIGHER_IS_BETTER = {"continuity", "subject", "camera_match", "usable_rate"}
+# Motion is compared both ways: a change of motion is a change of the preset's look.
+TWO_SIDED = {"motion"}
+LAYERS = ("prompt", "reference", "motion", "camera", "negative", "output", "provider")
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    point: str
+    metric: str
+    approved: str
+    now: str
+    change: str
+    tolerance: str
+    worse: bool
+
+
+class RegressionReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rows: list[Row]
+    changed_layers: list[str]
+    multi_variable: bool
+    drift: list[str]  # points where the request is unchanged but the provider answered differently
+
+    @property
+    def regressed(self) -> list[Row]:
+        return [row for row in self.rows if row.worse]
+
+    def table(self) -> str:
+        header = ("point", "metric", "approved", "now", "change", "tolerance")
+        body = [(r.point, r.metric, r.approved, r.now, r.change, r.tolerance + ("  WORSE" if r.worse else ""))
+                for r in self.rows]
+        widths = [max(len(row[i]) for row in [header, *body]) for i in range(6)]
+        return "\n".join("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+                         for row in [header, *body])
+
+
+def changed_layers(approved: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """The control variables (the five layers, output, provider) that differ from the approved ones."""
+    return [layer for layer in LAYERS if approved.get(layer) != current.get(layer)]
+
+
+def compare(approved: dict[str, Any], current: dict[str, Any], rules: Regression) -> RegressionReport:
+    """``approved`` and ``current`` are approved-record shaped dicts (see records.approved)."""
+    rows: list[Row] = []
+    drift: list[str] = []
+    for point, now in current["points"].items():
+        before = approved.get("points", {}).get(point)
+        if before is None:
+            rows.append(Row(point=point, metric="verdict", approved="(none)", now=now["verdict"],
+                            change="new point", tolerance="-", worse=False))
+            continue
+        worse = VERDICT_RANK[now["verdict"]] > VERDICT_RANK[before["verdict"]]
+        rows.append(Row(point=point, metric="verdict", approved=before["verdict"], now=now["verdict"],
+                        change="worse" if worse else "same" if now["verdict"] == before["verdict"] else "better",
+                        tolerance="no worse", worse=worse))
+        for metric in sorted(set(before["metrics"]) & set(now["metrics"])):
+            rows.append(_metric_row(point, metric, before["metrics"][metric], now["metrics"][metric], rules))
+        if before.get("fingerprint") == now.get("fingerprint") and before.get("clips") != now.get("clips"):
+            drift.append(point)
+    layers = changed_layers(approved.get("variables", {}), current.get("variables", {}))
+    return RegressionReport(rows=rows, changed_layers=layers,
+                            multi_variable=len(layers) > 1 and not rules.allow_multi_variable, drift=drift)
+
+
+def _metric_row(point: str, metric: str, before: float, now: float, rules: Regression) -> Row:
+    tolerance = rules.tolerances.get(metric, rules.default_tolerance)
+    delta = now - before
+    if metric in TWO_SIDED:
+        worse = abs(delta) > tolerance
+    elif metric in HIGHER_IS_BETTER:
+        worse = delta < -tolerance
+    else:
+        worse = delta > tolerance
+    return Row(point=point, metric=metric, approved=f"{before:.4g}", now=f"{now:.4g}", change=f"{delta:+.4g}",
+               tolerance=f"±{tolerance:g}" if metric in TWO_SIDED else f"{tolerance:g}", worse=worse)

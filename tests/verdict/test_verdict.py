@@ -1,0 +1,143 @@
+"""The rubric, k-of-n usability, motion response, regression compare and approved records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import pytest
+
+from reelgate.analysis.model import ClipAnalysis, Glitch
+from reelgate.preset.camera import parse_camera
+from reelgate.preset.thresholds import Regression, Rubric
+from reelgate.records.approved import BrokenApproval, describe_changes, load_approved, write_approved
+from reelgate.verdict.contact_sheet import write_contact_sheet
+from reelgate.verdict.motion import motion_response
+from reelgate.verdict.regression import compare
+from reelgate.verdict.rubric import judge_clip, table
+from reelgate.verdict.usable import judge_point, needed_usable, wilson_interval
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+RUBRIC = Rubric(min_continuity=0.8, min_subject=0.5, warn_margin=0.05, max_glitches=0)
+
+
+@pytest.fixture
+def clean() -> ClipAnalysis:
+    return ClipAnalysis.model_validate_json((DATA / "analysis_pan_right.json").read_text())
+
+
+def with_(analysis: ClipAnalysis, **changes: dict) -> ClipAnalysis:
+    data = analysis.model_dump()
+    for part, values in changes.items():
+        data[part] = {**data[part], **values}
+    return ClipAnalysis.model_validate(data)
+
+
+def test_clean_clip_passes(clean: ClipAnalysis) -> None:
+    verdict = judge_clip("p/mid", clean, RUBRIC, parse_camera("gentle pan right"))
+    assert verdict.verdict == "pass", table(verdict)
+    assert verdict.metrics["camera_match"] == 1.0 and verdict.fault_times == []
+
+
+def test_subject_below_bound_fails_and_inside_margin_needs_edits(clean: ClipAnalysis) -> None:
+    intent = parse_camera("gentle pan right")
+    failing = judge_clip("k", with_(clean, subject={"score": 0.4, "worst_time": 2.5}), RUBRIC, intent)
+    assert failing.verdict == "fail" and 2.5 in failing.fault_times
+    edits = judge_clip("k", with_(clean, subject={"score": 0.52}), RUBRIC, intent)
+    assert edits.verdict == "pass-with-edits"
+    assert "within 0.05 of the bound" in table(edits)
+
+
+def test_cuts_glitches_and_continuity_are_hard_checks(clean: ClipAnalysis) -> None:
+    intent = parse_camera("gentle pan right")
+    cut = judge_clip("k", with_(clean, continuity={"cuts": [1.5], "cut_frames": [36]}), RUBRIC, intent)
+    assert cut.verdict == "fail" and "cut at 1.50 s" in table(cut)
+    glitch = Glitch(time=2.0, frame=48, kind="flash", strength=2.0).model_dump()
+    flashed = judge_clip("k", with_(clean, continuity={"glitches": [glitch]}), RUBRIC, intent)
+    assert flashed.verdict == "fail" and flashed.fault_times == [2.0]
+    lenient = RUBRIC.model_copy(update={"max_glitches": 1})
+    assert judge_clip("k", with_(clean, continuity={"glitches": [glitch]}), lenient, intent).verdict == "pass"
+
+
+def test_camera_intent_must_match_unless_the_scenario_waives_it(clean: ClipAnalysis) -> None:
+    verdict = judge_clip("k", clean, RUBRIC, parse_camera("slow push-in"))
+    assert verdict.verdict == "fail"
+    assert "where push-in is asked" in table(verdict)
+    waived = RUBRIC.model_copy(update={"require_camera_match": False})
+    assert judge_clip("k", clean, waived, parse_camera("slow push-in")).verdict == "pass"
+
+
+def test_k_of_n_and_wilson_interval(clean: ClipAnalysis) -> None:
+    intent = parse_camera("gentle pan right")
+    good = judge_clip("a", clean, RUBRIC, intent)
+    bad = judge_clip("b", with_(clean, subject={"score": 0.1}), RUBRIC, intent)
+    point = judge_point("mid", 4, [good, bad, good], 2, 3)
+    assert (point.verdict, point.usable, point.needed) == ("pass", 2, 2)
+    assert point.interval == wilson_interval(2, 3)
+    assert judge_point("mid", 4, [good, bad], 0.75, 3).verdict == "fail"  # a failed render counts
+    assert needed_usable(0.5, 3) == 2 and needed_usable(1, 4) == 1
+    assert wilson_interval(0, 1) == (0.0, 0.7935)
+    low, high = wilson_interval(9, 10)
+    assert low == pytest.approx(0.596, abs=1e-3) and high == pytest.approx(0.982, abs=1e-3)
+
+
+def test_motion_must_rise_with_motion_score() -> None:
+    assert motion_response([("low", 2, 0.1), ("mid", 4, 0.2), ("mid-high", 6, 0.4)], 0.01).ok
+    flat = motion_response([("low", 2, 0.2), ("mid", 4, 0.2), ("mid-high", 6, 0.205)], 0.01)
+    assert not flat.ok and "flat response" in flat.message and "mid (score 4): 0.200" in flat.message
+    inverted = motion_response([("low", 2, 0.3), ("mid", 4, 0.1), ("mid-high", 6, 0.5)], 0.01)
+    assert not inverted.ok and "inverted" in inverted.message
+
+
+def record(verdict: str = "pass", **metrics: float) -> dict:
+    base = {"continuity": 1.0, "subject": 0.8, "motion": 0.2, "glitches": 0.0, "usable_rate": 1.0}
+    return {"preset": "p", "version": 1, "variables": {"prompt": "a", "camera": "c"},
+            "points": {"mid": {"verdict": verdict, "metrics": {**base, **metrics}, "clips": ["x"],
+                               "fingerprint": "f"}}}
+
+
+def test_regression_flags_worse_verdicts_and_metrics_beyond_tolerance() -> None:
+    rules = Regression(default_tolerance=0.05, tolerances={"motion": 0.1})
+    same = compare(record(), record(subject=0.78), rules)
+    assert not same.regressed
+    worse = compare(record(), record("pass-with-edits", subject=0.7, glitches=1.0, motion=0.35), rules)
+    assert {r.metric for r in worse.regressed} == {"verdict", "subject", "glitches", "motion"}
+    assert "WORSE" in worse.table() and "subject" in worse.table()
+    better = compare(record("pass-with-edits"), record(subject=0.95), rules)
+    assert not better.regressed
+
+
+def test_regression_tells_provider_drift_and_counts_changed_layers() -> None:
+    new = record()
+    new["points"]["mid"]["clips"] = ["y"]
+    assert compare(record(), new, Regression()).drift == ["mid"]
+    new["variables"] = {"prompt": "b", "camera": "d"}
+    report = compare(record(), new, Regression())
+    assert report.changed_layers == ["prompt", "camera"] and report.multi_variable
+    assert not compare(record(), new, Regression(allow_multi_variable=True)).multi_variable
+
+
+def test_approved_records_round_trip_and_broken_ones_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "approved" / "p.json"
+    assert load_approved(path) is None
+    write_approved(path, record())
+    assert load_approved(path) == record()
+    assert json.loads(path.read_text())["points"]["mid"]["verdict"] == "pass"
+    assert describe_changes(record(), record("pass-with-edits", subject=0.5)) == [
+        "mid: verdict pass -> pass-with-edits", "mid: subject 0.8 -> 0.5"]
+    path.write_text("{not json")
+    with pytest.raises(BrokenApproval, match="not valid JSON"):
+        load_approved(path)
+
+
+def test_contact_sheet_marks_the_frames_at_fault(tmp_path: Path) -> None:
+    from reelgate.simulator.render import ClipSpec, render_clip
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(render_clip(ClipSpec(width=160, height=90, fps=12, duration=2, seed=1)))
+    sheet = write_contact_sheet(clip, [1.0], tmp_path / "sheets" / "p" / "mid.png")
+    image = cv2.imread(str(sheet))
+    assert image is not None and image.shape[1] == 7 * (192 + 8)  # six even samples and one fault
+    red = image[:, :, 2].astype(int) - image[:, :, 0].astype(int)
+    assert (red > 150).any()  # the fault tile's red frame
