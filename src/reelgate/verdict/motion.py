@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -20,7 +22,7 @@ def motion_response(points: list[tuple[str, float, float]], tolerance: float) ->
     values = ", ".join(f"{name} (score {score:g}): {amount:.3f}" for name, score, amount in ordered)
     if len(ordered) < 2:
         return MotionResponse(ok=True, points=ordered, message=f"motion: {values}")
-    drops = [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b[2] < a[2] - tolerance]
+    drops = [(a, b) for a, b in itertools.pairwise(ordered) if b[2] < a[2] - tolerance]
     flat = ordered[-1][2] <= ordered[0][2] + tolerance
     if drops or flat:
         what = "inverted" if drops else "flat"

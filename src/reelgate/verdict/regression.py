@@ -66,7 +66,7 @@ def compare(approved: dict[str, Any], current: dict[str, Any], rules: Regression
             continue
         worse = VERDICT_RANK[now["verdict"]] > VERDICT_RANK[before["verdict"]]
         rows.append(Row(point=point, metric="verdict", approved=before["verdict"], now=now["verdict"],
-                        change="worse" if worse else "same" if now["verdict"] == before["verdict"] else "better",
+                        change=_verdict_change(before["verdict"], now["verdict"]),
                         tolerance="no worse", worse=worse))
         for metric in sorted(set(before["metrics"]) & set(now["metrics"])):
             rows.append(_metric_row(point, metric, before["metrics"][metric], now["metrics"][metric], rules))
@@ -75,6 +75,12 @@ def compare(approved: dict[str, Any], current: dict[str, Any], rules: Regression
     layers = changed_layers(approved.get("variables", {}), current.get("variables", {}))
     return RegressionReport(rows=rows, changed_layers=layers,
                             multi_variable=len(layers) > 1 and not rules.allow_multi_variable, drift=drift)
+
+
+def _verdict_change(before: str, now: str) -> str:
+    if before == now:
+        return "same"
+    return "worse" if VERDICT_RANK[now] > VERDICT_RANK[before] else "better"
 
 
 def _metric_row(point: str, metric: str, before: float, now: float, rules: Regression) -> Row:

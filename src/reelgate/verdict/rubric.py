@@ -75,10 +75,11 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         "cuts": float(len(continuity.cuts)),
         "flicker": round(continuity.flicker, 4),
     }
-    faults = sorted({*continuity.cuts, *(g.time for g in continuity.glitches)}
-                    | ({analysis.subject.worst_time} if analysis.subject.score < rubric.min_subject else set()))
+    faults = {*continuity.cuts, *(g.time for g in continuity.glitches)}
+    if analysis.subject.score < rubric.min_subject:
+        faults.add(analysis.subject.worst_time)
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
-                       fault_times=faults)
+                       fault_times=sorted(faults))
 
 
 def _scored(name: str, value: float, bound: float, margin: float) -> Check:
@@ -100,5 +101,6 @@ def table(verdict: ClipVerdict) -> str:
     widths = [max(len(r[i]) for r in rows[:] if i < 3) for i in range(3)]
     lines = []
     for row in rows:
-        lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+        cells = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3]))
+        lines.append(f"  {cells}  {row[3]}")
     return "\n".join(lines)
