@@ -1,0 +1,210 @@
+"""The run's HTML page: what it shows for each part of the run data, and that it needs nothing outside it."""
+
+from __future__ import annotations
+
+import base64
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from reelgate.records.run_html import render_run_html, write_run_html
+from tests.report.runs import preset, run, sheet_png
+
+
+class Page(HTMLParser):
+    """The parsed page: its elements (tag, attributes) and its text as a reader sees it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.chunks: list[str] = []
+        self.feed(text)
+        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+    def tags(self, name: str) -> list[dict[str, str | None]]:
+        return [attrs for tag, attrs in self.elements if tag == name]
+
+
+def _rows(text: str) -> list[str]:
+    """Each table row's text, cells joined by ' | '."""
+    rows = re.findall(r"<tr>(.*?)</tr>", text, flags=re.S)
+    return [" | ".join(Page(cell).text.strip() for cell in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S))
+            for row in rows]
+
+
+def test_user_text_is_escaped() -> None:
+    name = '<script>alert("x")</script>&co'
+    hostile = preset(name, messages={"sweep[mid-high]": 'boom <img src=x onerror="alert(1)">\n<b>bold</b>'})
+    text = render_run_html(run(hostile))
+    page = Page(text)
+    assert page.tags("script") == [] and page.tags("img") == [] and page.tags("b") == []
+    assert name in page.text  # shown as the words it is
+    assert "boom <img src=x onerror=\"alert(1)\">" in page.text
+    ids = [attrs["id"] for attrs in page.tags("section")]
+    assert ids and all(re.fullmatch(r"preset-\d+-[a-z0-9-]*", str(i)) for i in ids)
+
+
+def test_contact_sheet_is_embedded_as_data_uri(tmp_path: Path) -> None:
+    sheet = sheet_png(tmp_path / "sheet.png")
+    page = Page(render_run_html(run(preset("coffee", str(sheet)))))
+    [image] = page.tags("img")
+    src = str(image["src"])
+    assert src.startswith("data:image/png;base64,")
+    assert base64.b64decode(src.split(",", 1)[1]) == sheet.read_bytes()
+    assert "coffee/mid" in str(image["alt"]) and "framed red" in str(image["alt"])
+
+
+def test_sheet_path_relative_to_the_run_root(tmp_path: Path) -> None:
+    sheet_png(tmp_path / ".reelgate" / "artifacts" / "coffee" / "mid.png")
+    data = {**run(preset("coffee", ".reelgate/artifacts/coffee/mid.png")), "root": str(tmp_path)}
+    assert len(Page(render_run_html(data)).tags("img")) == 1
+
+
+def test_missing_sheet_is_a_visible_note_and_the_rest_still_renders(tmp_path: Path) -> None:
+    gone = str(tmp_path / "gone.png")
+    page = Page(render_run_html(run(preset("coffee", gone))))
+    assert page.tags("img") == []
+    assert f"contact sheet {gone} cannot be read" in page.text
+    assert "Regression" in page.text and "motion responds" in page.text
+
+
+def test_a_sheet_that_is_not_a_png_is_not_embedded(tmp_path: Path) -> None:
+    fake = tmp_path / "sheet.png"
+    fake.write_text("<html>not an image</html>")
+    page = Page(render_run_html(run(preset("coffee", str(fake)))))
+    assert page.tags("img") == [] and "is not a PNG" in page.text
+
+
+def test_a_passing_clip_says_why_it_has_no_sheet() -> None:
+    assert "No contact sheet: the clip passed." in Page(render_run_html(run(preset("coffee")))).text
+
+
+def test_pass_with_edits_is_shown_as_such() -> None:
+    text = render_run_html(run(preset("coffee")))
+    rows = _rows(text)
+    assert "sweep points | ✓ 1 pass ! 1 pass-with-edits ✗ 1 fail" in rows
+    assert any(r.startswith("sweep[mid] | ✓ passed ! pass-with-edits") for r in rows)
+    assert '<span class="badge warn">! pass-with-edits</span>' in text
+    assert re.search(r"sweep\[mid\] &middot; motion_score 4 <span class=\"badge warn\">! pass-with-edits", text)
+    assert any(r.startswith("subject integrity | 0.780 | >= 0.75 | ! warn | within 0.05 of the bound") for r in rows)
+
+
+def test_checks_and_points_in_the_order_they_run() -> None:
+    shuffled = preset("coffee")
+    shuffled["items"] = dict(reversed(list(shuffled["items"].items())))
+    text = render_run_html(run(shuffled))
+    items = [r.split(" | ")[0] for r in _rows(text) if r.startswith(("schema", "sweep[", "regression"))]
+    assert items == ["schema", "sweep[low]", "sweep[mid]", "sweep[mid-high]", "regression"]
+    assert text.index("sweep[low] &middot;") < text.index("sweep[mid] &middot;") < text.index("sweep[mid-high] &middot;")
+    assert "preset | checks | low | mid | mid-high | cost | source" in _rows(text)
+
+
+def test_header_totals() -> None:
+    other = preset("tea", cost_usd=0.5, source="live")
+    rows = _rows(render_run_html(run(preset("coffee"), other)))
+    assert {"run | ✗ failed", "presets | 2", "items | ✓ 6 passed ✗ 4 failed", "cost | $1.55",
+            "source | live, replayed"} <= set(rows)
+
+
+def test_a_preset_whose_schema_failed_shows_only_its_checks() -> None:
+    broken = {"preset": "bad", "path": "presets/bad.yaml", "line": 7, "items": {"schema": "failed"},
+              "messages": {"schema": "1 schema error in bad.yaml:\npresets/bad.yaml:7:9: camera: unknown word"}}
+    text = render_run_html(run(broken))
+    page = Page(text)
+    assert "schema | ✗ failed | 1 schema error in bad.yaml:" in " ".join(_rows(text))
+    assert "presets/bad.yaml:7:9: camera: unknown word" in page.text
+    assert "presets/bad.yaml:7" in page.text
+    for absent in ("Sweep", "Regression", "Reference gate", "Motion and usable rate"):
+        assert absent not in page.text
+    assert "<svg" not in text and page.tags("img") == []
+
+
+def test_a_check_that_ran_without_data_says_so() -> None:
+    ran = {"preset": "p", "path": "p.yaml", "line": 1, "messages": {},
+           "items": {"schema": "passed", "reference": "failed", "sweep[low]": "skipped", "regression": "skipped"}}
+    text = Page(render_run_html(run(ran))).text
+    assert "Reference gate No measures recorded" in text
+    assert "Sweep No sweep data recorded" in text
+    assert "Regression No comparison recorded" in text
+
+
+def test_reference_gate_measures() -> None:
+    reference = {"file": "presets/references/routine.mp4", "duration": 5.0, "cuts": [1.2], "pacing_variation": 0.0115,
+                 "quality": {"sharpness": 0.28392, "noise": 1.23658},
+                 "violations": [{"measure": "noise", "value": 1.23658, "bound": 1.0, "side": "max", "unit": " levels"}]}
+    data = preset("groove", reference=reference)
+    data["items"]["reference"] = "failed"
+    text = render_run_html(run(data))
+    rows = _rows(text)
+    assert "noise | 1.237 | max 1 levels | ✗ out of bounds" in rows
+    assert "sharpness | 0.2839 |  | ✓ within bounds" in rows
+    page = Page(text).text
+    assert "Reference gate ✗ 1 out of bounds" in page
+    assert "presets/references/routine.mp4 · duration 5 s · cuts 1 · pacing variation 0.0115" in page
+
+
+def test_regression_against_the_approved_version() -> None:
+    regression = {
+        "preset": "coffee", "lines": [], "changed_layers": ["camera"], "drift": ["mid"], "approved_version": 3,
+        "motion": {"ok": False, "points": [["low", 2.0, 0.3], ["mid", 4.0, 0.1]],
+                   "message": "motion_score does not move motion (inverted response)"},
+        "rows": [
+            {"point": "mid", "metric": "verdict", "approved": "pass", "now": "pass-with-edits", "change": "worse",
+             "tolerance": "no worse", "worse": True},
+            {"point": "mid", "metric": "subject", "approved": "0.8", "now": "0.79", "change": "-0.01",
+             "tolerance": "0.05", "worse": False},
+        ],
+    }
+    text = render_run_html(run(preset("coffee", regression=regression)))
+    rows = _rows(text)
+    assert "mid | verdict | pass | pass-with-edits | worse | no worse | ✗ worse" in rows
+    assert "mid | subject | 0.8 | 0.79 | -0.01 | 0.05 | ✓ ok" in rows
+    page = Page(text).text
+    assert "Regression against approved v3 ✗ 1 worse" in page
+    assert "changed: camera" in page and "provider drift at: mid" in page
+    assert "✗ motion does not respond motion_score does not move motion (inverted response)" in page
+    assert "motion does not rise with motion_score" in text  # the chart's title, in the SVG
+
+
+def test_not_approved_yet_and_approved_now() -> None:
+    assert "Regression ! not approved yet" in Page(render_run_html(run(preset("coffee")))).text
+    approved = {"preset": "coffee", "lines": ["approved coffee v2"], "approved": True, "changes": ["camera: a -> b"],
+                "motion": {"ok": True, "points": [], "message": "motion: low (score 2): 0.050"}}
+    page = Page(render_run_html(run(preset("coffee", regression=approved)))).text
+    assert "Regression ✓ approved in this run camera: a -> b" in page
+
+
+def test_a_broken_approval_shows_its_lines() -> None:
+    broken = {"preset": "coffee", "lines": ["approved/coffee.json is not valid JSON: line 1"], "motion": {}}
+    page = Page(render_run_html(run(preset("coffee", regression=broken)))).text
+    assert "Regression ✗ no comparison approved/coffee.json is not valid JSON: line 1" in page
+
+
+def test_self_contained_and_deterministic(tmp_path: Path) -> None:
+    data = run(preset("coffee", str(sheet_png(tmp_path / "s.png"))), preset("tea"))
+    text = render_run_html(data)
+    assert text == render_run_html(data)
+    page = Page(text)
+    assert page.tags("script") == [] and page.tags("link") == [] and "@import" not in text
+    assert not re.search(r"(src|href)=\"(?!data:|#)", text)
+    assert not re.search(r"url\((?!#)", text)  # only the SVG's own clip paths
+    assert text.count("<svg") == 2 and "<?xml" not in text and "<dc:date>" not in text
+
+
+def test_write_is_whole_and_returns_the_path(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.html"
+    data = run(preset("coffee"))
+    assert write_run_html(data, target) == target
+    assert target.read_text(encoding="utf-8") == render_run_html(data)
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def test_a_run_with_no_presets() -> None:
+    page = Page(render_run_html(run())).text
+    assert "No preset items ran." in page and "presets 0" in page
