@@ -7,20 +7,19 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-_COMMAND_MODULES = ("reelgate.preset.cli", "reelgate.analysis.cli", "reelgate.simulator.cli")
+_COMMAND_MODULES = (
+    "reelgate.preset.cli",
+    "reelgate.analysis.cli",
+    "reelgate.simulator.cli",
+    "reelgate.records.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reelgate", description="Gate AI video presets like code.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not exc.name or not name.startswith(exc.name):  # stage not installed yet
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(name).register(subparsers)
     return parser
 
 

@@ -31,6 +31,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seconds between status polls (default: the provider's; 0.1 for a local simulator)")
     group.addoption("--preset-prune", action="store_true", default=False,
                     help="after a full run, delete recordings that no preset needs")
+    group.addoption("--preset-approve", action="store_true", default=False,
+                    help="write approved records for the selected presets whose checks all pass")
+    group.addoption("--preset-strict", action="store_true", default=False,
+                    help="a sweep point that is only 'pass with edits' fails")
+    group.addoption("--preset-ledger", default=None, metavar="URL",
+                    help="run ledger: a SQLite file or postgresql://... (default .reelgate/ledger.sqlite; "
+                    "env REELGATE_LEDGER)")
+    group.addoption("--preset-html", default=None, metavar="PATH",
+                    help="write a self-contained HTML report of the run (checks, verdicts, contact sheets)")
+    parser.addini("preset_ledger", "run ledger URL or SQLite file", default="")
+    parser.addini("preset_approved", "directory of approved baselines", default="approved")
     parser.addini("preset_cassettes", "directory of recorded provider responses", default="cassettes")
     parser.addini("preset_paths", "directories (or files) holding preset YAML files",
                   type="linelist", default=["presets"])
@@ -40,18 +51,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "preset: items collected from a reelgate preset file")
+    if not hasattr(config, "workerinput"):  # the summary is the controller's (or the only process's)
+        from reelgate.collect.summary import RunSummary
+
+        config.pluginmanager.register(RunSummary(config), "reelgate-summary")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start every selected render at once, unless this is an xdist worker (it renders lazily)."""
     from reelgate.collect.items import SweepItem
 
-    wanted = [item for item in session.items if isinstance(item, SweepItem)]
+    wanted = [item for item in session.items
+              if isinstance(item, SweepItem) and item.get_closest_marker("skip") is None]
     if not wanted:
         return
+    from reelgate.collect.ledger import open_run_ledger
     from reelgate.collect.runtime import get_hub
 
-
+    open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
     if not hasattr(session.config, "workerinput"):  # a worker cannot know its items yet
         get_hub(session.config).start((item.preset, item.point) for item in wanted)
 
@@ -71,12 +88,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     report_unused(terminalreporter)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: object) -> None:
+    """xdist: every worker writes its ledger rows under the controller's run id and commit."""
+    from reelgate.collect.ledger import git_commit, run_id
+
+    config = node.config  # type: ignore[attr-defined]
+    if not hasattr(config, "_reelgate_run"):
+        config._reelgate_run = (run_id(), git_commit(config.rootpath))
+    node.workerinput["reelgate_run_id"], node.workerinput["reelgate_commit"] = config._reelgate_run  # type: ignore[attr-defined]
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    from reelgate.collect.ledger import LEDGER_KEY
     from reelgate.collect.runtime import HUB_KEY
 
     hub = config.stash.get(HUB_KEY, None)
     if hub is not None:
         hub.close()
+    ledger = config.stash.get(LEDGER_KEY, None)
+    if ledger is not None:
+        ledger.close()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PresetFile | None:

@@ -29,7 +29,7 @@ def test_valid_preset_passes_and_invalid_fails_without_traceback(suite: SuiteWri
     suite.preset("good.yaml")
     suite.preset("bad.yaml", VALID.replace("score: 3", "score: 30"))
     result = suite.pytester.runpytest("presets", "-k", "schema")
-    result.assert_outcomes(passed=1, failed=1, deselected=3)
+    result.assert_outcomes(passed=1, failed=1, deselected=4)
     result.stdout.fnmatch_lines(["presets/bad.yaml:6:17: motion.score: 30 is out of range*"])
     assert "Traceback" not in result.stdout.str()
     assert "reelgate/" not in result.stdout.str()
@@ -39,9 +39,9 @@ def test_k_selects_by_preset_and_item_name(suite: SuiteWriter) -> None:
     suite.preset("cup.yaml")
     suite.preset("shoe.yaml")
     result = suite.pytester.runpytest("presets", "-k", "shoe and schema")
-    result.assert_outcomes(passed=1, deselected=7)
+    result.assert_outcomes(passed=1, deselected=9)
     result = suite.pytester.runpytest("presets", "-k", "shoe and sweep and not mid", "--co", "-q")
-    result.stdout.fnmatch_lines(["presets/shoe.yaml::sweep?low?", "*1/8 tests collected (7 deselected)*"])
+    result.stdout.fnmatch_lines(["presets/shoe.yaml::sweep?low?", "*1/10 tests collected (9 deselected)*"])
 
 
 def test_marks_from_yaml_select_with_m_and_xfail_applies(suite: SuiteWriter) -> None:
@@ -51,16 +51,17 @@ def test_marks_from_yaml_select_with_m_and_xfail_applies(suite: SuiteWriter) -> 
     suite.preset("broken.yaml", VALID.replace("score: 3", "score: 30")
                  + "marks: [{xfail: {reason: known drift, only: [schema]}}]\n")
     result = suite.pytester.runpytest("presets", "-m", "smoke", "--strict-markers", "-k", "schema")
-    result.assert_outcomes(passed=1, deselected=8)
+    result.assert_outcomes(passed=1, deselected=10)
     result = suite.pytester.runpytest("presets", "-k", "broken", "-rx")
-    result.assert_outcomes(xfailed=1, deselected=8)
+    result.assert_outcomes(xfailed=1, deselected=10)
     result.stdout.fnmatch_lines(["*known drift*"])
 
 
 def test_skip_mark_with_reason(suite: SuiteWriter) -> None:
     suite.preset("cup.yaml", VALID + "marks: [{skip: waiting for the new reference}]\n")
     result = suite.pytester.runpytest("presets", "-rs")
-    result.assert_outcomes(skipped=4)  # schema and the three sweep points
+    result.assert_outcomes(skipped=5)  # schema, the three sweep points and regression
+    assert "renders replayed" not in result.stdout.str()  # nothing is rendered for skipped items
     result.stdout.fnmatch_lines(["*waiting for the new reference*"])
 
 
@@ -83,14 +84,14 @@ def test_module_scoped_fixtures_work_on_preset_items(suite: SuiteWriter) -> None
     suite.preset("cup.yaml")
     suite.preset("shoe.yaml")
     result = suite.pytester.runpytest("presets", "-s", "-k", "schema")
-    result.assert_outcomes(passed=2, deselected=6)
+    result.assert_outcomes(passed=2, deselected=8)
     assert "modules seen: ['cup.yaml', 'shoe.yaml']" in result.stdout.str()
 
 
 def test_last_failed_reruns_only_the_failing_preset(suite: SuiteWriter) -> None:
     suite.preset("good.yaml")
     bad = suite.preset("bad.yaml", VALID.replace("slow push-in", "slow spin"))
-    suite.pytester.runpytest("presets", "-k", "schema").assert_outcomes(passed=1, failed=1, deselected=3)
+    suite.pytester.runpytest("presets", "-k", "schema").assert_outcomes(passed=1, failed=1, deselected=4)
     result = suite.pytester.runpytest("presets", "--lf", "-k", "schema")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*rerun previous 1 failure*"])
@@ -139,4 +140,4 @@ def test_custom_preset_paths_and_scenarios_file(suite: SuiteWriter) -> None:
     target.write_text(VALID)
     suite.preset("ignored.yaml")
     result = suite.pytester.runpytest("suites", "presets", "-k", "schema")
-    result.assert_outcomes(passed=1, deselected=3)
+    result.assert_outcomes(passed=1, deselected=4)

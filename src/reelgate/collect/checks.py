@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,29 +51,105 @@ def schema_check(result: PresetResult, config: pytest.Config) -> Callable[[], No
 
 def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[], None]:
     def sweep(request: pytest.FixtureRequest) -> None:
-        """Every render of this sweep point succeeded and is the clip that was asked for."""
+        """This sweep point's renders are usable clips: rendered, as asked, and scored on the rubric."""
+        from reelgate.collect.judging import get_judge
         from reelgate.collect.runtime import get_hub
+        from reelgate.verdict.rubric import table
 
         item = request.node
-        rendered = get_hub(config).results(preset, point)
-        problems = []
-        for render in rendered:
-            if render.error is not None:
-                problems.append(render.error)
-                continue
-            report = render.report
-            item.user_properties.extend([
-                ("clip", report.clip_path), ("provider", report.served_by or report.provider),
-                ("model", report.served_model or report.model), ("cost_usd", report.cost_usd),
-                ("render_s", round(report.timings.total_s, 3)),
-            ])
+        result = get_judge(config).point(preset, point)
+        verdict = result.verdict
+        for report in result.renders:
             item.add_report_section("call", "render", report.summary())
-            if not report.passed:
-                problems.append("; ".join(report.problems))
-        if problems:
-            raise PresetCheckFailed(
-                f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}):\n"
-                + "\n".join(problems)
-            )
+        item.user_properties.extend([
+            ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
+            ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
+            ("cost_usd", result.cost_usd), ("source", get_hub(config).source),
+            *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
+            ("reelgate_point_json", json.dumps(_point_data(preset, point, result, config))),
+        ])
+        head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {verdict.verdict}; "
+                f"{verdict.describe()}")
+        if verdict.verdict == "fail":
+            raise PresetCheckFailed("\n".join([head, *result.problems, *_clip_tables(result, config, table)]))
+        if verdict.verdict == "pass-with-edits" and config.getoption("preset_strict"):
+            raise PresetCheckFailed("\n".join([head + " (fails under --preset-strict)",
+                                                *_clip_tables(result, config, table)]))
 
     return sweep
+
+
+def _point_data(preset: Preset, point: str, result: Any, config: pytest.Config) -> dict[str, Any]:
+    """The sweep point as the HTML report shows it (sent with the test report, so xdist works)."""
+    verdict = result.verdict
+    clip_paths = {r.key: r.clip_path for r in result.renders}
+    return {
+        "preset": preset.id, "point": point, "motion_score": preset.sweep[point], "verdict": verdict.verdict,
+        "usable": verdict.usable, "total": verdict.total, "needed": verdict.needed, "rate": verdict.rate,
+        "interval": list(verdict.interval), "cost_usd": result.cost_usd, "problems": result.problems,
+        "clips": [{
+            "key": clip.key, "verdict": clip.verdict, "metrics": clip.metrics,
+            "checks": [check.model_dump() for check in clip.checks],
+            "sheet": result.sheets.get(clip.key), "clip": clip_paths.get(clip.key),
+        } for clip in verdict.clips],
+    }
+
+
+def _clip_tables(result: object, config: pytest.Config, table: Callable[..., str]) -> list[str]:
+    lines = []
+    for clip in result.verdict.clips:  # type: ignore[attr-defined]
+        lines.append(f"{clip.key}: {clip.verdict}")
+        lines.append(table(clip))
+        sheet = result.sheets.get(clip.key)  # type: ignore[attr-defined]
+        if sheet:
+            lines.append(f"  contact sheet: {_shown(sheet, config)}")
+    return lines
+
+
+def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
+    def regression(request: pytest.FixtureRequest) -> None:
+        """No worse than the last approved version; motion_score still moves motion."""
+        from reelgate.collect.approval import approve_or_compare
+
+        outcome = approve_or_compare(preset, config)
+        request.node.add_report_section("call", "regression", "\n".join(outcome.lines))
+        request.node.user_properties.append(("reelgate_regression_json", json.dumps(outcome.data)))
+        if outcome.failed:
+            raise PresetCheckFailed("\n".join(outcome.lines))
+
+    return regression
+
+
+def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
+    def reference(request: pytest.FixtureRequest) -> None:
+        """The reference clip is fit to drive motion: every gate measure within its bounds."""
+        from reelgate.analysis import AnalysisError
+        from reelgate.analysis.gate import describe_violations, reference_gate
+        from reelgate.collect.runtime import get_analyzer
+
+        assert preset.reference_video is not None
+        shown = _shown(preset.reference_video, config)
+        try:
+            analysis = get_analyzer(config).analyze(preset.reference_video)
+        except AnalysisError as exc:
+            raise PresetCheckFailed(f"reference {shown}: {exc}") from None
+        violations = reference_gate(analysis, preset.thresholds.reference)
+        request.node.user_properties.append(("reelgate_reference_json", json.dumps({
+            "file": shown, "violations": [v.model_dump() for v in violations],
+            "quality": analysis.quality.model_dump(), "duration": analysis.video.duration,
+            "cuts": analysis.continuity.cuts, "pacing_variation": analysis.motion.pacing_variation,
+        })))
+        if violations:
+            raise PresetCheckFailed(describe_violations(shown, violations) + "\n(bounds from scenario "
+                                    f"{preset.scenario!r}; override them under thresholds.reference)")
+
+    return reference
+
+
+def _shown(path: str, config: pytest.Config) -> str:
+    if path.startswith("https://"):
+        return path
+    try:
+        return str(Path(path).relative_to(config.rootpath))
+    except ValueError:
+        return path

@@ -22,6 +22,7 @@ class Settings:
     preset_paths: tuple[Path, ...]
     scenarios: Path
     cassettes: Path
+    approved: Path
 
     def owns(self, path: Path) -> bool:
         """Whether a file is a preset of this suite (and so becomes preset items)."""
@@ -44,8 +45,9 @@ def settings(config: pytest.Config) -> Settings:
         option = config.getini("preset_scenarios")
         scenarios = (root / option).resolve() if option else paths[0] / "scenarios.yaml"
         cassettes = (root / (config.getini("preset_cassettes") or "cassettes")).resolve()
+        approved = (root / (config.getini("preset_approved") or "approved")).resolve()
         config.stash[SETTINGS_KEY] = Settings(root=root, preset_paths=paths, scenarios=scenarios,
-                                              cassettes=cassettes)
+                                              cassettes=cassettes, approved=approved)
     return config.stash[SETTINGS_KEY]
 
 

@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from reelgate.collect.checks import PresetCheckFailed, schema_check, sweep_check
+from reelgate.collect.checks import (
+    PresetCheckFailed,
+    reference_check,
+    regression_check,
+    schema_check,
+    sweep_check,
+)
 from reelgate.collect.config import settings
 from reelgate.collect.marks import marks_for
 from reelgate.preset.check import PresetResult
@@ -48,11 +54,14 @@ class PresetFile(pytest.Module):
         preset = result.preset
         if preset is None:
             return  # an invalid preset has nothing else worth running
+        if preset.reference_video is not None:
+            yield PresetItem.for_check(self, "reference", result, reference_check(preset, self.config))
         for point in preset.sweep:
             item = SweepItem.for_check(self, f"sweep[{point}]", result,
                                        sweep_check(preset, point, self.config))
             item.point = point
             yield item
+        yield PresetItem.for_check(self, "regression", result, regression_check(preset, self.config))
 
 
 class PresetItem(pytest.Function):

@@ -159,10 +159,21 @@ class RenderHub:
                     reporter.write_line(f"[reelgate] waiting for {key}; "
                                         f"{self.service.progress().line()}")
 
+    @property
+    def source(self) -> str:
+        """Where this run's clips come from: replayed, simulated (a local server) or live."""
+        if self.options.replay:
+            return "replayed"
+        if self.override is not None and self.override.base_url:
+            return "simulated"
+        return "live"
+
     def summary_line(self) -> str | None:
         if self._service is None:
             return None
         progress = self._service.progress()
+        if not progress.total:
+            return None
         if self.options.replay:
             source = self.recorder.shown(self.recorder.directory)
             return (f"reelgate: {progress.done} renders replayed from {source}, {progress.failed} "
@@ -193,3 +204,27 @@ def get_hub(config: pytest.Config) -> RenderHub:
 
 def known_cassettes(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml") if "media" not in p.relative_to(root).parts[:1])
+
+
+class Analyzer:
+    """Clip analysis for the items of a session, cached by content hash under ``.reelgate``."""
+
+    def __init__(self, root: Path) -> None:
+        from reelgate.analysis.cache import AnalysisCache
+
+        self.root = root
+        self.cache = AnalysisCache(root)
+
+    def analyze(self, path: str):  # type: ignore[no-untyped-def]
+        from reelgate.analysis import analyze_clip
+
+        return analyze_clip(path, root=self.root, cache=self.cache)
+
+
+ANALYZER_KEY = pytest.StashKey[Analyzer]()
+
+
+def get_analyzer(config: pytest.Config) -> Analyzer:
+    if ANALYZER_KEY not in config.stash:
+        config.stash[ANALYZER_KEY] = Analyzer(settings(config).root)
+    return config.stash[ANALYZER_KEY]

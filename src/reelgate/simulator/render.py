@@ -113,8 +113,8 @@ class _Camera:
     def transform(self, i: int) -> tuple[float, np.ndarray]:
         move, v = self.spec.move, self.velocity
         step = {"pan-right": (v, 0), "pan-left": (-v, 0), "tilt-up": (0, -v),
-                "tilt-down": (0, v), "tracking": (v, 0), "orbit-left": (-v, 0),
-                "orbit-right": (v, 0)}.get(move, (0, 0))
+                "tilt-down": (0, v), "tracking": (v, 0), "orbit-left": (v, 0),
+                "orbit-right": (-v, 0)}.get(move, (0, 0))
         scale = 1.0
         if move == "push-in":
             scale = 1.0 / (1.0 + self.zoom_rate * i)
@@ -153,6 +153,9 @@ class _Subject:
         self.freq = (0.15 + 0.07 * spec.motion) / spec.fps  # cycles per frame
         self.head_swing = 0.9 * amplitude  # radians
         self.drift_dir = rng.choice([-1.0, 1.0], size=2)
+        angles = rng.uniform(0, 2 * math.pi, 7)
+        reach = np.sqrt(rng.uniform(0.05, 0.55, 7))
+        self.marks = list(zip(reach * np.cos(angles), reach * np.sin(angles), strict=True))
         self.morph_at = int(rng.integers(spec.frames // 3, max(spec.frames // 3 + 1,
                                                                 2 * spec.frames // 3)))
 
@@ -173,9 +176,19 @@ class _Subject:
         cx, cy = int(centre[0]), int(centre[1])
         axes = (max(2, int(radius * 0.7)), max(2, int(radius)))
         cv2.ellipse(frame, (cx, cy), axes, 0, 0, 360, colour, -1, cv2.LINE_AA)
+        # Markings (a jacket's pattern): details a tracker can hold on to, moving with the subject.
+        dark = tuple(int(c * 0.35) for c in colour)
+        for dx, dy in self.marks:
+            spot = (int(cx + dx * axes[0]), int(cy + dy * axes[1]))
+            cv2.circle(frame, spot, max(1, int(radius * 0.12)), dark, -1, cv2.LINE_AA)
         hx = int(cx + 1.3 * radius * math.sin(head))
         hy = int(cy - 1.3 * radius * math.cos(head))
         cv2.circle(frame, (hx, hy), max(2, int(radius * 0.45)), colour, -1, cv2.LINE_AA)
+
+
+# Moves that follow the subject (tracking; an orbit circles it): the subject holds its place
+# in frame while the background streams past.
+_FOLLOWED = ("tracking", "orbit-left", "orbit-right")
 
 
 def render_frames(spec: ClipSpec) -> list[np.ndarray]:
@@ -195,6 +208,8 @@ def render_frames(spec: ClipSpec) -> list[np.ndarray]:
         frame = cv2.warpAffine(world, matrix, (spec.width, spec.height),
                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
         pose_offset, radius, head, morphed = subject.pose(i)
+        if spec.move in _FOLLOWED:  # the camera keeps the subject framed: it barely moves on screen
+            pose_offset = pose_offset * 0.1
         if follows_camera:
             centre = np.array([spec.width, spec.height]) / 2 + pose_offset
         else:

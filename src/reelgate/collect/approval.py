@@ -1,0 +1,125 @@
+"""The regression item's work: compare with the approved record, or write it with --preset-approve."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from reelgate.collect.config import settings
+from reelgate.collect.judging import get_judge
+from reelgate.preset.model import Preset
+
+
+@dataclass
+class Outcome:
+    """What the regression item reports, whether it fails, and the data the HTML report shows."""
+
+    lines: list[str]
+    failed: bool
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def approve_or_compare(preset: Preset, config: pytest.Config) -> Outcome:
+    """Compare this run with the approved record, or approve it under --preset-approve."""
+    lines, failed, data = _approve_or_compare(preset, config)
+    return Outcome(lines, failed, {"preset": preset.id, "lines": lines, **data})
+
+
+def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str], bool, dict[str, Any]]:
+    from reelgate.records.approved import (
+        BrokenApproval,
+        approved_path,
+        approver,
+        describe_changes,
+        load_approved,
+        stamp,
+        write_approved,
+    )
+    from reelgate.verdict.motion import motion_response
+    from reelgate.verdict.regression import compare
+
+    conf = settings(config)
+    judge = get_judge(config)
+    path = approved_path(conf.approved, preset.id)
+    shown = os.path.relpath(path, conf.root)
+    where = os.path.relpath(preset.source, conf.root)
+    current = judge.record(preset)
+    response = motion_response(
+        [(p, v["motion_score"], v["metrics"].get("motion", 0.0)) for p, v in current["points"].items()
+         if v["metrics"]], preset.thresholds.regression.motion_monotonic_tolerance)
+    motion = response.model_dump()
+    try:
+        approved = load_approved(path)
+    except BrokenApproval as exc:
+        return [str(exc)], True, {"motion": motion}
+    if config.getoption("preset_approve"):
+        accepted = _xfailed_points(preset, config)
+        blockers = [f"sweep[{p}] is {v['verdict']}" for p, v in current["points"].items()
+                    if v["verdict"] == "fail" and p not in accepted]
+        blockers += [] if response.ok else [response.message]
+        blockers += _reference_blockers(preset, config)
+        if blockers:
+            return [f"not approved: {preset.id} has failing checks: " + "; ".join(blockers)], True, \
+                {"motion": motion}
+        record = stamp({**current, "provider": preset.provider.name,
+                        "model": preset.provider.model}, approver(conf.root))
+        write_approved(path, record)
+        changes = describe_changes(approved, record)
+        lines = [f"approved {preset.id} v{preset.version} -> {shown}", *(f"  {c}" for c in changes)]
+        return lines, False, {"motion": motion, "approved": True, "changes": changes}
+    if approved is None:
+        return [f"{preset.id} is not approved yet; approve it with: pytest {where} --preset-approve "
+                f"(writes {shown})"], True, {"motion": motion, "unapproved": True}
+    report = compare(approved, current, preset.thresholds.regression)
+    lines = [f"{preset.id} v{preset.version} against approved v{approved.get('version')} "
+             f"({approved.get('approved_by', '?')}, {approved.get('approved_at', '?')}):"]
+    failed = False
+    if report.multi_variable:
+        failed = True
+        lines.append("more than one control variable changed against the approved version: "
+                     + ", ".join(report.changed_layers) + "; change one at a time (or set "
+                     "thresholds.regression.allow_multi_variable in the scenario)")
+    elif report.changed_layers:
+        lines.append("changed: " + ", ".join(report.changed_layers))
+    if report.regressed:
+        failed = True
+        cause = (" (provider drift: the request is unchanged but the provider answers differently at "
+                 + ", ".join(report.drift) + ")") if report.drift else ""
+        lines.append(f"{len(report.regressed)} metric(s) got worse{cause}:")
+    elif report.drift:
+        lines.append(f"provider drift at {', '.join(report.drift)}: new clips, no metric beyond tolerance")
+    lines.append(report.table())
+    if not response.ok:
+        failed = True
+    lines.append(response.message)
+    return lines, failed, {"motion": motion, "rows": [r.model_dump() for r in report.rows],
+                           "changed_layers": report.changed_layers, "drift": report.drift,
+                           "approved_version": approved.get("version")}
+
+
+def _xfailed_points(preset: Preset, config: pytest.Config) -> set[str]:
+    """Sweep points the preset marks as known failures (xfail): approved as they are."""
+    from reelgate.collect.items import get_suite
+    from reelgate.collect.marks import marks_for
+
+    marks = get_suite(config).get(preset.source).marks
+    return {point for point in preset.sweep
+            if any(m.name == "xfail" for m in marks_for(marks, f"sweep[{point}]"))}
+
+
+def _reference_blockers(preset: Preset, config: pytest.Config) -> list[str]:
+    if preset.reference_video is None:
+        return []
+    from reelgate.analysis import AnalysisError
+    from reelgate.analysis.gate import reference_gate
+    from reelgate.collect.runtime import get_analyzer
+
+    try:
+        violations = reference_gate(get_analyzer(config).analyze(preset.reference_video),
+                                    preset.thresholds.reference)
+    except AnalysisError as exc:
+        return [f"reference unusable: {exc}"]
+    return [f"reference: {v.describe()}" for v in violations]

@@ -1,0 +1,151 @@
+"""The verdicts of a session: renders analysed and scored once, shared by the items that ask.
+
+A sweep item asks for its point's verdict; the regression item asks for every point's verdict
+and the run's record, which it compares with (or, with ``--preset-approve``, writes as) the
+approved one. Clips are analysed through the content-hash cache, so a second run decodes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reelgate.collect.runtime import get_analyzer, get_hub
+from reelgate.preset.model import Preset
+from reelgate.verdict.rubric import ClipVerdict, judge_clip
+from reelgate.verdict.usable import PointVerdict, judge_point
+
+JUDGE_KEY = pytest.StashKey["Judge"]()
+ARTIFACTS = Path(".reelgate") / "artifacts"
+
+
+@dataclass
+class PointResult:
+    """A sweep point: its verdict (None if no render produced a clip) and what went wrong."""
+
+    verdict: PointVerdict
+    problems: list[str] = field(default_factory=list)
+    sheets: dict[str, str] = field(default_factory=dict)  # render key -> contact sheet path
+    cost_usd: float = 0.0
+    renders: list[Any] = field(default_factory=list)  # the contract reports
+
+
+class Judge:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.root = config.rootpath
+        self._points: dict[tuple[str, str], PointResult] = {}
+
+    def point(self, preset: Preset, point: str) -> PointResult:
+        key = (preset.id, point)
+        if key not in self._points:
+            self._points[key] = self._judge(preset, point)
+        return self._points[key]
+
+    def _judge(self, preset: Preset, point: str) -> PointResult:
+        from reelgate.analysis import AnalysisError
+        from reelgate.verdict.contact_sheet import write_contact_sheet
+
+        rendered = get_hub(self.config).results(preset, point)
+        clips: list[ClipVerdict] = []
+        problems: list[str] = []
+        sheets: dict[str, str] = {}
+        reports = []
+        for render in rendered:
+            if render.error is not None:
+                problems.append(render.error)
+                continue
+            report = render.report
+            reports.append(report)
+            if not report.passed:
+                problems.append(f"{report.key}: " + "; ".join(report.problems))
+                continue
+            try:
+                analysis = get_analyzer(self.config).analyze(report.clip_path)
+            except AnalysisError as exc:
+                problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
+                continue
+            verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera)
+            clips.append(verdict)
+            if verdict.verdict != "pass":
+                target = self.root / ARTIFACTS / f"{report.key}.png"
+                try:
+                    sheets[report.key] = str(write_contact_sheet(Path(report.clip_path),
+                                                                 verdict.fault_times, target))
+                except (OSError, ValueError) as exc:
+                    problems.append(f"{report.key}: no contact sheet ({exc})")
+        result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
+        self._log(preset, point, reports, clips)
+        return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
+
+    def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
+        """One ledger row per render: its verdict, scores, cost and latency."""
+        from reelgate.cassettes.fingerprint import reference_id
+        from reelgate.collect.ledger import open_run_ledger, prompt_hash
+        from reelgate.records import LedgerRow
+
+        ledger = open_run_ledger(self.config)
+        by_key = {clip.key: clip for clip in clips}
+        replayed = get_hub(self.config).source == "replayed"
+        rows = []
+        for report in reports:
+            clip = by_key.get(report.key)
+            repeat = int(report.key.rsplit("-", 1)[1]) if report.key.split("/")[-1] != point else 0
+            rows.append(LedgerRow(
+                run_id=ledger.run_id, git_commit=ledger.commit, preset_id=preset.id,
+                preset_version=preset.version, scenario=preset.scenario,
+                prompt_hash=prompt_hash(preset.prompt),
+                reference_id=reference_id(preset.reference_video), motion_score=preset.sweep[point],
+                sweep_point=point, camera_intent=preset.camera_text,
+                provider=report.served_by or report.provider, model=report.served_model or report.model,
+                seed=preset.output.seed, repeat=repeat, replayed=replayed,
+                verdict=clip.verdict if clip else "error",
+                continuity=clip.metrics["continuity"] if clip else None,
+                subject=clip.metrics["subject"] if clip else None,
+                camera_match=clip.metrics["camera_match"] if clip else None,
+                cost_usd=report.cost_usd, latency_s=round(report.timings.total_s, 3),
+            ))
+        ledger.append(rows)
+
+    def record(self, preset: Preset) -> dict[str, Any]:
+        """This run of the preset in the approved-record shape."""
+        from reelgate.cassettes.fingerprint import fingerprint, normalized, reference_id
+        from reelgate.plan import requests_for_point
+
+        points = {}
+        for point in preset.sweep:
+            result = self.point(preset, point)
+            verdict = result.verdict
+            metrics: dict[str, float] = {}
+            for clip in verdict.clips:
+                for name, value in clip.metrics.items():
+                    metrics[name] = metrics.get(name, 0.0) + value / len(verdict.clips)
+            metrics = {k: round(v, 4) for k, v in metrics.items()}
+            metrics["usable_rate"] = verdict.rate
+            request = requests_for_point(preset, point)[0]
+            points[point] = {
+                "motion_score": verdict.motion_score, "verdict": verdict.verdict,
+                "usable": verdict.usable, "total": verdict.total, "metrics": metrics,
+                "clips": [c.clip for c in verdict.clips], "fingerprint": fingerprint(normalized(request)),
+            }
+        variables = {
+            "prompt": preset.prompt_layers or preset.prompt,
+            "reference": [reference_id(preset.reference_video), reference_id(preset.reference_image)],
+            "motion": preset.motion_score,
+            "camera": preset.camera.model_dump(mode="json"),
+            "negative": list(preset.negative_prompt),
+            "output": preset.output.model_dump(mode="json"),
+            "provider": {"name": preset.provider.name, "model": preset.provider.model,
+                         "mode": preset.provider.mode},
+        }
+        return {"preset": preset.id, "version": preset.version, "scenario": preset.scenario,
+                "variables": variables, "points": points}
+
+
+def get_judge(config: pytest.Config) -> Judge:
+    if JUDGE_KEY not in config.stash:
+        config.stash[JUDGE_KEY] = Judge(config)
+    return config.stash[JUDGE_KEY]
