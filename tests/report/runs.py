@@ -1,7 +1,9 @@
-"""Small hand-made run dicts in the shape of ``RunSummary.run_data()``, for the HTML report's tests."""
+"""Small hand-made run dicts in the shape of ``RunSummary.run_data()``, and the page read back as text."""
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +70,30 @@ def preset(name: str, sheet: str | None = None, **extra: Any) -> dict[str, Any]:
 
 def run(*presets: dict[str, Any]) -> dict[str, Any]:
     return {"generated_at": "2026-01-02T03:04:05Z", "root": "/repo", "presets": list(presets)}
+
+
+class Page(HTMLParser):
+    """The parsed page: its elements (tag, attributes) and its text as a reader sees it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.chunks: list[str] = []
+        self.feed(text)
+        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+    def tags(self, name: str) -> list[dict[str, str | None]]:
+        return [attrs for tag, attrs in self.elements if tag == name]
+
+
+def rows(text: str) -> list[str]:
+    """Each table row's text, cells joined by ' | '."""
+    rows = re.findall(r"<tr>(.*?)</tr>", text, flags=re.S)
+    return [" | ".join(Page(cell).text.strip() for cell in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S))
+            for row in rows]

@@ -4,38 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 from reelgate.records.run_html import render_run_html, write_run_html
-from tests.report.runs import preset, run, sheet_png
-
-
-class Page(HTMLParser):
-    """The parsed page: its elements (tag, attributes) and its text as a reader sees it."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.chunks: list[str] = []
-        self.feed(text)
-        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.chunks.append(data)
-
-    def tags(self, name: str) -> list[dict[str, str | None]]:
-        return [attrs for tag, attrs in self.elements if tag == name]
-
-
-def _rows(text: str) -> list[str]:
-    """Each table row's text, cells joined by ' | '."""
-    rows = re.findall(r"<tr>(.*?)</tr>", text, flags=re.S)
-    return [" | ".join(Page(cell).text.strip() for cell in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S))
-            for row in rows]
+from tests.report.runs import Page, preset, rows, run, sheet_png
 
 
 def test_user_text_is_escaped() -> None:
@@ -87,29 +59,29 @@ def test_a_passing_clip_says_why_it_has_no_sheet() -> None:
 
 def test_pass_with_edits_is_shown_as_such() -> None:
     text = render_run_html(run(preset("coffee")))
-    rows = _rows(text)
-    assert "sweep points | ✓ 1 pass ! 1 pass-with-edits ✗ 1 fail" in rows
-    assert any(r.startswith("sweep[mid] | ✓ passed ! pass-with-edits") for r in rows)
+    table = rows(text)
+    assert "sweep points | ✓ 1 pass ! 1 pass-with-edits ✗ 1 fail" in table
+    assert any(r.startswith("sweep[mid] | ✓ passed ! pass-with-edits") for r in table)
     assert '<span class="badge warn">! pass-with-edits</span>' in text
     assert re.search(r"sweep\[mid\] &middot; motion_score 4 <span class=\"badge warn\">! pass-with-edits", text)
-    assert any(r.startswith("subject integrity | 0.780 | >= 0.75 | ! warn | within 0.05 of the bound") for r in rows)
+    assert any(r.startswith("subject integrity | 0.780 | >= 0.75 | ! warn | within 0.05 of the bound") for r in table)
 
 
 def test_checks_and_points_in_the_order_they_run() -> None:
     shuffled = preset("coffee")
     shuffled["items"] = dict(reversed(list(shuffled["items"].items())))
     text = render_run_html(run(shuffled))
-    items = [r.split(" | ")[0] for r in _rows(text) if r.startswith(("schema", "sweep[", "regression"))]
+    items = [r.split(" | ")[0] for r in rows(text) if r.startswith(("schema", "sweep[", "regression"))]
     assert items == ["schema", "sweep[low]", "sweep[mid]", "sweep[mid-high]", "regression"]
     assert text.index("sweep[low] &middot;") < text.index("sweep[mid] &middot;") < text.index("sweep[mid-high] &middot;")
-    assert "preset | checks | low | mid | mid-high | cost | source" in _rows(text)
+    assert "preset | checks | low | mid | mid-high | cost | source" in rows(text)
 
 
 def test_header_totals() -> None:
     other = preset("tea", cost_usd=0.5, source="live")
-    rows = _rows(render_run_html(run(preset("coffee"), other)))
+    table = rows(render_run_html(run(preset("coffee"), other)))
     assert {"run | ✗ failed", "presets | 2", "items | ✓ 6 passed ✗ 4 failed", "cost | $1.55",
-            "source | live, replayed"} <= set(rows)
+            "source | live, replayed"} <= set(table)
 
 
 def test_a_preset_whose_schema_failed_shows_only_its_checks() -> None:
@@ -117,7 +89,7 @@ def test_a_preset_whose_schema_failed_shows_only_its_checks() -> None:
               "messages": {"schema": "1 schema error in bad.yaml:\npresets/bad.yaml:7:9: camera: unknown word"}}
     text = render_run_html(run(broken))
     page = Page(text)
-    assert "schema | ✗ failed | 1 schema error in bad.yaml:" in " ".join(_rows(text))
+    assert "schema | ✗ failed | 1 schema error in bad.yaml:" in " ".join(rows(text))
     assert "presets/bad.yaml:7:9: camera: unknown word" in page.text
     assert "presets/bad.yaml:7" in page.text
     for absent in ("Sweep", "Regression", "Reference gate", "Motion and usable rate"):
@@ -141,9 +113,9 @@ def test_reference_gate_measures() -> None:
     data = preset("groove", reference=reference)
     data["items"]["reference"] = "failed"
     text = render_run_html(run(data))
-    rows = _rows(text)
-    assert "noise | 1.237 | max 1 levels | ✗ out of bounds" in rows
-    assert "sharpness | 0.2839 |  | ✓ within bounds" in rows
+    table = rows(text)
+    assert "noise | 1.237 | max 1 levels | ✗ out of bounds" in table
+    assert "sharpness | 0.2839 |  | ✓ within bounds" in table
     page = Page(text).text
     assert "Reference gate ✗ 1 out of bounds" in page
     assert "presets/references/routine.mp4 · duration 5 s · cuts 1 · pacing variation 0.0115" in page
@@ -162,9 +134,9 @@ def test_regression_against_the_approved_version() -> None:
         ],
     }
     text = render_run_html(run(preset("coffee", regression=regression)))
-    rows = _rows(text)
-    assert "mid | verdict | pass | pass-with-edits | worse | no worse | ✗ worse" in rows
-    assert "mid | subject | 0.8 | 0.79 | -0.01 | 0.05 | ✓ ok" in rows
+    table = rows(text)
+    assert "mid | verdict | pass | pass-with-edits | worse | no worse | ✗ worse" in table
+    assert "mid | subject | 0.8 | 0.79 | -0.01 | 0.05 | ✓ ok" in table
     page = Page(text).text
     assert "Regression against approved v3 ✗ 1 worse" in page
     assert "changed: camera" in page and "provider drift at: mid" in page
