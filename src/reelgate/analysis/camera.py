@@ -6,6 +6,11 @@ picture than its surroundings, does not read as camera motion. Steps add up to a
 a straight-line fit over a one-second window separates intended motion (slow) from wobble
 (fast); runs of one dominant motion become moves.
 
+Tracking is a pan or tilt during which part of the picture (the subject) holds still on screen.
+Orbits are not told apart from tracking: both hold a subject while the background streams, and
+telling them apart needs the subject's depth (reelgate.analysis.intent matches an orbit intent
+against a tracking read with the background streaming the orbit's way).
+
 Speeds, in one place (``SPEED_UNITS`` and ``SPEED_BANDS``): pan, tracking and orbit in frame
 widths per second, tilt in frame heights per second, push-in/pull-out in ln(scale) per second
 (0.05 is 5 % larger each second), roll in degrees per second. The same band edges serve every
@@ -23,7 +28,7 @@ import numpy as np
 
 from reelgate.analysis.features import Features
 from reelgate.analysis.model import CameraAnalysis, CameraMove, CameraPath, MeasuredMove
-from reelgate.analysis.series import local_linear
+from reelgate.analysis.series import local_linear, nanmedian
 from reelgate.preset.camera import Speed, Stability
 
 SPEED_UNITS: dict[str, str] = {
@@ -44,8 +49,7 @@ ROLL_WEIGHT = math.pi / 180 / 2  # degrees/s -> frame fractions/s at the frame's
 HANDHELD_JITTER = 0.0012  # RMS wobble about the smoothed path, frame widths
 SMOOTHING = 0.5  # seconds either side in the straight-line fit
 MIN_MOVE = 0.75  # seconds: shorter runs join their neighbours
-TRACK_SHARE = 0.05  # share of textured points held still on screen while the camera moves
-ORBIT_SHARE = 0.05  # share moving against the camera's flow (near side of an orbited subject)
+HELD = 0.4  # a cell whose points mostly stay put on screen while the camera moves (median share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +59,17 @@ class _Shot:
     position: np.ndarray  # (n, 4) cumulative pan, tilt, zoom (ln), roll (degrees)
     smooth: np.ndarray  # (n, 4) fitted position
     velocity: np.ndarray  # (n, 4) fitted velocity per second
-    anchored: np.ndarray  # per frame (pair ending there)
-    counter: np.ndarray
-    aspect: float  # height / width, to put tilt in frame widths
+    held: np.ndarray  # (chunks, cells) share of each cell held still, per chunk in the shot
+    chunk_times: np.ndarray  # (chunks, 2) start and end of each chunk
+    wobble: np.ndarray  # (n, 2) frame steps' distance from their fitted line, frame widths
 
 
 def analyse_camera(f: Features, cuts: list[int]) -> CameraAnalysis:
     """The camera path and moves of a clip, shot by shot (no move spans a cut)."""
-    steps = _camera_steps(f)
+    raw = _camera_steps(f.steps, f.step_ok, f.size)
+    steps = _with_chunks(f, raw, cuts)
     bounds = [0, *cuts, f.count]
-    shots = [_shot(f, steps, a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    shots = [_shot(f, steps, raw, a, b) for a, b in itertools.pairwise(bounds) if b > a]
     moves: list[CameraMove] = []
     for shot in shots:
         moves.extend(_moves(shot))
@@ -94,20 +99,20 @@ def analyse_camera(f: Features, cuts: list[int]) -> CameraAnalysis:
     )
 
 
-def _camera_steps(f: Features) -> np.ndarray:
-    """(n, 4) camera steps per pair: pan (+ right), tilt (+ up), ln zoom, roll (deg, clockwise).
-
-    Pairs without a confident estimate take the motion of their neighbours."""
-    width, height = f.size
-    steps = np.column_stack(
-        [
-            -f.steps[:, 0] / width,
-            f.steps[:, 1] / height,
-            f.steps[:, 2],
-            -np.degrees(f.steps[:, 3]),
-        ]
+def _camera_units(raw: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Image-space steps (pixel shift of the centre, ln scale, radians) in camera terms:
+    pan (+ right), tilt (+ up), ln zoom (+ in), roll (degrees, + clockwise)."""
+    width, height = size
+    return np.column_stack(
+        [-raw[:, 0] / width, raw[:, 1] / height, raw[:, 2], -np.degrees(raw[:, 3])]
     )
-    ok = f.step_ok.copy()
+
+
+def _camera_steps(raw: np.ndarray, reliable: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """(n, 4) camera steps per frame pair; pairs without a confident estimate take the motion
+    of their neighbours. Entry 0 (no pair) is zero."""
+    steps = _camera_units(raw, size)
+    ok = reliable.copy()
     ok[0] = False
     if ok.sum() == 0:
         return np.zeros_like(steps)
@@ -118,23 +123,54 @@ def _camera_steps(f: Features) -> np.ndarray:
     return steps
 
 
-def _shot(f: Features, steps: np.ndarray, first: int, end: int) -> _Shot:
-    frames = np.arange(first, end)
-    inner = steps[first:end].copy()
+def _with_chunks(f: Features, steps: np.ndarray, cuts: list[int]) -> np.ndarray:
+    """Frame steps corrected so each half-second chunk adds up to its long-baseline step: the
+    frame steps keep the wobble, the chunks hold the drift (sub-pixel steps that encoders
+    round away)."""
+    if len(f.chunks) == 0:
+        return steps
+    chunk_steps = _camera_units(f.chunks[:, 2:], f.size)
+    corrected = steps.copy()
+    for (first, last), step in zip(f.chunks[:, :2].astype(int), chunk_steps, strict=True):
+        if last - first < 2 or any(first < cut <= last for cut in cuts):
+            continue
+        corrected[first + 1 : last + 1] += (step - steps[first + 1 : last + 1].sum(axis=0)) / (
+            last - first
+        )
+    return corrected
+
+
+def _path_of(steps: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative position of a shot's steps and its straight-line-smoothed version."""
+    inner = steps.copy()
     inner[0] = 0.0  # the step into a shot's first frame crosses the cut
     position = np.cumsum(inner, axis=0)
+    columns = position.shape[1]
+    smooth = np.column_stack(
+        [local_linear(position[:, k], times, SMOOTHING) for k in range(columns)]
+    )
+    return position, smooth
+
+
+def _shot(f: Features, steps: np.ndarray, raw: np.ndarray, first: int, end: int) -> _Shot:
     times = f.times[first:end]
-    smooth = np.column_stack([local_linear(position[:, k], times, SMOOTHING) for k in range(4)])
+    inside = (f.chunks[:, 0] >= first) & (f.chunks[:, 1] < end)
+    position, smooth = _path_of(steps[first:end], times)
     velocity = np.column_stack([_slope(smooth[:, k], times) for k in range(4)])
+    raw_position, raw_smooth = (
+        _path_of(raw[first:end, :2], times) if end - first else (np.zeros((0, 2)), np.zeros((0, 2)))
+    )
+    wobble = raw_position - raw_smooth  # from the frame steps alone: chunk corrections are drift
+    wobble[:, 1] *= f.size[1] / f.size[0]  # tilt in frame widths
     return _Shot(
-        frames,
+        np.arange(first, end),
         times,
         position,
         smooth,
         velocity,
-        np.nan_to_num(f.anchored[first:end]),
-        np.nan_to_num(f.counter[first:end]),
-        f.size[1] / f.size[0],
+        f.held[inside],
+        f.times[f.chunks[inside, :2].astype(int)] if inside.any() else np.zeros((0, 2)),
+        wobble,
     )
 
 
@@ -227,12 +263,8 @@ def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
     if move in ("pan-left", "pan-right", "tilt-up", "tilt-down"):
         family = 0 if move.startswith("pan") else 1
         speed = abs(float(mean_velocity[family]))
-        anchored = float(np.median(shot.anchored[first : last + 1]))
-        counter = float(np.median(shot.counter[first : last + 1]))
-        if anchored >= TRACK_SHARE:
+        if _held_share(shot, first, last) > 0:
             move = "tracking"
-            if family == 0 and counter >= ORBIT_SHARE:
-                move = "orbit-left" if mean_velocity[0] > 0 else "orbit-right"
     elif move in ("push-in", "pull-out"):
         speed = abs(float(mean_velocity[2]))
     elif move == "roll":
@@ -257,6 +289,18 @@ def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
     )
 
 
+def _held_share(shot: _Shot, first: int, last: int) -> float:
+    """Share of the frame's cells held still on screen through most of a stretch (measured
+    over half-second chunks, where a subject's small drift and the camera's motion separate):
+    a subject the camera follows. Noise holds points at random places, never persistently."""
+    start, end = shot.times[first], shot.times[last]
+    within = (shot.chunk_times[:, 0] >= start - 1e-6) & (shot.chunk_times[:, 1] <= end + 1e-6)
+    if not within.any():
+        return 0.0
+    held = nanmedian(shot.held[within], axis=0)
+    return float(np.mean(np.nan_to_num(held) >= HELD))
+
+
 def speed_word(speed: float) -> Speed:
     """The speed word whose band holds a move's speed (see SPEED_BANDS)."""
     for word, (low, high) in SPEED_BANDS.items():
@@ -267,9 +311,7 @@ def speed_word(speed: float) -> Speed:
 
 def _wobble(shot: _Shot, first: int, last: int) -> float:
     """RMS distance of the path from its fitted line, frame widths (tilt scaled to widths)."""
-    part = slice(first, last + 1)
-    off = shot.position[part, :2] - shot.smooth[part, :2]
-    off[:, 1] *= shot.aspect
+    off = shot.wobble[first : last + 1]
     return float(np.sqrt(np.mean(off[:, 0] ** 2 + off[:, 1] ** 2))) if off.size else 0.0
 
 
@@ -288,7 +330,7 @@ def _path(
     total = inner.sum(axis=0)
     speeds = [_family_speeds(s.velocity).max(axis=1) for s in shots if len(s.frames) > 1]
     mean_speed = float(np.mean(np.concatenate(speeds))) if speeds else 0.0
-    anchored = [s.anchored[1:] for s in shots if len(s.frames) > 1]
+    held = [_held_share(s, 0, len(s.frames) - 1) for s in shots if len(s.frames) > 1]
     return CameraPath(
         pan=round(float(total[0]), 5),
         tilt=round(float(total[1]), 5),
@@ -297,7 +339,7 @@ def _path(
         jitter=round(jitter, 6),
         speed=round(mean_speed, 5),
         direction_persistence=round(_persistence(f, steps, primary), 4),
-        anchored=round(float(np.median(np.concatenate(anchored))) if anchored else 0.0, 4),
+        anchored=round(max(held, default=0.0), 4),
         reliability=round(float(f.step_ok[1:].mean()) if f.count > 1 else 0.0, 4),
     )
 

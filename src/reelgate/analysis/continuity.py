@@ -30,8 +30,12 @@ EVENT_RATIO = 5.0  # times the local typical value
 TRANSIENT = 0.2  # seconds: a change undone this fast is a glitch, not a cut
 SAME_SHOT_NCC = 0.75  # thumbnails at least this correlated show the same shot
 BRIGHTNESS_STEP = 6.0  # levels of whole-picture brightness jump, against the trend
-FREEZE_MAE = 0.3  # mean absolute change below which two frames are the same picture
-FREEZE_MOTION = 0.5  # pixels per frame of motion (top 5 %) on both sides of a frozen run
+FREEZE_CHANGE = 1.0  # levels: if no block changes more, two frames show the same picture
+# (an encoder re-coding a repeated frame changes blocks by up to about a level; motion, even
+# a small dark subject at 60 fps, changes some block by two or more)
+FREEZE_MAE = 0.15  # and the whole picture's mean change stays below this (or a quarter of usual)
+FREEZE_SECONDS = 0.08  # shortest stall reported (at least three identical frames)
+FREEZE_MOTION = 0.6  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
 FADE_RATE = 1.0  # levels per frame of mean brightness change that make a pair a fade
 WARP_LEVELS = 10.0  # levels a block's interpolation error must rise above its baseline
 WARP_RATIO = 4.0  # and how many times its baseline it must reach
@@ -194,14 +198,19 @@ def _brightness_events(f: Features, fps: float, busy: set[int]) -> tuple[list[_E
 
 
 def _freezes(f: Features, fps: float) -> list[_Event]:
-    """Runs of repeated frames with motion on both sides (a fade or a still is not a stall)."""
-    still = np.nan_to_num(f.mae, nan=np.inf) < FREEZE_MAE
+    """Runs of repeated frames (no block of the picture changes) lasting FREEZE_SECONDS or
+    more, with motion on both sides: a fade or a still is not a stall."""
+    typical = np.nan_to_num(baseline(np.nan_to_num(f.mae, nan=0.0), max(3, round(fps)), 0))
+    still = (np.nan_to_num(f.still, nan=np.inf) < FREEZE_CHANGE) & (
+        np.nan_to_num(f.mae, nan=np.inf) < np.maximum(FREEZE_MAE, 0.25 * typical)
+    )
     fading = np.abs(np.r_[0.0, np.diff(f.luma)]) > FADE_RATE
     motion = np.where(fading, 0.0, np.nan_to_num(f.flow_top, nan=0.0))  # fades fool the flow
     reach = max(3, round(0.5 * fps))
+    shortest = max(2, round(FREEZE_SECONDS * fps))
     events = []
     for first, last in runs(still):
-        if last - first + 1 < 2:
+        if last - first + 1 < shortest:
             continue
         before = motion[max(1, first - reach) : first]
         after = motion[last + 1 : last + 1 + reach]

@@ -27,8 +27,12 @@ THUMB = (48, 27)  # thumbnail for shot identity
 MIN_TEXTURED = 24  # flow samples needed for a camera estimate
 CELLS = (6, 4)  # regions that each get an equal number of flow samples in the camera fit
 PER_CELL = 12
-TEXTURE_FLOOR = 1.5e-4  # minimum eigenvalue of the structure tensor (OpenCV's scale): texture
-RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels per frame
+TEXTURE_FLOOR = 1.5e-4  # structure-tensor minimum eigenvalue (OpenCV's scale) that is texture
+FLOOR_CONTRAST = 50.0  # the floor holds at this luma standard deviation and scales with its square
+RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels, for up to 4 px of motion
+RANSAC_MIN_PX = 0.15  # and never below
+CHUNK = 0.5  # seconds between long-baseline camera steps
+HELD_MOTION = 4.0  # pixels the camera must move a point over a chunk to test if it is held
 
 
 def dis_flow() -> cv2.DISOpticalFlow:
@@ -60,11 +64,12 @@ class Features:
     chroma: np.ndarray  # (n, 2) mean U and V
     # pair arrays: entry i is the step from frame i-1 to frame i; entry 0 is zero / NaN
     steps: np.ndarray  # (n, 4): centre shift x, y (pixels), ln(scale), rotation (radians)
+    chunks: np.ndarray  # (m, 6): first and last frame, then the step between them as in steps
+    held: np.ndarray  # (m, cells) per chunk and cell, share of points still as the camera moves
     step_ok: np.ndarray  # (n,) bool: enough texture and inliers for a camera estimate
     inliers: np.ndarray  # (n,) fraction of textured samples the camera step explains
-    anchored: np.ndarray  # (n,) fraction of samples still on screen while the camera moves
-    counter: np.ndarray  # (n,) fraction of samples moving against the camera's flow
     mae: np.ndarray  # (n,) mean absolute luma change
+    still: np.ndarray  # (n,) the largest block's mean absolute luma change: ~0 when frozen
     chroma_shift: np.ndarray  # (n,) mean absolute chroma change
     flow_top: np.ndarray  # (n,) mean of the top 5 % flow magnitudes, pixels per frame
     object_flow: np.ndarray  # (n,) 95th percentile of flow the camera does not explain
@@ -85,11 +90,12 @@ class _Log:
     thumbs: list[np.ndarray] = field(default_factory=list)
     chroma: list[np.ndarray] = field(default_factory=list)
     steps: list[tuple[float, float, float, float]] = field(default_factory=list)
+    chunks: list[tuple[float, ...]] = field(default_factory=list)
     step_ok: list[bool] = field(default_factory=list)
     inliers: list[float] = field(default_factory=list)
-    anchored: list[float] = field(default_factory=list)
-    counter: list[float] = field(default_factory=list)
+    held: list[np.ndarray] = field(default_factory=list)
     mae: list[float] = field(default_factory=list)
+    still: list[float] = field(default_factory=list)
     chroma_shift: list[float] = field(default_factory=list)
     flow_top: list[float] = field(default_factory=list)
     object_flow: list[float] = field(default_factory=list)
@@ -115,10 +121,17 @@ class Extractor:
         gy, gx = np.mgrid[GRID_STEP // 2 : height : GRID_STEP, GRID_STEP // 2 : width : GRID_STEP]
         self._samples = (gy.ravel(), gx.ravel())
         self._sample_points = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
-        self._cells = (gy.ravel() * CELLS[1] // height) * CELLS[0] + gx.ravel() * CELLS[0] // width
+        cols, rows = CELLS if width >= height else CELLS[::-1]
+        cell_x, cell_y = gx.ravel() * cols // width, gy.ravel() * rows // height
+        self._cells = cell_y * cols + cell_x
+        self._cell_count = cols * rows
+        self._edge = (cell_x == 0) | (cell_x == cols - 1) | (cell_y == 0) | (cell_y == rows - 1)
         self._recent: list[np.ndarray] = []  # the last frame's luma
         self._recent_half: list[np.ndarray] = []  # the last two frames' luma at half size
         self._chroma: np.ndarray | None = None
+        self._anchor: tuple[int, float, np.ndarray] | None = None
+        self._since_anchor = np.eye(3)  # frame steps composed since the anchor
+        self._chunk_flow = dis_flow()
         self._log = _Log()
         self._nan_blocks = np.full(BLOCKS[::-1], np.nan, np.float32)
 
@@ -145,9 +158,57 @@ class Extractor:
             self._log_pair_placeholder()
         if len(self._recent_half) == 2:
             self._triplet(*self._recent_half, half)
+        self._chunk(frame, luma)
         self._recent = [luma]
         self._recent_half = [*self._recent_half[-1:], half]
         return step
+
+    def _chunk(self, frame: Frame, luma: np.ndarray) -> None:
+        """Every CHUNK seconds, the camera step across the whole chunk: slow moves are a
+        fraction of a pixel per frame, which encoders round away; over half a second they are
+        several pixels."""
+        if self._anchor is None:
+            self._anchor = (frame.index, frame.time, luma)
+            return
+        index, time, anchor = self._anchor
+        if frame.time - time < CHUNK:
+            return
+        # align the anchor by the frame steps first: DIS then measures only what they missed,
+        # a few pixels, so repeating textures cannot alias a large chunk displacement
+        composed = self._since_anchor
+        aligned = cv2.warpAffine(
+            anchor, composed[:2], self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        flow = self._chunk_flow.calc(aligned, luma, None)
+        rows, cols = self._samples
+        textured, strong = _textured(aligned, rows, cols, self._cells)
+        edge = textured & self._edge
+        fit = edge if edge.sum() >= MIN_TEXTURED else textured
+        residual = _similarity(self._sample_points[fit], flow[rows, cols][fit], tolerance=1.0)
+        if residual is not None:
+            total = np.vstack([residual, [0.0, 0.0, 1.0]]) @ composed
+            self._log.chunks.append(
+                (index, frame.index, *_similarity_params(total[:2], *self.size))
+            )
+            # each sample x came from anchor point p = composed^-1 x and landed on x + flow(x)
+            points = self._sample_points
+            origin = cv2.transform(points[:, None], cv2.invertAffineTransform(composed[:2]))[:, 0]
+            on_screen = points + flow[rows, cols] - origin
+            by_camera = cv2.transform(origin[:, None], total[:2])[:, 0] - origin
+            self._log.held.append(self._held(on_screen, by_camera, strong))
+        self._anchor = (frame.index, frame.time, luma)
+        self._since_anchor = np.eye(3)
+
+    def _held(self, on_screen: np.ndarray, by_camera: np.ndarray, strong: np.ndarray) -> np.ndarray:
+        """Per cell, the share of strongly textured points that stayed put on screen while the
+        camera would have moved them at least HELD_MOTION pixels: a subject it follows."""
+        camera = np.linalg.norm(by_camera, axis=1)
+        speed = np.linalg.norm(on_screen, axis=1)
+        held = strong & (camera > HELD_MOTION) & (speed < 0.3 * camera)
+        per_cell = np.bincount(self._cells[strong], minlength=self._cell_count)
+        count = np.bincount(self._cells[held], minlength=self._cell_count)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (count / per_cell).astype(np.float32)
 
     def _log_pair_placeholder(self) -> None:
         log = self._log
@@ -155,9 +216,8 @@ class Extractor:
         log.step_ok.append(False)
         for series in (
             log.inliers,
-            log.anchored,
-            log.counter,
             log.mae,
+            log.still,
             log.flow_top,
             log.object_flow,
             log.mismatch,
@@ -170,26 +230,27 @@ class Extractor:
         width, height = self.size
         rows, cols = self._samples
         vectors = flow[rows, cols]
-        textured = _textured(prev, rows, cols, self._cells)
-        matrix, inlier_mask = _similarity(self._sample_points[textured], vectors[textured])
+        textured, _ = _textured(prev, rows, cols, self._cells)
+        edge = textured & self._edge  # the camera shows at the frame's edges; subjects sit inside
+        fit = edge if edge.sum() >= MIN_TEXTURED else textured
+        matrix = _similarity(self._sample_points[fit], vectors[fit])
         reliable = matrix is not None
         if matrix is None:
             matrix = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+        self._since_anchor = np.vstack([matrix, [0.0, 0.0, 1.0]]) @ self._since_anchor
         predicted = self._sample_points @ matrix[:, :2].T + matrix[:, 2] - self._sample_points
         residual = np.linalg.norm(vectors - predicted, axis=1)
         speed = np.linalg.norm(vectors, axis=1)
-        camera_speed = np.linalg.norm(predicted, axis=1)
-        moving = camera_speed > 0.4
-        anchored = textured & moving & (speed < 0.3 * camera_speed) & (residual > 0.3)
-        along = np.einsum("ij,ij->i", vectors, predicted)
-        counter = textured & moving & (along < -0.15 * camera_speed**2)
         count = max(1, int(textured.sum()))
         log.steps.append(_similarity_params(matrix, width, height))
         log.step_ok.append(reliable)
-        log.inliers.append(float(inlier_mask.sum()) / count if reliable else 0.0)
-        log.anchored.append(float(anchored.sum()) / count)
-        log.counter.append(float(counter.sum()) / count)
-        log.mae.append(cv2.mean(cv2.absdiff(prev, cur))[0])
+        explained = textured & (residual < 2 * RANSAC_PX)
+        log.inliers.append(float(explained.sum()) / count if reliable else 0.0)
+        change = cv2.absdiff(prev, cur)
+        log.mae.append(cv2.mean(change)[0])
+        log.still.append(
+            float(cv2.resize(change.astype(np.float32), BLOCKS, interpolation=cv2.INTER_AREA).max())
+        )
         log.flow_top.append(_top_mean(speed, 0.05))
         log.object_flow.append(_quantile(residual[textured], 0.95))
         half_flow = cv2.resize(flow, self._half_size, interpolation=cv2.INTER_AREA) * 0.5
@@ -224,11 +285,12 @@ class Extractor:
             thumbs=np.array(log.thumbs),
             chroma=np.array(log.chroma).reshape(count, 2),
             steps=np.array(log.steps, dtype=np.float64).reshape(count, 4),
+            chunks=np.array(log.chunks, dtype=np.float64).reshape(len(log.chunks), 6),
             step_ok=np.array(log.step_ok, dtype=bool),
             inliers=np.array(log.inliers),
-            anchored=np.array(log.anchored),
-            counter=np.array(log.counter),
+            held=np.array(log.held, dtype=np.float32).reshape(len(log.held), self._cell_count),
             mae=np.array(log.mae),
+            still=np.array(log.still),
             chroma_shift=np.array(log.chroma_shift),
             flow_top=np.array(log.flow_top),
             object_flow=np.array(log.object_flow),
@@ -239,10 +301,11 @@ class Extractor:
 
 def _textured(
     luma: np.ndarray, rows: np.ndarray, cols: np.ndarray, cells: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Samples on corners or texture, where flow is measured rather than filled in, at most
     PER_CELL in each cell of the frame: every region gets an equal vote in the camera fit, so a
-    large, detailed subject cannot outvote a softer background."""
+    large, detailed subject cannot outvote a softer background. Also the strongly textured ones,
+    the only ones trusted to be truly still (flow on flat areas reads as still)."""
     half = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
     strength = cv2.cornerMinEigenVal(half, 5)
     values = strength[
@@ -255,26 +318,37 @@ def _textured(
     )
     chosen = np.zeros(len(values), bool)
     chosen[order[rank < PER_CELL]] = True
-    return chosen & (values > TEXTURE_FLOOR)
+    contrast = float(cv2.meanStdDev(half)[1][0, 0])
+    floor = TEXTURE_FLOOR * min(1.0, max(contrast, 5.0) / FLOOR_CONTRAST) ** 2  # dim, flat scenes
+    return chosen & (values > floor), chosen & (values > 2 * TEXTURE_FLOOR)
 
 
-def _similarity(points: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+def _similarity(
+    points: np.ndarray, vectors: np.ndarray, tolerance: float | None = None
+) -> np.ndarray | None:
+    """RANSAC similarity (shift, scale, rotation) moving ``points`` by ``vectors``, or None
+    when too few points agree on one."""
     if len(points) < MIN_TEXTURED:
-        return None, np.zeros(len(points), bool)
+        return None
+    # the tolerance follows the motion: sub-pixel steps (high frame rates) must still separate a
+    # subject from its background, and flow errors grow with large displacements
+    if tolerance is None:
+        typical = float(np.median(np.linalg.norm(vectors, axis=1)))
+        tolerance = max(RANSAC_MIN_PX, min(0.35 * typical, max(RANSAC_PX, 0.15 * typical)))
     matrix, mask = cv2.estimateAffinePartial2D(
         points,
         points + vectors,
         method=cv2.RANSAC,
-        ransacReprojThreshold=RANSAC_PX,
+        ransacReprojThreshold=tolerance,
         maxIters=1000,
         confidence=0.995,
     )
     if matrix is None or mask is None:
-        return None, np.zeros(len(points), bool)
+        return None
     inliers = mask.ravel().astype(bool)
     if inliers.sum() < MIN_TEXTURED // 2 or inliers.mean() < 0.25:
-        return None, inliers
-    return matrix, inliers
+        return None
+    return matrix
 
 
 def _similarity_params(
