@@ -1,0 +1,73 @@
+"""The GitHub workflows parse, and run what they promise: the project's CI script, and the example gate's
+replay and live jobs with their flags, secrets and uploaded reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+KNOWN_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/upload-artifact@v4"}
+
+
+def _load(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict) and isinstance(data.get("jobs"), dict)
+    return data
+
+
+def _triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    """``on:`` is the boolean True to YAML 1.1 (PyYAML); GitHub reads it as the key "on"."""
+    return workflow.get("on", workflow.get(True))
+
+
+def _runs(job: dict[str, Any]) -> str:
+    return "\n".join(str(step.get("run", "")) for step in job["steps"])
+
+
+def _uses(job: dict[str, Any]) -> list[str]:
+    return [str(step["uses"]) for step in job["steps"] if "uses" in step]
+
+
+def test_tests_workflow_runs_the_ci_script_with_its_system_packages() -> None:
+    workflow = _load("tests.yml")
+    assert set(_triggers(workflow)) == {"push", "pull_request"}
+    [job] = workflow["jobs"].values()
+    assert job["runs-on"] == "ubuntu-latest" and "3.11" in job["container"]
+    assert job["env"]["CI"] == "true"
+    runs = _runs(job)
+    assert "apt-get install -y -qq postgresql" in runs and "bash .ci/browser.sh" in runs
+    assert runs.strip().endswith("bash .ci/run")
+    assert set(_uses(job)) <= KNOWN_ACTIONS
+
+
+def test_example_gate_replays_every_pull_request_without_keys() -> None:
+    workflow = _load("preset-gate.example.yml")
+    triggers = _triggers(workflow)
+    assert "labeled" in triggers["pull_request"]["types"] and triggers["schedule"][0]["cron"]
+    replay = workflow["jobs"]["replay"]
+    runs = _runs(replay)
+    assert "pytest presets" in runs and "--preset-record=none" in runs
+    assert "--preset-html report.html" in runs and "--junitxml" in runs
+    assert "secrets." not in yaml.safe_dump(replay)
+    assert "pull_request" in replay["if"]
+
+
+def test_example_gate_renders_live_under_a_budget_on_label_or_schedule() -> None:
+    live = _load("preset-gate.example.yml")["jobs"]["live"]
+    assert "live-render" in live["if"] and "schedule" in live["if"]
+    assert live["env"]["KLING_ACCESS_KEY"] == "${{ secrets.KLING_ACCESS_KEY }}"
+    assert live["env"]["KLING_SECRET_KEY"] == "${{ secrets.KLING_SECRET_KEY }}"
+    runs = _runs(live)
+    assert "--preset-record=new_episodes" in runs and "--preset-max-cost 20" in runs
+    assert "--preset-html report.html" in runs and "--junitxml" in runs
+
+
+def test_example_gate_uploads_the_report_from_both_jobs() -> None:
+    jobs = _load("preset-gate.example.yml")["jobs"]
+    for name in ("replay", "live"):
+        assert set(_uses(jobs[name])) <= KNOWN_ACTIONS
+        [upload] = [s for s in jobs[name]["steps"] if s.get("uses") == "actions/upload-artifact@v4"]
+        assert upload["if"] == "always()" and "report.html" in upload["with"]["path"]
