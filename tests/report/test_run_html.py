@@ -131,12 +131,16 @@ def test_regression_against_the_approved_version() -> None:
              "tolerance": "no worse", "worse": True},
             {"point": "mid", "metric": "subject", "approved": "0.8", "now": "0.79", "change": "-0.01",
              "tolerance": "0.05", "worse": False},
+            {"point": "low", "metric": "cuts", "approved": "0", "now": "0", "change": "+0",
+             "tolerance": "0.04", "worse": False},
         ],
     }
     text = render_run_html(run(preset("coffee", regression=regression)))
     table = rows(text)
     assert "mid | verdict | pass | pass-with-edits | worse | no worse | ✗ worse" in table
     assert "mid | subject | 0.8 | 0.79 | -0.01 | 0.05 | ✓ ok" in table
+    unchanged = re.search(r"<details><summary>1 unchanged</summary>(.*?)</details>", text, re.S)
+    assert unchanged and rows(unchanged.group(1))[1:] == ["low | cuts | 0 | 0 | +0 | 0.04 | ✓ ok"]
     page = Page(text).text
     assert "Regression against approved v3 ✗ 1 worse" in page
     assert "changed: camera" in page and "provider drift at: mid" in page

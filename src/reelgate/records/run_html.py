@@ -295,6 +295,20 @@ def _sheet(clip: dict[str, Any], root: str) -> str:
             f"<figcaption>{_e(alt)}</figcaption></figure>")
 
 
+def _comparison(rows: list[dict[str, Any]]) -> str:
+    """What moved, in full; the metrics that did not move folded away (most of them, usually)."""
+    headers = ["point", "metric", "approved", "now", "change", "tolerance", "result"]
+    cells = [[_e(r.get(k, "")) for k in headers[:-1]] + [badge("worse") if r.get("worse") else badge("ok")]
+             for r in rows]
+    still = [r.get("change") in ("same", "+0", "-0") and not r.get("worse") for r in rows]
+    moved = [row for row, same in zip(cells, still, strict=True) if not same]
+    kept = [row for row, same in zip(cells, still, strict=True) if same]
+    parts = [_table(headers, moved) if moved else '<p class="note">No metric moved.</p>']
+    if kept:
+        parts.append(f"<details><summary>{len(kept)} unchanged</summary>{_table(headers, kept)}</details>")
+    return "\n".join(parts)
+
+
 def _regression(regression: dict[str, Any] | None) -> str:
     if not regression:
         return '<h3>Regression</h3><p class="note">No comparison recorded (see the regression check).</p>'
@@ -319,9 +333,7 @@ def _regression(regression: dict[str, Any] | None) -> str:
             parts.append(f'<p class="meta">changed: {_e(", ".join(regression["changed_layers"]))}</p>')
         if regression.get("drift"):
             parts.append(f'<p class="meta">provider drift at: {_e(", ".join(regression["drift"]))}</p>')
-        parts.append(_table(["point", "metric", "approved", "now", "change", "tolerance", "result"], [
-            [_e(r.get(k, "")) for k in ("point", "metric", "approved", "now", "change", "tolerance")]
-            + [badge("worse") if r.get("worse") else badge("ok")] for r in rows]))
+        parts.append(_comparison(rows))
     else:
         parts.append(f"<h3>Regression {badge('failed', 'no comparison')}</h3>")
         parts.append(f"<pre>{_e(chr(10).join(lines))}</pre>")
