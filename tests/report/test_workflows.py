@@ -35,7 +35,7 @@ def test_tests_workflow_runs_the_ci_script_with_its_system_packages() -> None:
     workflow = _load("tests.yml")
     assert set(_triggers(workflow)) == {"push", "pull_request"}
     [job] = workflow["jobs"].values()
-    assert job["runs-on"] == "ubuntu-latest" and "3.11" in job["container"]
+    assert job["runs-on"] == "ubuntu-latest" and "3.11" in job["container"]["image"]
     assert job["env"]["CI"] == "true"
     runs = _runs(job)
     assert "apt-get install -y -qq postgresql" in runs and "bash .ci/browser.sh" in runs
