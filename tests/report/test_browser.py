@@ -27,14 +27,27 @@ SHEET = (320, 60)
 BADGES = {"ok": (230, 244, 234), "warn": (255, 244, 224), "bad": (253, 231, 230)}
 
 
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.is_file():
-        reason = f"{CHROMIUM} is not installed (run: bash .ci/browser.sh)"
+def find_chromium(path: Path) -> Path:
+    """``path``, or a skip on a workstation without it; under CI=true its absence is a failure."""
+    if not path.is_file():
+        reason = f"{path} is not installed (run: bash .ci/browser.sh)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}; CI must run the browser test")
         pytest.skip(reason)
-    return CHROMIUM
+    return path
+
+
+@pytest.fixture
+def chromium() -> Path:
+    return find_chromium(CHROMIUM)
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci: str, outcome: type[BaseException]) -> None:
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="is not installed"):
+        find_chromium(tmp_path / "chromium")
 
 
 @pytest.fixture
