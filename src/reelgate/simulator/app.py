@@ -159,7 +159,8 @@ class Simulator:
             if broken is not None:
                 return broken
         try:
-            task_request = parse_create(request.path_params["endpoint"], body, self.config)
+            task_request = parse_create(request.path_params["endpoint"], body, self.config,
+                                        degraded=fault is not None and fault.kind == "degraded_output")
             fail = {"moderation_output": MODERATION_OUTPUT_MESSAGE,
                     "task_failed": TASK_FAILED_MESSAGE}.get(fault.kind if fault else "")
             task = self.book.create(task_request, fail)

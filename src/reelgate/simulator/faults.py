@@ -25,6 +25,7 @@ FaultKind = Literal[
     "insufficient_credits",
     "task_failed",
     "truncated_download",
+    "degraded_output",
 ]
 CallKind = Literal["submit", "poll", "download"]
 
@@ -41,9 +42,11 @@ DEFAULT_CALL: dict[str, CallKind] = {
     "insufficient_credits": "submit",
     "task_failed": "submit",
     "truncated_download": "download",
+    "degraded_output": "submit",
 }
-# Faults decided when the task is created, that show up later as a failed task.
-TASK_FAULTS = frozenset({"moderation_output", "task_failed"})
+# Faults decided when the task is created, that show up later: a failed task, or a clip that
+# succeeds but is worse than the same request used to give (provider drift).
+TASK_FAULTS = frozenset({"moderation_output", "task_failed", "degraded_output"})
 
 
 class Fault(BaseModel):

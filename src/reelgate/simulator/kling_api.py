@@ -23,7 +23,7 @@ import numpy as np
 from reelgate.providers.pricing import kling_units
 from reelgate.providers.prompting import read_camera, read_motion
 from reelgate.simulator.config import SimulatorConfig
-from reelgate.simulator.render import ClipSpec, frame_size, plan_defects
+from reelgate.simulator.render import ClipSpec, Defects, frame_size, plan_defects
 
 TEXT_MODELS = frozenset({"kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master",
                          "kling-v2-5-turbo", "kling-v2-6", "kling-v3"})
@@ -66,7 +66,7 @@ class TaskRequest:
     spec: ClipSpec
 
 
-def parse_create(endpoint: str, body: Any, config: SimulatorConfig) -> TaskRequest:
+def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded: bool = False) -> TaskRequest:
     if endpoint not in ENDPOINT_MODELS:
         raise KlingError(404, 1202, f"invalid method: /v1/videos/{endpoint}")
     if not isinstance(body, dict):
@@ -102,7 +102,7 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig) -> TaskReque
     spec = ClipSpec(width=width, height=height, fps=config.fps, duration=duration, seed=seed,
                     move=move, speed=speed, shake=shake, motion=motion_value,
                     requested_resolution="1080p" if mode == "pro" else "720p",
-                    defects=plan_defects(seed, motion_value))
+                    defects=Defects(flicker=True) if degraded else plan_defects(seed, motion_value))
     units = kling_units(model, mode, duration, motion_control=endpoint == "motion-control").usd
     external = body.get("external_task_id")
     return TaskRequest(endpoint, model, mode, prompt, round(units, 4),
