@@ -8,8 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from reelgate.simulator import Fault, SimulatorConfig, reset_simulator, running_simulator, set_faults
-from reelgate.simulator import simulator_env
+from reelgate.simulator import (
+    Fault,
+    SimulatorConfig,
+    reset_simulator,
+    running_simulator,
+    set_faults,
+    simulator_env,
+)
 from tests.suites import SuiteWriter
 
 SCENARIOS = """\
