@@ -65,7 +65,7 @@ def test_unused_recordings_are_reported_and_pruned(suite: SuiteWriter, simulator
     record(suite, simulator, "--preset-record=once").assert_outcomes(passed=8)
     (suite.root / "presets" / "mug.yaml").unlink()
     result = suite.pytester.runpytest("presets", "-p", "no:warnings")
-    result.stdout.fnmatch_lines(["*3 cassettes and * media files no preset needs: cassettes/mug/low.yaml*--preset-prune"])
+    result.stdout.fnmatch_lines(["*3 cassettes, * media files and 0 approved records no preset needs: cassettes/mug/low.yaml*--preset-prune"])
     assert (suite.root / "cassettes" / "mug").is_dir()
     suite.pytester.runpytest("presets", "-p", "no:warnings", "-k", "cup")
     assert (suite.root / "cassettes" / "mug").is_dir()  # a partial run never prunes

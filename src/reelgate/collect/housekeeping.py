@@ -36,6 +36,17 @@ def needed_keys(config: pytest.Config) -> set[str]:
     return keys
 
 
+def unused_approvals(config: pytest.Config) -> list[Path]:
+    """Approved records whose preset no longer exists (or is no longer valid under that id)."""
+    from reelgate.collect.items import get_suite
+
+    directory = settings(config).approved
+    if not directory.is_dir():
+        return []
+    ids = {r.preset_id for r in get_suite(config).results.values() if not r.abstract}
+    return sorted(p for p in directory.glob("*.json") if p.stem not in ids)
+
+
 def report_unused(reporter: pytest.TerminalReporter) -> None:
     config = reporter.config
     if not is_full_run(config):
@@ -44,13 +55,18 @@ def report_unused(reporter: pytest.TerminalReporter) -> None:
 
     conf = settings(config)
     unused = find_unused(conf.cassettes, needed_keys(config))
-    if not unused:
+    approvals = unused_approvals(config)
+    if not unused and not approvals:
         return
-    shown = [os.path.relpath(p, conf.root) for p in (*unused.cassettes, *unused.media)]
+    shown = [os.path.relpath(p, conf.root) for p in (*unused.cassettes, *unused.media, *approvals)]
     if config.getoption("preset_prune"):
         prune(unused)
-        reporter.write_line(f"reelgate: removed {len(shown)} unused recordings: " + ", ".join(shown))
+        for path in approvals:
+            path.unlink(missing_ok=True)
+        reporter.write_line(f"reelgate: removed {len(shown)} unused recordings and approvals: "
+                            + ", ".join(shown))
     else:
         reporter.write_line(
-            f"reelgate: {len(unused.cassettes)} cassettes and {len(unused.media)} media files no preset "
-            "needs: " + ", ".join(shown) + "; remove them with --preset-prune", yellow=True)
+            f"reelgate: {len(unused.cassettes)} cassettes, {len(unused.media)} media files and "
+            f"{len(approvals)} approved records no preset needs: " + ", ".join(shown)
+            + "; remove them with --preset-prune", yellow=True)
