@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_replay_writes_ledger_rows_as_replays(examples: pytest.Pytester) -> None
         rows = db.execute("SELECT preset_id, sweep_point, replayed, verdict, cost_usd FROM reelgate_renders").fetchall()
     assert sorted(r[1] for r in rows) == ["low", "mid", "mid-high"]
     assert all(r[0] == "coffee-morning" and r[2] == 1 and r[3] == "pass" for r in rows)
-    report = examples.run("reelgate", "report", "--ledger", str(examples.path / ".reelgate" / "ledger.sqlite"))
+    report = examples.run(sys.executable, "-m", "reelgate.cli", "report", "--ledger", str(examples.path / ".reelgate" / "ledger.sqlite"))
     report.stdout.fnmatch_lines(["*coffee-morning*"])
 
 
