@@ -35,11 +35,14 @@ FREEZE_CHANGE = 1.0  # levels: if no block changes more, two frames show the sam
 # a small dark subject at 60 fps, changes some block by two or more)
 FREEZE_MAE = 0.15  # and the whole picture's mean change stays below this (or a quarter of usual)
 FREEZE_SECONDS = 0.08  # shortest stall reported (at least three identical frames)
-FREEZE_MOTION = 0.6  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
+FREEZE_MOTION = 0.25  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
 FADE_RATE = 1.0  # levels per frame of mean brightness change that make a pair a fade
-WARP_LEVELS = 10.0  # levels a block's interpolation error must rise above its baseline
-WARP_RATIO = 4.0  # and how many times its baseline it must reach
-WARP_SCENE_RATIO = 2.5  # and how many times the worst block usually is around that moment
+WARP_LEVELS = 6.0  # levels a block's interpolation error must rise above its baseline
+WARP_SPREADS = 5.0  # and how many of its usual deviations (noise, busy content) that is
+WARP_MIN_SPREAD = 0.3  # levels: the least deviation assumed, for perfectly clean blocks
+WARP_SCENE_RATIO = 1.3  # and how many times the worst block usually is around that moment
+WARP_MAX_MOTION = 6.0  # half-size pixels of flow over two frames beyond which DIS misses (fast
+# objects, occlusions): interpolation errors there are expected, not glitches
 GLITCH_PENALTY = 0.25  # continuity lost per cut or glitch: one event fails the 0.8 default
 
 
@@ -58,7 +61,7 @@ def analyse_continuity(f: Features) -> Continuity:
     busy = _near({e.frame for e in events} | set(cuts), 2)
     brightness, flicker = _brightness_events(f, fps, busy)
     events += brightness
-    freezes = _freezes(f, fps)
+    freezes = _freezes(f, fps, cuts)
     events += freezes
     busy |= _near({e.frame for e in brightness}, 2) | _near(set(cuts), 3)
     busy |= {k for e in freezes for k in range(e.frame, e.until + 3)}  # the jump out of a stall
@@ -197,9 +200,9 @@ def _brightness_events(f: Features, fps: float, busy: set[int]) -> tuple[list[_E
     return events, flicker
 
 
-def _freezes(f: Features, fps: float) -> list[_Event]:
+def _freezes(f: Features, fps: float, cuts: list[int]) -> list[_Event]:
     """Runs of repeated frames (no block of the picture changes) lasting FREEZE_SECONDS or
-    more, with motion on both sides: a fade or a still is not a stall."""
+    more, with motion on both sides within the same shot: a fade or a still is not a stall."""
     typical = np.nan_to_num(baseline(np.nan_to_num(f.mae, nan=0.0), max(3, round(fps)), 0))
     still = (np.nan_to_num(f.still, nan=np.inf) < FREEZE_CHANGE) & (
         np.nan_to_num(f.mae, nan=np.inf) < np.maximum(FREEZE_MAE, 0.25 * typical)
@@ -209,11 +212,18 @@ def _freezes(f: Features, fps: float) -> list[_Event]:
     reach = max(3, round(0.5 * fps))
     shortest = max(2, round(FREEZE_SECONDS * fps))
     events = []
+    nearly = (np.nan_to_num(f.still, nan=np.inf) < 3 * FREEZE_CHANGE) & (
+        np.nan_to_num(f.mae, nan=np.inf) < 0.25 * typical
+    )
     for first, last in runs(still):
         if last - first + 1 < shortest:
             continue
-        before = motion[max(1, first - reach) : first]
-        after = motion[last + 1 : last + 1 + reach]
+        shot_start = max([c for c in cuts if c <= first], default=0)
+        shot_end = min([c for c in cuts if c > last], default=f.count)
+        while first > shot_start + 1 and nearly[first - 1]:  # encoders re-code a stall's start
+            first -= 1
+        before = motion[max(shot_start + 1, first - reach) : first]
+        after = motion[last + 1 : min(shot_end, last + 1 + reach)]
         if len(before) == 0 or len(after) == 0:
             continue
         activity = min(float(np.median(before)), float(np.median(after)))
@@ -228,15 +238,23 @@ def _warps(f: Features, fps: float, busy: set[int]) -> list[_Event]:
         return []
     residual = f.interp.reshape(f.count, -1).astype(np.float64)
     half = max(6, round(0.5 * fps))
-    typical = baseline(residual, half, 2)
-    typical = np.where(np.isnan(typical), np.inf, typical)
+    # a transient stands out against what comes before it and what comes after it: the
+    # larger of the two baselines (none at the clip's ends, where there is no "before")
+    before = baseline(residual, half, 2, side="before")
+    after = baseline(residual, half, 2, side="after")
+    typical = np.where(np.isnan(before) | np.isnan(after), np.inf, np.fmax(before, after))
     scene = baseline(np.nanmax(np.nan_to_num(residual, nan=-1.0), axis=1), half, 2)
     scene = np.where(np.isnan(scene), np.inf, scene)[:, None]
     excess = residual - typical
-    hot = (excess > WARP_LEVELS) & (residual > WARP_RATIO * (typical + 1.5))
-    hot &= residual > WARP_SCENE_RATIO * scene
+    # how much the block's error normally wanders (median absolute deviation, both sides)
+    spread = 1.4826 * baseline(np.abs(residual - np.where(np.isinf(typical), 0, typical)), half, 2)
+    spread = np.fmax(np.nan_to_num(spread, nan=np.inf), WARP_MIN_SPREAD)
+    threshold = np.maximum(WARP_LEVELS, WARP_SPREADS * spread)
+    hot = (excess > threshold) & (residual > WARP_SCENE_RATIO * scene)
+    motion = f.interp_motion.reshape(f.count, -1)
+    hot &= np.nan_to_num(motion, nan=np.inf) < WARP_MAX_MOTION
     share = hot.mean(axis=1)
-    score = np.where(hot, excess / WARP_LEVELS, 0.0).max(axis=1)
+    score = np.where(hot, excess / threshold, 0.0).max(axis=1)
     flagged = (share > 0) & np.array([i not in busy for i in range(f.count)])
     events = []
     for first, last in runs(_close_gaps(flagged, 1)):

@@ -76,6 +76,7 @@ class Features:
     mismatch: np.ndarray  # (n,) gain-compensated luma residual after flow compensation
     # triplet arrays: entry j compares frame j with its neighbours; first and last are NaN
     interp: np.ndarray  # (n, rows, cols) residual of frame j against its interpolation
+    interp_motion: np.ndarray  # (n, rows, cols) fastest flow j-1 -> j+1 near each block, half px
 
     @property
     def count(self) -> int:
@@ -101,6 +102,7 @@ class _Log:
     object_flow: list[float] = field(default_factory=list)
     mismatch: list[float] = field(default_factory=list)
     interp: list[np.ndarray] = field(default_factory=list)
+    interp_motion: list[np.ndarray] = field(default_factory=list)
 
 
 class Extractor:
@@ -151,6 +153,7 @@ class Extractor:
             log.chroma_shift.append(math.nan)
         self._chroma = chroma
         log.interp.append(self._nan_blocks)
+        log.interp_motion.append(self._nan_blocks)
         step = None
         if self._recent:
             step = self._pair(self._recent[-1], luma, half)
@@ -266,6 +269,7 @@ class Extractor:
         predicted = cv2.addWeighted(self._warp(before, -half), 0.5, self._warp(after, half), 0.5, 0)
         residual = _gain_residual(predicted, middle)
         self._log.interp[-2] = cv2.resize(residual, BLOCKS, interpolation=cv2.INTER_AREA)
+        self._log.interp_motion[-2] = _block_max(cv2.magnitude(flow[..., 0], flow[..., 1]))
 
     def _warp(self, image: np.ndarray, flow: np.ndarray) -> np.ndarray:
         """Sample a half-size ``image`` at x + flow(x): brings the frame the flow points to onto
@@ -296,6 +300,7 @@ class Extractor:
             object_flow=np.array(log.object_flow),
             mismatch=np.array(log.mismatch),
             interp=np.array(log.interp),
+            interp_motion=np.array(log.interp_motion),
         )
 
 
@@ -369,6 +374,17 @@ def _gain_residual(reference: np.ndarray, observed: np.ndarray) -> np.ndarray:
     gain = min(max(float(std_o[0, 0]) / max(float(std_r[0, 0]), 1.0), 0.5), 2.0)
     offset = float(mean_o[0, 0]) - gain * float(mean_r[0, 0])
     return np.abs(cv2.addWeighted(reference, gain, observed, -1.0, offset, dtype=cv2.CV_32F))
+
+
+def _block_max(plane: np.ndarray) -> np.ndarray:
+    """The largest value in each block and its neighbours (BLOCKS grid): where anything near a
+    block moves fast, e.g. a fast object's edge, whose wake covers slower blocks around it."""
+    cols, rows = BLOCKS
+    height, width = plane.shape[0] // rows * rows, plane.shape[1] // cols * cols
+    pooled = (
+        plane[:height, :width].reshape(rows, height // rows, cols, width // cols).max(axis=(1, 3))
+    )
+    return cv2.dilate(pooled.astype(np.float32), np.ones((3, 3), np.uint8))
 
 
 def _top_mean(values: np.ndarray, share: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -17,9 +18,15 @@ def nanmedian(values: np.ndarray, axis: int | None = None) -> np.ndarray:
         return np.nanmedian(values, axis=axis)
 
 
-def baseline(values: np.ndarray, half: int, exclude: int = 0) -> np.ndarray:
-    """Median of each sample's neighbourhood (``half`` either side), leaving out ``exclude``
-    samples either side of it so a short event does not raise its own baseline.
+def baseline(
+    values: np.ndarray,
+    half: int,
+    exclude: int = 0,
+    side: Literal["both", "before", "after"] = "both",
+) -> np.ndarray:
+    """Median of each sample's neighbourhood (``half`` either side, or one ``side`` only),
+    leaving out ``exclude`` samples either side of it so a short event does not raise its own
+    baseline. NaN where the window holds no value.
 
     Works on (n,) or (n, k) arrays, column by column.
     """
@@ -27,6 +34,10 @@ def baseline(values: np.ndarray, half: int, exclude: int = 0) -> np.ndarray:
     padded = np.pad(data, ((half, half), (0, 0)), constant_values=np.nan)
     keep = np.ones(2 * half + 1, bool)
     keep[half - exclude : half + exclude + 1] = False
+    if side == "before":
+        keep[half:] = False
+    elif side == "after":
+        keep[: half + 1] = False
     out = np.empty_like(data)
     for start in range(0, len(data), _CHUNK):
         stop = min(start + _CHUNK, len(data))
