@@ -209,15 +209,21 @@ def known_cassettes(root: Path) -> list[Path]:
 class Analyzer:
     """Clip analysis for the items of a session, cached by content hash under ``.reelgate``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, offline: bool) -> None:
         from reelgate.analysis.cache import AnalysisCache
 
         self.root = root
+        self.offline = offline
         self.cache = AnalysisCache(root)
 
     def analyze(self, path: str):  # type: ignore[no-untyped-def]
+        """Analyse a local clip, or an https reference (fetched once, then from the cache)."""
         from reelgate.analysis import analyze_clip
 
+        if path.startswith("https://"):
+            from reelgate.analysis.fetch import fetch_reference
+
+            path = str(fetch_reference(path, self.root, offline=self.offline))
         return analyze_clip(path, root=self.root, cache=self.cache)
 
 
@@ -226,5 +232,6 @@ ANALYZER_KEY = pytest.StashKey[Analyzer]()
 
 def get_analyzer(config: pytest.Config) -> Analyzer:
     if ANALYZER_KEY not in config.stash:
-        config.stash[ANALYZER_KEY] = Analyzer(settings(config).root)
+        offline = config.getoption("preset_record") == "none"  # replay: the network is blocked
+        config.stash[ANALYZER_KEY] = Analyzer(settings(config).root, offline)
     return config.stash[ANALYZER_KEY]
