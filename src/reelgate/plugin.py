@@ -88,6 +88,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     report_unused(terminalreporter)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    """Replayed preset items run with the network blocked outside loopback."""
+    from reelgate.collect.items import PresetItem
+
+    if not isinstance(item, PresetItem) or item.config.getoption("preset_record") != "none":
+        return (yield)
+    from reelgate.collect.network import blocked_network
+
+    with blocked_network():
+        return (yield)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: object) -> None:
     """xdist: every worker writes its ledger rows under the controller's run id and commit."""

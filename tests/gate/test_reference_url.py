@@ -39,3 +39,16 @@ def test_limits_and_failures_are_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(ReferenceFetchError, match="only https"):
         fetch_reference("http://cdn.example.com/a.mp4", tmp_path)
     assert not [p for p in (tmp_path / ".reelgate").rglob("*.part")]
+
+
+def test_sockets_outside_loopback_are_refused_while_blocked() -> None:
+    import socket
+
+    from reelgate.collect.network import NetworkBlockedError, blocked_network
+
+    with blocked_network(), socket.socket() as sock:
+        with pytest.raises(NetworkBlockedError, match="blocked in replay"):
+            sock.connect(("93.184.216.34", 443))
+        with pytest.raises(ConnectionRefusedError):  # loopback is tried for real
+            sock.connect(("127.0.0.1", 9))
+    assert socket.socket.connect.__name__ == "connect"  # restored afterwards
