@@ -26,6 +26,8 @@ scenarios:
     motion_range: [1, 7]
     sweep: [2, 4, 6]
     provider: {name: kling, model: kling-v2-6, mode: std}
+    thresholds:  # the overhead is measured, not the rubric: every rendered clip counts as usable
+      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999}
 """
 PRESET = """\
 version: 1
@@ -73,7 +75,10 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "pytest", "presets", "-q", "-p", "no:warnings",
                             "--preset-record=once", "--preset-provider", "kling",
                             "--preset-provider-url", url, "-k", "sweep"],
-                           cwd=root, env=env, check=True, capture_output=True)
+                           cwd=root, env=env, capture_output=True)
+            recorded = len(list((root / "cassettes").glob("*/*.yaml")))
+            if recorded != PRESETS * 3:
+                raise SystemExit(f"recorded {recorded} of {PRESETS * 3} renders")
             print(f"recorded {PRESETS * 3} renders from the simulator in {time.perf_counter() - started:.1f} s")
         items = PRESETS * 3
         plain_s, plain_tail = pytest_seconds(root, "plain")
