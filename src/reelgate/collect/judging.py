@@ -7,6 +7,7 @@ approved one. Clips are analysed through the content-hash cache, so a second run
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,13 +71,16 @@ class Judge:
                 continue
             verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera)
             clips.append(verdict)
-            if verdict.verdict != "pass":
-                target = self.root / ARTIFACTS / f"{report.key}.png"
-                try:
-                    sheets[report.key] = str(write_contact_sheet(Path(report.clip_path),
-                                                                 verdict.fault_times, target))
-                except (OSError, ValueError) as exc:
-                    problems.append(f"{report.key}: no contact sheet ({exc})")
+            # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
+            marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
+            tag = hashlib.sha256(f"{verdict.clip}|{marks}".encode()).hexdigest()[:12]
+            target = self.root / ARTIFACTS / f"{report.key}.{tag}.png"
+            try:
+                if not target.is_file():
+                    write_contact_sheet(Path(report.clip_path), verdict.fault_times, target)
+                sheets[report.key] = str(target)
+            except (OSError, ValueError) as exc:
+                problems.append(f"{report.key}: no contact sheet ({exc})")
         result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
         self._log(preset, point, reports, clips)
         return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
