@@ -47,6 +47,8 @@ class Judge:
         return self._points[key]
 
     def _judge(self, preset: Preset, point: str) -> PointResult:
+        import av
+
         from reelgate.analysis import AnalysisError
         from reelgate.verdict.contact_sheet import write_contact_sheet
 
@@ -79,7 +81,7 @@ class Judge:
                 if not target.is_file():
                     write_contact_sheet(Path(report.clip_path), verdict.fault_times, target)
                 sheets[report.key] = str(target)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, av.FFmpegError) as exc:
                 problems.append(f"{report.key}: no contact sheet ({exc})")
         result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
         self._log(preset, point, reports, clips)
