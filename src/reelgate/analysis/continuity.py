@@ -254,7 +254,7 @@ def _warps(f: Features, fps: float, busy: set[int]) -> list[_Event]:
     motion = f.interp_motion.reshape(f.count, -1)
     hot &= np.nan_to_num(motion, nan=np.inf) < WARP_MAX_MOTION
     share = hot.mean(axis=1)
-    score = np.where(hot, excess / threshold, 0.0).max(axis=1)
+    score = np.divide(excess, threshold, out=np.zeros_like(excess), where=hot).max(axis=1)
     flagged = (share > 0) & np.array([i not in busy for i in range(f.count)])
     events = []
     for first, last in runs(_close_gaps(flagged, 1)):

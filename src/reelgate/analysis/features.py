@@ -28,6 +28,7 @@ MIN_TEXTURED = 24  # flow samples needed for a camera estimate
 CELLS = (6, 4)  # regions that each get an equal number of flow samples in the camera fit
 PER_CELL = 12
 TEXTURE_FLOOR = 1.5e-4  # structure-tensor minimum eigenvalue (OpenCV's scale) that is texture
+MIN_CONTRAST = 4.0  # luma standard deviation below which a frame shows too little to track
 FLOOR_CONTRAST = 50.0  # the floor holds at this luma standard deviation and scales with its square
 RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels, for up to 4 px of motion
 RANSAC_MIN_PX = 0.15  # and never below
@@ -324,7 +325,9 @@ def _textured(
     chosen = np.zeros(len(values), bool)
     chosen[order[rank < PER_CELL]] = True
     contrast = float(cv2.meanStdDev(half)[1][0, 0])
-    floor = TEXTURE_FLOOR * min(1.0, max(contrast, 5.0) / FLOOR_CONTRAST) ** 2  # dim, flat scenes
+    if contrast < MIN_CONTRAST:  # next to no picture (black, a title fading in): no evidence
+        return np.zeros(len(values), bool), np.zeros(len(values), bool)
+    floor = TEXTURE_FLOOR * min(1.0, contrast / FLOOR_CONTRAST) ** 2  # dim, flat scenes
     return chosen & (values > floor), chosen & (values > 2 * TEXTURE_FLOOR)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from reelgate.analysis.decode import Frame
 from reelgate.analysis.features import PairStep
 from reelgate.analysis.model import Box, SubjectIntegrity
+from reelgate.analysis.quality import blur_effect
 
 DECIDE_AFTER = 0.2  # seconds of motion looked at before choosing the subject
 REFERENCE = 1.0  # seconds after the choice that define the subject's normal look
@@ -30,6 +31,7 @@ MIN_AREA, MAX_AREA = 0.03, 0.4  # of the frame
 MOTION_EVIDENCE = 0.6  # pixels per frame of motion unlike the camera to call it a subject
 APPEARANCE_FLOOR = 0.6  # histogram similarity that counts as a different subject
 ORB_FEATURES = 300
+CLEARLY_SHARPER = 0.15  # blur-effect lead of the subject over its surroundings that scores 1
 
 
 @dataclass(slots=True)
@@ -340,13 +342,13 @@ def _clarity(frame: Frame, fraction: np.ndarray) -> float:
     """Subject clarity 0..1: sharper than its surroundings, apart from them, big enough."""
     assert frame.detail is not None
     region = _grown(fraction)
-    patch = _crop(frame.detail, region).astype(np.float32)
-    energy = cv2.Sobel(patch, cv2.CV_32F, 1, 0) ** 2 + cv2.Sobel(patch, cv2.CV_32F, 0, 1) ** 2
+    patch = _crop(frame.detail, region)
     band = _ring(patch.shape, fraction, region) > 0
-    if band.all() or not band.any():
+    if band.all() or not band.any() or min(patch.shape) < 8:
         return 0.0
-    ratio = float(energy[~band].mean()) / max(float(energy[band].mean()), 1e-6)
-    sharper = min(1.0, max(0.0, math.log2(max(ratio, 1e-6)) + 0.5))  # equal: 0.5, twice: 1
+    # focus, not texture: the blur effect is normalised by each region's own edges
+    lead = blur_effect(patch, band) - blur_effect(patch, ~band)
+    sharper = min(1.0, max(0.0, 0.5 + lead / (2 * CLEARLY_SHARPER)))  # equal: 0.5
     subject, surroundings = _histogram(frame, fraction), _histogram(frame, fraction, ring=True)
     separated = min(1.0, (1.0 - float(np.sum(np.sqrt(subject * surroundings)))) / 0.3)
     x0, y0, x1, y1 = fraction

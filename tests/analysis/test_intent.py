@@ -1,0 +1,66 @@
+"""Matching a measured camera against a preset's camera intent."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelgate.analysis.intent import SPEED_TOLERANCE, match_camera
+from reelgate.analysis.model import CameraAnalysis, CameraMove, CameraPath
+from reelgate.preset.camera import parse_camera
+
+
+def _camera(move: str, speed: float = 0.0, word: str | None = None, *, stability: str = "steady",
+            pan: float = 0.0, jitter: float = 0.0001) -> CameraAnalysis:
+    primary = CameraMove(move=move, start=0.0, end=4.0, speed=speed, speed_word=word,
+                         stability=stability, pan=pan, tilt=0.0, zoom=0.0, roll=0.0)
+    path = CameraPath(pan=0.0, tilt=0.0, zoom=1.0, roll=0.0, jitter=jitter, speed=speed,
+                      direction_persistence=1.0, anchored=0.0, reliability=1.0)
+    return CameraAnalysis(primary=move, stability=stability, moves=[primary], path=path)
+
+
+@pytest.mark.parametrize(
+    ("camera", "intent", "matched"),
+    [
+        (_camera("push-in", 0.025, "slow"), "slow push-in", True),
+        (_camera("push-in", 0.025, "slow"), "slow zoom in", True),  # zoom and dolly read alike
+        (_camera("push-in", 0.13, "moderate"), "slow push-in", False),
+        (_camera("pull-out", 0.025, "slow"), "slow push-in", False),
+        (_camera("pan-right", 0.05, "gentle"), "gentle pan right", True),
+        (_camera("pan-right", 0.045, "gentle"), "slow pan right", True),  # within the tolerance
+        (_camera("pan-left", 0.05, "gentle"), "pan right", False),
+        (_camera("locked", stability="locked"), "locked frame", True),
+        (_camera("locked", stability="locked"), "static shot", True),
+        (_camera("handheld", stability="handheld", jitter=0.004), "locked frame", False),
+        (_camera("handheld", stability="handheld", jitter=0.004), "handheld", True),
+        (_camera("pan-right", 0.13, "moderate", stability="handheld", jitter=0.004),
+         "handheld pan right", True),
+        (_camera("pan-right", 0.13, "moderate", stability="handheld", jitter=0.004),
+         "steady pan right", False),
+        (_camera("pan-right", 0.13, "moderate"), "handheld pan right", False),
+        (_camera("tracking", 0.13, "moderate", pan=0.13), "moderate tracking", True),
+        (_camera("tracking", 0.13, "moderate", pan=0.13), "slow orbit left", False),
+        (_camera("tracking", 0.03, "slow", pan=0.03), "slow orbit left", True),
+        (_camera("tracking", 0.03, "slow", pan=-0.03), "slow orbit left", False),
+        (_camera("roll", 6.0), "pan right", False),
+    ],
+)
+def test_match(camera: CameraAnalysis, intent: str, matched: bool) -> None:
+    result = match_camera(camera, intent)
+    assert result.matched is matched, result
+    assert bool(result.reasons) is not matched
+    assert result.expected == parse_camera(intent).describe()
+
+
+def test_reasons_name_what_differs() -> None:
+    result = match_camera(_camera("push-in", 0.13, "moderate"), parse_camera("slow push-in"))
+    assert result.measured == "moderate push-in"
+    assert len(result.reasons) == 1
+    assert "0.130" in result.reasons[0] and "not slow (0 to 0.04)" in result.reasons[0]
+    wrong = match_camera(_camera("tilt-up", 0.05, "gentle"), "pan right")
+    assert wrong.reasons == ["the camera reads as gentle tilt-up where pan-right is asked"]
+
+
+def test_speed_tolerance_is_a_band_edge_margin() -> None:
+    edge = 0.04 * SPEED_TOLERANCE
+    assert match_camera(_camera("pan-left", edge * 0.99, "gentle"), "slow pan left").matched
+    assert not match_camera(_camera("pan-left", edge * 1.01, "gentle"), "slow pan left").matched

@@ -1,0 +1,45 @@
+"""The real clips in shared/media: cuts versus fades, timing from the first frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reelgate.analysis import analyze_clip
+
+# testvideo.mp4: black title to the leaf at frame 30 and leaf to black at 180 are instant
+# changes; 211-240, 331-360, 394-423 and 664-693 are fades and 529-558 a dissolve, none a cut.
+# PySceneDetect's fade detector puts its boundaries inside the black stretches (15, 198, 377).
+HARD_CUTS = [30, 180]
+GRADUAL = [(211, 240), (331, 360), (394, 423), (529, 558), (664, 693)]
+
+
+def test_testvideo_fades_are_not_cuts(media: Path) -> None:
+    a = analyze_clip(media / "testvideo.mp4")
+    assert a.continuity.cut_frames == HARD_CUTS
+    assert a.continuity.cuts == [pytest.approx(f * 1001 / 30000, abs=1e-3) for f in HARD_CUTS]
+    for first, last in GRADUAL:
+        assert not any(first <= c <= last for c in a.continuity.cut_frames)
+    assert a.continuity.glitches == []
+    assert {m.move for m in a.camera.moves} == {"locked"}  # still photographs
+
+
+def test_fields_fading_in_and_out_report_nothing(media: Path) -> None:
+    a = analyze_clip(media / "fades.mp4")
+    assert a.continuity.cuts == [] and a.continuity.glitches == []
+    assert a.camera.primary == "locked"
+
+
+def test_counter_background_changes_are_cuts(media: Path) -> None:
+    """The card's colour changes at once every second: each is a new shot."""
+    a = analyze_clip(media / "counter.mp4")
+    assert a.continuity.cuts == [pytest.approx(1.0), pytest.approx(2.0)]
+
+
+def test_delayed_start_times_count_from_the_first_frame(media: Path) -> None:
+    a = analyze_clip(media / "delayed_start.mp4")
+    assert a.video.start_time == pytest.approx(1.075)
+    assert a.camera.moves[0].start == 0.0
+    assert a.camera.moves[-1].end == pytest.approx(23 / 25)
+    assert a.continuity.glitches == [] and a.continuity.cuts == []
