@@ -18,15 +18,29 @@ class ReferenceGate(_Strict):
 
     min_duration: float = Field(2.0, ge=0, description="seconds")
     max_duration: float = Field(30.0, gt=0, description="seconds")
-    min_sharpness: float = Field(0.0, ge=0, description="sharpness at the analysis resolution")
+    min_sharpness: float = Field(
+        0.08, ge=0, le=1,
+        description="1 - Crete blur effect at the fixed 640x360-area detail size: about 0.3 crisp, "
+        "0.2 soft, under 0.1 blurred",
+    )
     min_exposure: float = Field(0.12, ge=0, le=1, description="mean luma, 0..1")
     max_exposure: float = Field(0.88, ge=0, le=1, description="mean luma, 0..1")
     min_contrast: float = Field(0.05, ge=0, le=1, description="luma standard deviation, 0..1")
-    max_noise: float = Field(1.0, ge=0, description="estimated noise sigma")
-    min_motion_readability: float = Field(0.0, ge=0, le=1)
-    max_pacing_variation: float = Field(10.0, ge=0, description="coefficient of variation of motion")
+    max_noise: float = Field(
+        6.0, ge=0, description="noise sigma on unscaled pixels, 8-bit levels (clean video: under 2)"
+    )
+    min_motion_readability: float = Field(
+        0.0, ge=0, le=1, description="motion slow enough to follow (0.25 frame widths/s or less) "
+        "times the share of frames the flow follows",
+    )
+    max_pacing_variation: float = Field(
+        10.0, ge=0, description="coefficient of variation of per-second motion"
+    )
     max_cuts: int = Field(0, ge=0)
-    min_subject_clarity: float = Field(0.0, ge=0, le=1)
+    min_subject_clarity: float = Field(
+        0.0, ge=0, le=1, description="subject sharper than and apart from its surroundings, and "
+        "big enough (5 % of the frame or more)",
+    )
 
 
 class Rubric(_Strict):
