@@ -23,7 +23,7 @@ from reelgate.analysis.decode import Frame
 
 GRID_STEP = 12  # pixels between flow samples at the motion size
 BLOCKS = (16, 9)  # residual grid (columns, rows) for local events
-THUMB = (48, 27)  # thumbnail for shot identity
+THUMB = (32, 18)  # thumbnail for shot identity
 MIN_TEXTURED = 24  # flow samples needed for a camera estimate
 CELLS = (6, 4)  # regions that each get an equal number of flow samples in the camera fit
 PER_CELL = 12
@@ -84,12 +84,42 @@ class Features:
         return len(self.times)
 
 
+class _Rows:
+    """Per-frame arrays of one shape, stored in fixed blocks: no per-frame object overhead, so
+    a minute of video costs a few megabytes."""
+
+    BLOCK = 256
+
+    def __init__(self, shape: tuple[int, ...], dtype: type = np.float32) -> None:
+        self.shape, self.dtype = shape, dtype
+        self.blocks: list[np.ndarray] = []
+        self.count = 0
+
+    def append(self, row: np.ndarray) -> None:
+        if self.count % self.BLOCK == 0:
+            self.blocks.append(np.empty((self.BLOCK, *self.shape), self.dtype))
+        self.blocks[-1][self.count % self.BLOCK] = row
+        self.count += 1
+
+    def __setitem__(self, index: int, row: np.ndarray) -> None:
+        index %= self.count
+        self.blocks[index // self.BLOCK][index % self.BLOCK] = row
+
+    def array(self) -> np.ndarray:
+        if not self.blocks:
+            return np.empty((0, *self.shape), self.dtype)
+        return np.concatenate(self.blocks)[: self.count]
+
+
+_GRID = BLOCKS[::-1]
+
+
 @dataclass
 class _Log:
     times: list[float] = field(default_factory=list)
     luma: list[float] = field(default_factory=list)
-    blocks: list[np.ndarray] = field(default_factory=list)
-    thumbs: list[np.ndarray] = field(default_factory=list)
+    blocks: _Rows = field(default_factory=lambda: _Rows(_GRID))
+    thumbs: _Rows = field(default_factory=lambda: _Rows(THUMB[::-1], np.uint8))
     chroma: list[np.ndarray] = field(default_factory=list)
     steps: list[tuple[float, float, float, float]] = field(default_factory=list)
     chunks: list[tuple[float, ...]] = field(default_factory=list)
@@ -102,8 +132,8 @@ class _Log:
     flow_top: list[float] = field(default_factory=list)
     object_flow: list[float] = field(default_factory=list)
     mismatch: list[float] = field(default_factory=list)
-    interp: list[np.ndarray] = field(default_factory=list)
-    interp_motion: list[np.ndarray] = field(default_factory=list)
+    interp: _Rows = field(default_factory=lambda: _Rows(_GRID))
+    interp_motion: _Rows = field(default_factory=lambda: _Rows(_GRID))
 
 
 class Extractor:
@@ -286,8 +316,8 @@ class Extractor:
             size=self.size,
             times=np.array(log.times),
             luma=np.array(log.luma),
-            blocks=np.array(log.blocks),
-            thumbs=np.array(log.thumbs),
+            blocks=log.blocks.array(),
+            thumbs=log.thumbs.array(),
             chroma=np.array(log.chroma).reshape(count, 2),
             steps=np.array(log.steps, dtype=np.float64).reshape(count, 4),
             chunks=np.array(log.chunks, dtype=np.float64).reshape(len(log.chunks), 6),
@@ -300,8 +330,8 @@ class Extractor:
             flow_top=np.array(log.flow_top),
             object_flow=np.array(log.object_flow),
             mismatch=np.array(log.mismatch),
-            interp=np.array(log.interp),
-            interp_motion=np.array(log.interp_motion),
+            interp=log.interp.array(),
+            interp_motion=log.interp_motion.array(),
         )
 
 

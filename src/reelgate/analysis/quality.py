@@ -22,26 +22,38 @@ DARK, BRIGHT = 3, 252  # full-range levels at or past which a pixel is clipped
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
-def blur_effect(plane: np.ndarray, mask: np.ndarray | None = None) -> float:
-    """Crete et al. (2007) no-reference blur: how little a further blur removes, 0..1;
-    over the pixels of ``mask`` only when given. Scale- and content-robust, unlike edge energy."""
-    image = plane.astype(np.float32) / 255.0
-    inner = (slice(2, -1), slice(2, -1))
-    keep = np.ones(image.shape, bool) if mask is None else mask
-    keep = keep[inner]
+def edge_maps(plane: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per axis, |edge| and the part of it a further blur removes (Crete et al. 2007), so the
+    blur effect of any rectangle is a ratio of two sums."""
+    image = plane.astype(np.float32) * (1.0 / 255.0)
+    maps = []
+    for kernel, dx, dy in (((1, BLUR_WINDOW), 1, 0), ((BLUR_WINDOW, 1), 0, 1)):
+        sharp = np.abs(cv2.Sobel(image, cv2.CV_32F, dx, dy))
+        blurred = np.abs(cv2.Sobel(cv2.blur(image, kernel), cv2.CV_32F, dx, dy))
+        maps.append((sharp, np.maximum(sharp - blurred, 0.0)))
+    return maps
+
+
+def blur_from_sums(sums: list[tuple[float, float]]) -> float:
+    """The blur effect from per-axis (edge, removed) sums: 0 sharp .. 1 blurred."""
     worst = 0.0
-    for axis in (0, 1):
-        kernel = (1, BLUR_WINDOW) if axis == 1 else (BLUR_WINDOW, 1)
-        blurred = cv2.blur(image, kernel)
-        dx, dy = (1, 0) if axis == 1 else (0, 1)
-        sharp_edges = np.abs(cv2.Sobel(image, cv2.CV_32F, dx, dy))[inner][keep]
-        blurred_edges = np.abs(cv2.Sobel(blurred, cv2.CV_32F, dx, dy))[inner][keep]
-        total = float(sharp_edges.sum())
-        if total <= 0:
+    for edges, removed in sums:
+        if edges <= 0:
             return 1.0
-        kept = float(np.maximum(0.0, sharp_edges - blurred_edges).sum())
-        worst = max(worst, abs(total - kept) / total)
+        worst = max(worst, abs(edges - removed) / edges)
     return worst
+
+
+def blur_effect(plane: np.ndarray) -> float:
+    """Crete et al. (2007) no-reference blur of a whole picture: how little a further blur
+    removes, 0..1. Scale- and content-robust, unlike edge energy."""
+    inner = (slice(2, -1), slice(2, -1))
+    return blur_from_sums(
+        [
+            (float(edges[inner].sum()), float(removed[inner].sum()))
+            for edges, removed in edge_maps(plane)
+        ]
+    )
 
 
 def noise_sigma(plane: np.ndarray) -> float:

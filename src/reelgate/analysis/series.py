@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-_CHUNK = 512  # rows per step when a baseline spans many columns, to keep memory flat
+_CHUNK = 96  # rows per step: a baseline over many columns keeps memory flat however long
 
 
 def nanmedian(values: np.ndarray, axis: int | None = None) -> np.ndarray:
@@ -30,7 +30,7 @@ def baseline(
 
     Works on (n,) or (n, k) arrays, column by column.
     """
-    data = values.reshape(len(values), -1).astype(np.float64)
+    data = values.reshape(len(values), -1).astype(np.float32)
     padded = np.pad(data, ((half, half), (0, 0)), constant_values=np.nan)
     keep = np.ones(2 * half + 1, bool)
     keep[half - exclude : half + exclude + 1] = False

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -22,7 +21,7 @@ import numpy as np
 from reelgate.analysis.decode import Frame
 from reelgate.analysis.features import PairStep
 from reelgate.analysis.model import Box, SubjectIntegrity
-from reelgate.analysis.quality import blur_effect
+from reelgate.analysis.quality import blur_from_sums, edge_maps
 
 DECIDE_AFTER = 0.2  # seconds of motion looked at before choosing the subject
 REFERENCE = 1.0  # seconds after the choice that define the subject's normal look
@@ -297,12 +296,11 @@ def _crop(plane: np.ndarray, fraction: np.ndarray) -> np.ndarray:
     return plane[y0 : max(y1, y0 + 2), x0 : max(x1, x0 + 2)]
 
 
-@lru_cache(maxsize=64)
 def _kernel(height: int, width: int) -> np.ndarray:
     """Epanechnikov weights: the box centre counts most, its corners (background) least."""
-    ys, xs = np.mgrid[0:height, 0:width]
-    r2 = ((xs + 0.5) / width * 2 - 1) ** 2 + ((ys + 0.5) / height * 2 - 1) ** 2
-    return np.clip(1 - r2, 0, None).astype(np.float32)
+    xs = ((np.arange(width, dtype=np.float32) + 0.5) / width * 2 - 1) ** 2
+    ys = ((np.arange(height, dtype=np.float32) + 0.5) / height * 2 - 1) ** 2
+    return np.clip(1 - ys[:, None] - xs[None, :], 0, None)
 
 
 def _histogram(frame: Frame, fraction: np.ndarray, ring: bool = False) -> np.ndarray:
@@ -327,14 +325,27 @@ def _grown(fraction: np.ndarray) -> np.ndarray:
     return np.array([x0 - w / 2, y0 - h / 2, x1 + w / 2, y1 + h / 2]).clip(0, 1)
 
 
-def _ring(shape: tuple[int, ...], inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
-    """1 on the band of ``outer`` (frame fractions) outside ``inner``, 0 inside."""
+def _inner_slices(
+    shape: tuple[int, ...], inner: np.ndarray, outer: np.ndarray
+) -> tuple[slice, slice] | None:
+    """Where ``inner`` lies in a crop of ``outer`` (both frame fractions); None if empty or
+    if it fills the crop (no surroundings to compare with)."""
     height, width = shape[:2]
-    weights = np.ones((height, width), np.float32)
     span = np.maximum(outer[2:] - outer[:2], 1e-9)
     x0, y0 = ((inner[:2] - outer[:2]) / span * np.array([width, height])).round().astype(int)
     x1, y1 = ((inner[2:] - outer[:2]) / span * np.array([width, height])).round().astype(int)
-    weights[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = 0
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
+    if x1 <= x0 or y1 <= y0 or (x1 - x0) * (y1 - y0) >= height * width:
+        return None
+    return slice(y0, y1), slice(x0, x1)
+
+
+def _ring(shape: tuple[int, ...], inner: np.ndarray, outer: np.ndarray) -> np.ndarray:
+    """1 on the band of ``outer`` (frame fractions) outside ``inner``, 0 inside."""
+    weights = np.ones(shape[:2], np.float32)
+    slices = _inner_slices(shape, inner, outer)
+    if slices is not None:
+        weights[slices] = 0
     return weights
 
 
@@ -343,11 +354,17 @@ def _clarity(frame: Frame, fraction: np.ndarray) -> float:
     assert frame.detail is not None
     region = _grown(fraction)
     patch = _crop(frame.detail, region)
-    band = _ring(patch.shape, fraction, region) > 0
-    if band.all() or not band.any() or min(patch.shape) < 8:
+    inner = _inner_slices(patch.shape, fraction, region)
+    if min(patch.shape) < 8 or inner is None:
         return 0.0
     # focus, not texture: the blur effect is normalised by each region's own edges
-    lead = blur_effect(patch, band) - blur_effect(patch, ~band)
+    subject_sums, ring_sums = [], []
+    for edges, removed in edge_maps(patch):
+        whole = (float(edges.sum()), float(removed.sum()))
+        part = (float(edges[inner].sum()), float(removed[inner].sum()))
+        subject_sums.append(part)
+        ring_sums.append((whole[0] - part[0], whole[1] - part[1]))
+    lead = blur_from_sums(ring_sums) - blur_from_sums(subject_sums)
     sharper = min(1.0, max(0.0, 0.5 + lead / (2 * CLEARLY_SHARPER)))  # equal: 0.5
     subject, surroundings = _histogram(frame, fraction), _histogram(frame, fraction, ring=True)
     separated = min(1.0, (1.0 - float(np.sum(np.sqrt(subject * surroundings)))) / 0.3)
