@@ -343,7 +343,7 @@ class _Scaler:
             scaled = np.full((size[1], size[0]), 128, np.uint8)
         else:
             scaled = _levels(
-                cv2.resize(plane, size, interpolation=cv2.INTER_AREA), full, chroma=chroma
+                shrink(plane, size), full, chroma=chroma
             )
         if self.turns:
             scaled = np.ascontiguousarray(np.rot90(scaled, self.turns))

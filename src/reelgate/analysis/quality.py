@@ -18,6 +18,7 @@ import numpy as np
 from reelgate.analysis.decode import Frame
 
 BLUR_WINDOW = 11  # the Crete re-blur filter length, pixels at the detail size
+EVERY_NTH_SAMPLE = 2  # of the detail samples (4 a second): two picture measures a second
 DARK, BRIGHT = 3, 252  # full-range levels at or past which a pixel is clipped
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
@@ -79,9 +80,13 @@ class QualityMeter:
     bright: list[float] = field(default_factory=list)
     contrast: list[float] = field(default_factory=list)
     noise: list[float] = field(default_factory=list)
+    seen: int = 0
 
     def push(self, frame: Frame) -> None:
         if frame.detail is None:
+            return
+        self.seen += 1
+        if self.seen % EVERY_NTH_SAMPLE:  # picture measures change slowly; medians need few
             return
         detail = frame.detail
         self.sharpness.append(1.0 - blur_effect(detail))
