@@ -8,7 +8,9 @@ ledger's natural key keeps from being lost or doubled.
 from __future__ import annotations
 
 import hashlib
+import queue
 import subprocess
+import threading
 import uuid
 import warnings
 from typing import Any
@@ -29,17 +31,43 @@ class RunLedger:
         workerinput = getattr(config, "workerinput", {})
         self.run_id = workerinput.get("reelgate_run_id") or run_id()
         self.commit = workerinput.get("reelgate_commit") or git_commit(root)
+        self._queue: queue.SimpleQueue[list[Any] | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self.failures: list[str] = []
 
     def append(self, rows: list[Any]) -> None:
+        """Queue rows for the writer thread: items do not wait for the ledger's disk flushes."""
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write, name="reelgate-ledger", daemon=True)
+            self._writer.start()
+        self._queue.put(rows)
+
+    def _write(self) -> None:
         from reelgate.records import LedgerError
 
-        try:
-            self.ledger.append(rows)
-        except LedgerError as exc:  # the gate's verdicts stand; the record of them is what failed
-            warnings.warn(pytest.PytestWarning(f"reelgate: ledger rows not written: {exc}"), stacklevel=1)
+        while True:
+            rows = self._queue.get()
+            if rows is None:
+                return
+            while not self._queue.empty():  # commit everything waiting in one transaction
+                more = self._queue.get()
+                if more is None:
+                    self._queue.put(None)
+                    break
+                rows = rows + more
+            try:
+                self.ledger.append(rows)
+            except LedgerError as exc:  # the verdicts stand; the record of them is what failed
+                self.failures.append(str(exc))
 
     def close(self) -> None:
+        """Write what is queued, then close (pytest_unconfigure)."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join(timeout=60)
         self.ledger.close()
+        for failure in self.failures[:1]:
+            warnings.warn(pytest.PytestWarning(f"reelgate: ledger rows not written: {failure}"), stacklevel=1)
 
 
 def run_id() -> str:
