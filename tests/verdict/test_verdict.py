@@ -141,3 +141,13 @@ def test_contact_sheet_marks_the_frames_at_fault(tmp_path: Path) -> None:
     assert image is not None and image.shape[1] == 7 * (192 + 8)  # six even samples and one fault
     red = image[:, :, 2].astype(int) - image[:, :, 0].astype(int)
     assert (red > 150).any()  # the fault tile's red frame
+
+
+def test_metrics_of_another_analyzer_version_are_not_compared() -> None:
+    old, new = record(), record("pass", subject=0.1)
+    old["analyzer"], new["analyzer"] = "1", "2"
+    report = compare(old, new, Regression())
+    assert report.analyzer_changed == "1 -> 2"
+    assert not report.regressed and {r.metric for r in report.rows} == {"verdict"}
+    new["points"]["mid"]["verdict"] = "fail"
+    assert [r.metric for r in compare(old, new, Regression()).regressed] == ["verdict"]

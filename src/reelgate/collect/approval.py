@@ -77,6 +77,10 @@ def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str
     lines = [f"{preset.id} v{preset.version} against approved v{approved.get('version')} "
              f"({approved.get('approved_by', '?')}, {approved.get('approved_at', '?')}):"]
     failed = False
+    if report.analyzer_changed:
+        lines.append(f"the analyzer changed since approval ({report.analyzer_changed}): verdicts are "
+                     "compared, metrics are not; re-approve to refresh them: "
+                     f"pytest {where} --preset-approve")
     if report.multi_variable:
         failed = True
         lines.append("more than one control variable changed against the approved version: "

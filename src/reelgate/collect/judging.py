@@ -147,8 +147,10 @@ class Judge:
             "provider": {"name": preset.provider.name, "model": preset.provider.model,
                          "mode": preset.provider.mode},
         }
+        from reelgate.analysis import ANALYZER_VERSION
+
         return {"preset": preset.id, "version": preset.version, "scenario": preset.scenario,
-                "variables": variables, "points": points}
+                "analyzer": ANALYZER_VERSION, "variables": variables, "points": points}
 
 
 def get_judge(config: pytest.Config) -> Judge:

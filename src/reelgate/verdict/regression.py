@@ -35,6 +35,7 @@ class RegressionReport(BaseModel):
     changed_layers: list[str]
     multi_variable: bool
     drift: list[str]  # points where the request is unchanged but the provider answered differently
+    analyzer_changed: str | None = None  # approved with another analyzer: metrics not compared
 
     @property
     def regressed(self) -> list[Row]:
@@ -55,7 +56,11 @@ def changed_layers(approved: dict[str, Any], current: dict[str, Any]) -> list[st
 
 
 def compare(approved: dict[str, Any], current: dict[str, Any], rules: Regression) -> RegressionReport:
-    """``approved`` and ``current`` are approved-record shaped dicts (see records.approved)."""
+    """``approved`` and ``current`` are approved-record shaped dicts (see records.approved).
+
+    Metrics measured by another analyzer version are not comparable: then only verdicts are.
+    """
+    same_analyzer = approved.get("analyzer") == current.get("analyzer")
     rows: list[Row] = []
     drift: list[str] = []
     for point, now in current["points"].items():
@@ -68,13 +73,15 @@ def compare(approved: dict[str, Any], current: dict[str, Any], rules: Regression
         rows.append(Row(point=point, metric="verdict", approved=before["verdict"], now=now["verdict"],
                         change=_verdict_change(before["verdict"], now["verdict"]),
                         tolerance="no worse", worse=worse))
-        for metric in sorted(set(before["metrics"]) & set(now["metrics"])):
+        for metric in sorted(set(before["metrics"]) & set(now["metrics"])) if same_analyzer else ():
             rows.append(_metric_row(point, metric, before["metrics"][metric], now["metrics"][metric], rules))
         if before.get("fingerprint") == now.get("fingerprint") and before.get("clips") != now.get("clips"):
             drift.append(point)
     layers = changed_layers(approved.get("variables", {}), current.get("variables", {}))
     return RegressionReport(rows=rows, changed_layers=layers,
-                            multi_variable=len(layers) > 1 and not rules.allow_multi_variable, drift=drift)
+                            multi_variable=len(layers) > 1 and not rules.allow_multi_variable, drift=drift,
+                            analyzer_changed=None if same_analyzer else
+                            f"{approved.get('analyzer', '?')} -> {current.get('analyzer', '?')}")
 
 
 def _verdict_change(before: str, now: str) -> str:
