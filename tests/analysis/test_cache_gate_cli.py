@@ -38,8 +38,9 @@ def _no_analysis(*args: object) -> ClipAnalysis:
     raise AssertionError("the clip was analysed again")
 
 
-def test_a_clip_is_analysed_once(tmp_path: Path, clip: Path, analysis: ClipAnalysis,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clip_is_analysed_once(
+    tmp_path: Path, clip: Path, analysis: ClipAnalysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = AnalysisCache(tmp_path)
     first = analyze_clip(clip, cache=cache)
     entries = list((tmp_path / ".reelgate" / "cache" / "analysis").iterdir())
@@ -81,15 +82,18 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_workers_sharing_the_cache_never_see_half_an_entry(tmp_path: Path,
-                                                           analysis: ClipAnalysis) -> None:
+def test_workers_sharing_the_cache_never_see_half_an_entry(
+    tmp_path: Path, analysis: ClipAnalysis
+) -> None:
     source = tmp_path / "analysis.json"
     source.write_text(analysis.to_json())
     cache = AnalysisCache(tmp_path)
     settings = AnalysisSettings()
     cache.put(analysis, settings)
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(source)])
-               for _ in range(3)]
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(source)])
+        for _ in range(3)
+    ]
     reads = 0
     while any(w.poll() is None for w in writers):
         assert cache.get(analysis.sha256, settings) == analysis
@@ -101,10 +105,12 @@ def test_workers_sharing_the_cache_never_see_half_an_entry(tmp_path: Path,
 
 def test_the_reference_gate_names_every_measure_out_of_bounds(analysis: ClipAnalysis) -> None:
     assert reference_gate(analysis, ReferenceGate(max_pacing_variation=10)) == []
-    dim = analysis.model_copy(update={
-        "quality": analysis.quality.model_copy(update={"exposure": 0.08, "noise": 9.5}),
-        "continuity": analysis.continuity.model_copy(update={"cuts": [1.0, 2.0]}),
-    })
+    dim = analysis.model_copy(
+        update={
+            "quality": analysis.quality.model_copy(update={"exposure": 0.08, "noise": 9.5}),
+            "continuity": analysis.continuity.model_copy(update={"cuts": [1.0, 2.0]}),
+        }
+    )
     gate = ReferenceGate(min_duration=3.0, max_cuts=1)
     violations = reference_gate(dim, gate)
     found = {(v.measure, v.side): (v.value, v.bound) for v in violations}
@@ -143,8 +149,9 @@ def test_analyze_json(clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert set(data["quality"]) >= {"sharpness", "exposure", "contrast", "noise"}
 
 
-def test_analyze_summary_and_refusals(clip: Path, tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_analyze_summary_and_refusals(
+    clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = _run(["analyze", str(clip)], capsys)
     assert code == 0
     assert out.splitlines()[1].startswith("video      384x216 h264")

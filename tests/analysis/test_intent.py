@@ -9,12 +9,38 @@ from reelgate.analysis.model import CameraAnalysis, CameraMove, CameraPath
 from reelgate.preset.camera import parse_camera
 
 
-def _camera(move: str, speed: float = 0.0, word: str | None = None, *, stability: str = "steady",
-            pan: float = 0.0, jitter: float = 0.0001) -> CameraAnalysis:
-    primary = CameraMove(move=move, start=0.0, end=4.0, speed=speed, speed_word=word,
-                         stability=stability, pan=pan, tilt=0.0, zoom=0.0, roll=0.0)
-    path = CameraPath(pan=0.0, tilt=0.0, zoom=1.0, roll=0.0, jitter=jitter, speed=speed,
-                      direction_persistence=1.0, anchored=0.0, reliability=1.0)
+def _camera(
+    move: str,
+    speed: float = 0.0,
+    word: str | None = None,
+    *,
+    stability: str = "steady",
+    pan: float = 0.0,
+    jitter: float = 0.0001,
+) -> CameraAnalysis:
+    primary = CameraMove(
+        move=move,
+        start=0.0,
+        end=4.0,
+        speed=speed,
+        speed_word=word,
+        stability=stability,
+        pan=pan,
+        tilt=0.0,
+        zoom=0.0,
+        roll=0.0,
+    )
+    path = CameraPath(
+        pan=0.0,
+        tilt=0.0,
+        zoom=1.0,
+        roll=0.0,
+        jitter=jitter,
+        speed=speed,
+        direction_persistence=1.0,
+        anchored=0.0,
+        reliability=1.0,
+    )
     return CameraAnalysis(primary=move, stability=stability, moves=[primary], path=path)
 
 
@@ -32,10 +58,16 @@ def _camera(move: str, speed: float = 0.0, word: str | None = None, *, stability
         (_camera("locked", stability="locked"), "static shot", True),
         (_camera("handheld", stability="handheld", jitter=0.004), "locked frame", False),
         (_camera("handheld", stability="handheld", jitter=0.004), "handheld", True),
-        (_camera("pan-right", 0.13, "moderate", stability="handheld", jitter=0.004),
-         "handheld pan right", True),
-        (_camera("pan-right", 0.13, "moderate", stability="handheld", jitter=0.004),
-         "steady pan right", False),
+        (
+            _camera("pan-right", 0.13, "moderate", stability="handheld", jitter=0.004),
+            "handheld pan right",
+            True,
+        ),
+        (
+            _camera("pan-right", 0.13, "moderate", stability="handheld", jitter=0.004),
+            "steady pan right",
+            False,
+        ),
         (_camera("pan-right", 0.13, "moderate"), "handheld pan right", False),
         (_camera("tracking", 0.13, "moderate", pan=0.13), "moderate tracking", True),
         (_camera("tracking", 0.13, "moderate", pan=0.13), "slow orbit left", False),

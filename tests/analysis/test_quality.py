@@ -33,13 +33,17 @@ def test_blur_lowers_sharpness(clip_dir: Path, scene: list[np.ndarray]) -> None:
 def test_sharpness_is_measured_at_a_fixed_size(clip_dir: Path) -> None:
     """The same view at 1280x720 and 640x360 reads alike; at native size the Laplacian would
     differ several times over."""
+
     def view(size: tuple[int, int], scale: float) -> list[np.ndarray]:
-        return Shot(scenery=1, camera=Camera(pan=0.03, scale=scale), seconds=1.0,
-                    grain=0).frames(24, size)
+        return Shot(scenery=1, camera=Camera(pan=0.03, scale=scale), seconds=1.0, grain=0).frames(
+            24, size
+        )
 
     large, small = view((1280, 720), 0.75), view((640, 360), 1.5)
-    native = [cv2.Laplacian(cv2.cvtColor(v[5], cv2.COLOR_RGB2GRAY), cv2.CV_32F).var()
-              for v in (large, small)]
+    native = [
+        cv2.Laplacian(cv2.cvtColor(v[5], cv2.COLOR_RGB2GRAY), cv2.CV_32F).var()
+        for v in (large, small)
+    ]
     assert native[1] > 4 * native[0]
     a, b = _quality(clip_dir, "large", large), _quality(clip_dir, "small", small)
     assert a.sharpness == pytest.approx(b.sharpness, rel=0.1)
@@ -60,12 +64,15 @@ def test_noise_exposure_contrast(clip_dir: Path, scene: list[np.ndarray]) -> Non
 
 
 def test_a_sharp_subject_on_a_soft_background_is_clear(clip_dir: Path) -> None:
-    sharp_subject = Shot(scenery=0, subject=Subject(scenery=3, size=0.5, velocity=(0.04, 0.0)),
-                         grain=0).frames()
+    sharp_subject = Shot(
+        scenery=0, subject=Subject(scenery=3, size=0.5, velocity=(0.04, 0.0)), grain=0
+    ).frames()
     background = Shot(scenery=0, grain=0).frames()
     soft = [cv2.GaussianBlur(b, (0, 0), 2.0) for b in background]
-    mask = [np.any(np.abs(s.astype(int) - b.astype(int)) > 0, axis=2, keepdims=True)
-            for s, b in zip(sharp_subject, background, strict=True)]
+    mask = [
+        np.any(np.abs(s.astype(int) - b.astype(int)) > 0, axis=2, keepdims=True)
+        for s, b in zip(sharp_subject, background, strict=True)
+    ]
     clear = [np.where(m, s, b) for m, s, b in zip(mask, sharp_subject, soft, strict=True)]
     muddled = [cv2.GaussianBlur(c, (0, 0), 2.0) for c in clear]
     assert _quality(clip_dir, "clear", clear).subject_clarity > (

@@ -2,56 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reelgate.analysis import analyze_clip
+from reelgate.analysis.cache import AnalysisCache
 from reelgate.analysis.model import ClipAnalysis
-from tests.analysis.synth import Camera, Shot, Subject, write_clip
+from tests.analysis.synth import Camera, Shot, Subject
 
 WALK = {"scenery": 1, "at": (0.45, 0.5), "velocity": (0.05, 0.0)}
 
 
-@pytest.fixture(scope="module")
-def subjects(clip_dir: Path) -> dict[str, ClipAnalysis]:
-    shots = {
-        "locked": Shot(scenery=0, subject=Subject(**WALK)),
-        "pan": Shot(scenery=2, camera=Camera(pan=0.08),
-                    subject=Subject(scenery=3, velocity=(-0.05, 0.0))),
-        "push": Shot(scenery=1, camera=Camera(zoom=0.06), subject=Subject(scenery=0, size=0.5)),
-        "sway": Shot(scenery=3, subject=Subject(scenery=1, sway=6.0, size=0.55)),
-        "half-morph": Shot(scenery=0, subject=Subject(**WALK, morph=0.5)),
-        "morph": Shot(scenery=0, subject=Subject(**WALK, morph=1.0)),
-        "morph-pan": Shot(scenery=2, camera=Camera(pan=0.08),
-                          subject=Subject(scenery=3, velocity=(-0.05, 0.0), morph=1.0)),
-        "leaves": Shot(scenery=0, subject=Subject(scenery=1, velocity=(0.35, 0.0))),
-    }
-    return {name: analyze_clip(write_clip(clip_dir / f"subject-{name}.mp4", shot.frames()))
-            for name, shot in shots.items()}
+SHOTS = {
+    "locked": Shot(scenery=0, subject=Subject(**WALK)),
+    "pan": Shot(
+        scenery=2, camera=Camera(pan=0.08), subject=Subject(scenery=3, velocity=(-0.05, 0.0))
+    ),
+    "push": Shot(scenery=1, camera=Camera(zoom=0.06), subject=Subject(scenery=0, size=0.5)),
+    "sway": Shot(scenery=3, subject=Subject(scenery=1, sway=6.0, size=0.55)),
+    "half-morph": Shot(scenery=0, subject=Subject(**WALK, morph=0.5)),
+    "morph": Shot(scenery=0, subject=Subject(**WALK, morph=1.0)),
+    "morph-pan": Shot(
+        scenery=2,
+        camera=Camera(pan=0.08),
+        subject=Subject(scenery=3, velocity=(-0.05, 0.0), morph=1.0),
+    ),
+    "leaves": Shot(scenery=0, subject=Subject(scenery=1, velocity=(0.35, 0.0))),
+}
+
+
+@pytest.fixture(scope="session")
+def subjects(
+    shared_clip: Callable[[str, Callable[[], list[np.ndarray]]], Path], shared_cache: AnalysisCache
+) -> Callable[[str], ClipAnalysis]:
+    """Each subject clip made and analysed once per run, whichever worker asks first."""
+
+    def analyse(name: str) -> ClipAnalysis:
+        path = shared_clip(f"subject-{name}.mp4", SHOTS[name].frames)
+        return analyze_clip(path, cache=shared_cache)
+
+    return analyse
 
 
 @pytest.mark.parametrize("name", ["locked", "pan", "push", "sway"])
-def test_a_stable_subject_scores_high(subjects: dict[str, ClipAnalysis], name: str) -> None:
-    s = subjects[name].subject
+def test_a_stable_subject_scores_high(subjects: Callable[[str], ClipAnalysis], name: str) -> None:
+    s = subjects(name).subject
     assert s.score >= 0.8, s
     assert s.visible == 1.0
 
 
-def test_identity_drift_lowers_the_score_in_proportion(subjects: dict[str, ClipAnalysis]) -> None:
-    stable, half, full = (subjects[n].subject.score for n in ("locked", "half-morph", "morph"))
+def test_identity_drift_lowers_the_score_in_proportion(
+    subjects: Callable[[str], ClipAnalysis],
+) -> None:
+    stable, half, full = (subjects(n).subject.score for n in ("locked", "half-morph", "morph"))
     assert stable > half + 0.1 > full + 0.2, (stable, half, full)
-    assert full < 0.6 and subjects["morph-pan"].subject.score < 0.6
-    assert subjects["morph"].subject.worst_time > 2.0  # the worst is at the end, where it drifted
+    assert full < 0.6 and subjects("morph-pan").subject.score < 0.6
+    assert subjects("morph").subject.worst_time > 2.0  # the worst is at the end, where it drifted
 
 
-def test_a_subject_that_leaves_the_frame(subjects: dict[str, ClipAnalysis]) -> None:
-    s = subjects["leaves"].subject
+def test_a_subject_that_leaves_the_frame(subjects: Callable[[str], ClipAnalysis]) -> None:
+    s = subjects("leaves").subject
     assert s.visible < 0.8 and s.score < 0.5
 
 
-def test_the_moving_subject_is_the_one_found(subjects: dict[str, ClipAnalysis]) -> None:
-    s = subjects["locked"].subject
+def test_the_moving_subject_is_the_one_found(subjects: Callable[[str], ClipAnalysis]) -> None:
+    s = subjects("locked").subject
     assert s.found_by == "motion"
     # the subject is 0.45 of the frame high and 0.34 of its height wide (0.19 of its width),
     # centred at x = 0.45 + 0.05 t, y = 0.5 when the subject is chosen (t = 0.2 s)

@@ -15,7 +15,7 @@ import pytest
 from reelgate.analysis import analyze_clip
 from reelgate.analysis.model import ClipAnalysis
 from tests.analysis.synth import write_clip
-from tests.analysis.validation import camera_cases, clean_cases, cut_cases, glitch_cases
+from tests.analysis.validation import CutCase, camera_cases, clean_cases, cut_cases, glitch_cases
 
 GLITCH_TOLERANCE = 2  # frames between an injected glitch and the reported one
 
@@ -27,7 +27,12 @@ def _false_alarms(a: ClipAnalysis) -> list[str]:
 
 
 CAMERA = camera_cases()
-CAMERA_GROUPS = {"slow": CAMERA[:6], "moderate": CAMERA[6:12], "special": CAMERA[12:]}
+CAMERA_GROUPS = {
+    "slow": CAMERA[:6],
+    "moderate": CAMERA[6:12],
+    "speeds-and-stability": CAMERA[12:18],
+    "subjects-rotation-roll": CAMERA[18:],
+}
 
 
 @pytest.mark.parametrize("group", list(CAMERA_GROUPS))
@@ -61,7 +66,7 @@ def test_camera_moves(group: str, clip_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("case", cut_cases(), ids=lambda c: c.name)
-def test_cuts_found_within_one_frame(case, clip_dir: Path) -> None:
+def test_cuts_found_within_one_frame(case: CutCase, clip_dir: Path) -> None:
     a = analyze_clip(case.write(clip_dir))
     found = a.continuity.cut_frames
     glitches = [f"{g.kind}@{g.frame}" for g in a.continuity.glitches]

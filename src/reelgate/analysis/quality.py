@@ -86,7 +86,7 @@ class QualityMeter:
         if frame.detail is None:
             return
         self.seen += 1
-        if self.seen % EVERY_NTH_SAMPLE:  # picture measures change slowly; medians need few
+        if (self.seen - 1) % EVERY_NTH_SAMPLE:  # picture measures change slowly: few suffice
             return
         detail = frame.detail
         self.sharpness.append(1.0 - blur_effect(detail))
