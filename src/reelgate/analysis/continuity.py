@@ -35,7 +35,7 @@ FREEZE_CHANGE = 1.0  # levels: if no block changes more, two frames show the sam
 # a small dark subject at 60 fps, changes some block by two or more)
 FREEZE_MAE = 0.15  # and the whole picture's mean change stays below this (or a quarter of usual)
 FREEZE_SECONDS = 0.08  # shortest stall reported (at least three identical frames)
-FREEZE_MOTION = 0.25  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
+FREEZE_MOTION = 0.4  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
 FADE_RATE = 1.0  # levels per frame of mean brightness change that make a pair a fade
 WARP_LEVELS = 6.0  # levels a block's interpolation error must rise above its baseline
 WARP_SPREADS = 5.0  # and how many of its usual deviations (noise, busy content) that is
