@@ -19,29 +19,22 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from reelgate.analysis.decode import Frame
+from reelgate.analysis.fit import (
+    CELLS,
+    MIN_TEXTURED,
+    RANSAC_PX,
+    dis_flow,
+    similarity,
+    similarity_params,
+    textured_samples,
+)
+from reelgate.analysis.planes import Frame
 
 GRID_STEP = 12  # pixels between flow samples at the motion size
 BLOCKS = (16, 9)  # residual grid (columns, rows) for local events
 THUMB = (32, 18)  # thumbnail for shot identity
-MIN_TEXTURED = 24  # flow samples needed for a camera estimate
-CELLS = (6, 4)  # regions that each get an equal number of flow samples in the camera fit
-PER_CELL = 12
-TEXTURE_FLOOR = 1.5e-4  # structure-tensor minimum eigenvalue (OpenCV's scale) that is texture
-MIN_CONTRAST = 4.0  # luma standard deviation below which a frame shows too little to track
-FLOOR_CONTRAST = 50.0  # the floor holds at this luma standard deviation and scales with its square
-RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels, for up to 4 px of motion
-RANSAC_MIN_PX = 0.15  # and never below
 CHUNK = 0.5  # seconds between long-baseline camera steps
 HELD_MOTION = 4.0  # pixels the camera must move a point over a chunk to test if it is held
-
-
-def dis_flow() -> cv2.DISOpticalFlow:
-    """DIS optical flow, ultrafast preset (the constant's name differs across OpenCV builds)."""
-    preset = getattr(cv2, "DISOPTICAL_FLOW_PRESET_ULTRAFAST", None)
-    if preset is None:
-        preset = getattr(cv2, "DISOpticalFlow_PRESET_ULTRAFAST", 0)
-    return cv2.DISOpticalFlow_create(preset)
 
 
 @dataclass(slots=True)
@@ -215,15 +208,13 @@ class Extractor:
         )
         flow = self._chunk_flow.calc(aligned, luma, None)
         rows, cols = self._samples
-        textured, strong = _textured(aligned, rows, cols, self._cells)
+        textured, strong = textured_samples(aligned, rows, cols, self._cells)
         edge = textured & self._edge
-        fit = edge if edge.sum() >= MIN_TEXTURED else textured
-        residual = _similarity(self._sample_points[fit], flow[rows, cols][fit], tolerance=1.0)
+        chosen = edge if edge.sum() >= MIN_TEXTURED else textured
+        residual = similarity(self._sample_points[chosen], flow[rows, cols][chosen], tolerance=1.0)
         if residual is not None:
             total = np.vstack([residual, [0.0, 0.0, 1.0]]) @ composed
-            self._log.chunks.append(
-                (index, frame.index, *_similarity_params(total[:2], *self.size))
-            )
+            self._log.chunks.append((index, frame.index, *similarity_params(total[:2], *self.size)))
             # each sample x came from anchor point p = composed^-1 x and landed on x + flow(x)
             points = self._sample_points
             origin = cv2.transform(points[:, None], cv2.invertAffineTransform(composed[:2]))[:, 0]
@@ -264,10 +255,10 @@ class Extractor:
         width, height = self.size
         rows, cols = self._samples
         vectors = flow[rows, cols]
-        textured, _ = _textured(prev, rows, cols, self._cells)
+        textured, _ = textured_samples(prev, rows, cols, self._cells)
         edge = textured & self._edge  # the camera shows at the frame's edges; subjects sit inside
-        fit = edge if edge.sum() >= MIN_TEXTURED else textured
-        matrix = _similarity(self._sample_points[fit], vectors[fit])
+        chosen = edge if edge.sum() >= MIN_TEXTURED else textured
+        matrix = similarity(self._sample_points[chosen], vectors[chosen])
         reliable = matrix is not None
         if matrix is None:
             matrix = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
@@ -276,7 +267,7 @@ class Extractor:
         residual = np.linalg.norm(vectors - predicted, axis=1)
         speed = np.linalg.norm(vectors, axis=1)
         count = max(1, int(textured.sum()))
-        log.steps.append(_similarity_params(matrix, width, height))
+        log.steps.append(similarity_params(matrix, width, height))
         log.step_ok.append(reliable)
         explained = textured & (residual < 2 * RANSAC_PX)
         log.inliers.append(float(explained.sum()) / count if reliable else 0.0)
@@ -333,70 +324,6 @@ class Extractor:
             interp=log.interp.array(),
             interp_motion=log.interp_motion.array(),
         )
-
-
-def _textured(
-    luma: np.ndarray, rows: np.ndarray, cols: np.ndarray, cells: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Samples on corners or texture, where flow is measured rather than filled in, at most
-    PER_CELL in each cell of the frame: every region gets an equal vote in the camera fit, so a
-    large, detailed subject cannot outvote a softer background. Also the strongly textured ones,
-    the only ones trusted to be truly still (flow on flat areas reads as still)."""
-    half = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    strength = cv2.cornerMinEigenVal(half, 5)
-    values = strength[
-        np.minimum(rows // 2, half.shape[0] - 1), np.minimum(cols // 2, half.shape[1] - 1)
-    ]
-    order = np.lexsort((-values, cells))
-    first_of_cell = np.r_[0, np.flatnonzero(np.diff(cells[order])) + 1]
-    rank = np.arange(len(order)) - np.repeat(
-        first_of_cell, np.diff(np.r_[first_of_cell, len(order)])
-    )
-    chosen = np.zeros(len(values), bool)
-    chosen[order[rank < PER_CELL]] = True
-    contrast = float(cv2.meanStdDev(half)[1][0, 0])
-    if contrast < MIN_CONTRAST:  # next to no picture (black, a title fading in): no evidence
-        return np.zeros(len(values), bool), np.zeros(len(values), bool)
-    floor = TEXTURE_FLOOR * min(1.0, contrast / FLOOR_CONTRAST) ** 2  # dim, flat scenes
-    return chosen & (values > floor), chosen & (values > 2 * TEXTURE_FLOOR)
-
-
-def _similarity(
-    points: np.ndarray, vectors: np.ndarray, tolerance: float | None = None
-) -> np.ndarray | None:
-    """RANSAC similarity (shift, scale, rotation) moving ``points`` by ``vectors``, or None
-    when too few points agree on one."""
-    if len(points) < MIN_TEXTURED:
-        return None
-    # the tolerance follows the motion: sub-pixel steps (high frame rates) must still separate a
-    # subject from its background, and flow errors grow with large displacements
-    if tolerance is None:
-        typical = float(np.median(np.linalg.norm(vectors, axis=1)))
-        tolerance = max(RANSAC_MIN_PX, min(0.35 * typical, max(RANSAC_PX, 0.15 * typical)))
-    matrix, mask = cv2.estimateAffinePartial2D(
-        points,
-        points + vectors,
-        method=cv2.RANSAC,
-        ransacReprojThreshold=tolerance,
-        maxIters=1000,
-        confidence=0.995,
-    )
-    if matrix is None or mask is None:
-        return None
-    inliers = mask.ravel().astype(bool)
-    if inliers.sum() < MIN_TEXTURED // 2 or inliers.mean() < 0.25:
-        return None
-    return matrix
-
-
-def _similarity_params(
-    matrix: np.ndarray, width: int, height: int
-) -> tuple[float, float, float, float]:
-    """Shift of the frame centre (pixels), ln(scale) and rotation (radians, clockwise on screen)."""
-    a, b = float(matrix[0, 0]), float(matrix[1, 0])
-    centre = np.array([width / 2, height / 2])
-    shift = matrix[:, :2] @ centre + matrix[:, 2] - centre
-    return float(shift[0]), float(shift[1]), math.log(max(math.hypot(a, b), 1e-6)), math.atan2(b, a)
 
 
 def _gain_residual(reference: np.ndarray, observed: np.ndarray) -> np.ndarray:

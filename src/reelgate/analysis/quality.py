@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from reelgate.analysis.decode import Frame
+from reelgate.analysis.planes import Frame
 
 BLUR_WINDOW = 11  # the Crete re-blur filter length, pixels at the detail size
 EVERY_NTH_SAMPLE = 2  # of the detail samples (4 a second): two picture measures a second

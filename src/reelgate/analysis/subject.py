@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from reelgate.analysis.decode import Frame
 from reelgate.analysis.features import PairStep
 from reelgate.analysis.model import Box, SubjectIntegrity
+from reelgate.analysis.planes import Frame
 from reelgate.analysis.quality import blur_from_sums, edge_maps
 
 DECIDE_AFTER = 0.2  # seconds of motion looked at before choosing the subject
