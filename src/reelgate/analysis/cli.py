@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -38,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     except AnalysisError as exc:
         print(f"reelgate analyze: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(analysis.to_json())
-    else:
-        from reelgate.analysis.summary import summary
+    from reelgate.analysis.summary import summary
 
-        print(summary(analysis))
+    try:
+        print(analysis.to_json() if args.json else summary(analysis), flush=True)
+    except BrokenPipeError:  # piped into head: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
