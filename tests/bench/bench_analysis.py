@@ -31,11 +31,16 @@ sys.path.insert(0, str(REPO))
 from tests.analysis.synth import scenery  # noqa: E402
 
 WIDTH, HEIGHT, FPS, SECONDS, BITRATE = 1920, 1080, 24, 8, 8_000_000
+# VmHWM is this process image's own peak: ru_maxrss would carry the parent's peak across exec
 RSS_SCRIPT = (
     "import resource, sys\n"
     "from reelgate.analysis import analyze_clip\n"
     "analyze_clip(sys.argv[1])\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    "try:\n"
+    "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+    "    print(int(status.split()[0]))\n"
+    "except OSError:\n"
+    "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
 )
 
 

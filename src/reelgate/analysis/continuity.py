@@ -236,21 +236,23 @@ def _warps(f: Features, fps: float, busy: set[int]) -> list[_Event]:
     """Moments where some blocks, not the whole picture, cannot be interpolated."""
     if f.count < 5:
         return []
-    residual = f.interp.reshape(f.count, -1).astype(np.float64)
+    residual = f.interp.reshape(f.count, -1).astype(np.float32)
     half = max(6, round(0.5 * fps))
     # a transient stands out against what comes before it and what comes after it: the
     # larger of the two baselines (none at the clip's ends, where there is no "before")
-    before = baseline(residual, half, 2, side="before")
-    after = baseline(residual, half, 2, side="after")
-    typical = np.where(np.isnan(before) | np.isnan(after), np.inf, np.fmax(before, after))
+    typical = np.fmax(
+        baseline(residual, half, 2, side="before"), baseline(residual, half, 2, side="after")
+    )
     scene = baseline(np.nanmax(np.nan_to_num(residual, nan=-1.0), axis=1), half, 2)
     scene = np.where(np.isnan(scene), np.inf, scene)[:, None]
-    excess = residual - typical
     # how much the block's error normally wanders (median absolute deviation, both sides)
-    spread = 1.4826 * baseline(np.abs(residual - np.where(np.isinf(typical), 0, typical)), half, 2)
-    spread = np.fmax(np.nan_to_num(spread, nan=np.inf), WARP_MIN_SPREAD)
-    threshold = np.maximum(WARP_LEVELS, WARP_SPREADS * spread)
-    hot = (excess > threshold) & (residual > WARP_SCENE_RATIO * scene)
+    spread = 1.4826 * baseline(np.abs(residual - np.nan_to_num(typical)), half, 2)
+    threshold = np.maximum(WARP_LEVELS, WARP_SPREADS * np.fmax(spread, WARP_MIN_SPREAD))
+    del spread
+    excess = residual - typical  # NaN where a side has no baseline: never hot
+    del typical
+    with np.errstate(invalid="ignore"):
+        hot = (excess > threshold) & (residual > WARP_SCENE_RATIO * scene)
     motion = f.interp_motion.reshape(f.count, -1)
     hot &= np.nan_to_num(motion, nan=np.inf) < WARP_MAX_MOTION
     share = hot.mean(axis=1)
