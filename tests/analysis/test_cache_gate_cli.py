@@ -166,3 +166,13 @@ def test_analyze_cache_flag(clip: Path, tmp_path: Path, capsys: pytest.CaptureFi
     code, _, _ = _run(["analyze", "clip.mp4", "--root", str(tmp_path), "--cache"], capsys)
     assert code == 0
     assert len(list((tmp_path / ".reelgate" / "cache" / "analysis").glob("*.json"))) == 1
+
+
+def test_the_python_api_imports_light() -> None:
+    code = (
+        "import sys, reelgate.analysis as a\n"
+        "assert 'cv2' not in sys.modules and 'av' not in sys.modules\n"
+        "assert callable(a.analyze_clip) and callable(a.reference_gate) and a.AnalysisCache\n"
+        "assert set(a.__all__) <= set(dir(a)) | set(a._LAZY)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

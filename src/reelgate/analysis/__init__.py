@@ -1,14 +1,16 @@
 """Media analysis: measure a clip's camera, continuity, subject, motion and picture quality.
 
-    from reelgate.analysis import analyze_clip
+    from reelgate.analysis import analyze_clip, match_camera, reference_gate
     analysis = analyze_clip("clip.mp4")          # a ClipAnalysis (pydantic)
     analysis.camera.primary, analysis.continuity.cuts, analysis.to_json()
+    match_camera(analysis, "slow push-in").matched
 
 Heavy modules (PyAV, OpenCV) load on first use, so importing this package is cheap.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import TYPE_CHECKING
 
@@ -25,13 +27,16 @@ from reelgate.analysis.settings import ANALYZER_VERSION, AnalysisSettings
 
 if TYPE_CHECKING:
     from reelgate.analysis.cache import AnalysisCache
+    from reelgate.analysis.gate import describe_violations, reference_gate
     from reelgate.analysis.model import CameraMatch, ClipAnalysis
     from reelgate.preset.camera import CameraIntent
 
 __all__ = [
     "ANALYZER_VERSION",
+    "AnalysisCache",
     "AnalysisError",
     "AnalysisSettings",
+    "ClipAnalysis",
     "ClipNotFound",
     "CorruptClip",
     "NotAVideo",
@@ -39,8 +44,23 @@ __all__ = [
     "ReferenceFetchError",
     "UnsupportedClip",
     "analyze_clip",
+    "describe_violations",
     "match_camera",
+    "reference_gate",
 ]
+
+_LAZY = {  # name -> module: loaded on first use, so importing the package stays cheap
+    "AnalysisCache": "reelgate.analysis.cache",
+    "ClipAnalysis": "reelgate.analysis.model",
+    "reference_gate": "reelgate.analysis.gate",
+    "describe_violations": "reelgate.analysis.gate",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def analyze_clip(
