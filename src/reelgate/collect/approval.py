@@ -48,8 +48,8 @@ def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str
     where = os.path.relpath(preset.source, conf.root)
     current = judge.record(preset)
     response = motion_response(
-        [(p, v["motion_score"], v["metrics"].get("motion", 0.0)) for p, v in current["points"].items()
-         if v["metrics"]], preset.thresholds.regression.motion_monotonic_tolerance)
+        [(p, v["motion_score"], v["metrics"]["motion"]) for p, v in current["points"].items()
+         if "motion" in v["metrics"]], preset.thresholds.regression.motion_monotonic_tolerance)
     motion = response.model_dump()
     try:
         approved = load_approved(path)
@@ -76,6 +76,9 @@ def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str
     report = compare(approved, current, preset.thresholds.regression)
     lines = [f"{preset.id} v{preset.version} against approved v{approved.get('version')} "
              f"({approved.get('approved_by', '?')}, {approved.get('approved_at', '?')}):"]
+    unrendered = [p for p, v in current["points"].items() if not v["clips"]]
+    if unrendered:
+        lines.append("no clip to compare at " + ", ".join(unrendered) + ": see those sweep items for why")
     failed = False
     if report.analyzer_changed:
         lines.append(f"the analyzer changed since approval ({report.analyzer_changed}): verdicts are "

@@ -42,12 +42,16 @@ class RegressionReport(BaseModel):
         return [row for row in self.rows if row.worse]
 
     def table(self) -> str:
+        """The rows that moved (worse ones flagged), and how many did not."""
         header = ("point", "metric", "approved", "now", "change", "tolerance")
+        moved = [r for r in self.rows if r.worse or r.approved != r.now]
         body = [(r.point, r.metric, r.approved, r.now, r.change, r.tolerance + ("  WORSE" if r.worse else ""))
-                for r in self.rows]
+                for r in moved]
         widths = [max(len(row[i]) for row in [header, *body]) for i in range(6)]
-        return "\n".join("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
-                         for row in [header, *body])
+        lines = ["  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+                 for row in [header, *body]] if body else ["  no metric moved"]
+        unchanged = len(self.rows) - len(moved)
+        return "\n".join([*lines, f"  ({unchanged} unchanged)"] if unchanged else lines)
 
 
 def changed_layers(approved: dict[str, Any], current: dict[str, Any]) -> list[str]:
