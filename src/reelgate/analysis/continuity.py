@@ -36,11 +36,13 @@ FREEZE_CHANGE = 1.0  # levels: if no block changes more, two frames show the sam
 FREEZE_MAE = 0.15  # and the whole picture's mean change stays below this (or a quarter of usual)
 FREEZE_SECONDS = 0.08  # shortest stall reported (at least three identical frames)
 FREEZE_MOTION = 0.4  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
+FREEZE_AROUND = 2.0  # levels: and some block changes this much per frame around it (median)
 FADE_RATE = 1.0  # levels per frame of mean brightness change that make a pair a fade
 WARP_LEVELS = 6.0  # levels a block's interpolation error must rise above its baseline
 WARP_SPREADS = 5.0  # and how many of its usual deviations (noise, busy content) that is
 WARP_MIN_SPREAD = 0.3  # levels: the least deviation assumed, for perfectly clean blocks
 WARP_SCENE_RATIO = 1.3  # and how many times the worst block usually is around that moment
+WARP_BUSY_MOTION = 4.0  # half-size pixels over two frames of steady motion around a block
 WARP_MAX_MOTION = 6.0  # half-size pixels of flow over two frames beyond which DIS misses (fast
 # objects, occlusions): interpolation errors there are expected, not glitches
 GLITCH_PENALTY = 0.25  # continuity lost per cut or glitch: one event fails the 0.8 default
@@ -202,9 +204,11 @@ def _brightness_events(f: Features, fps: float, busy: set[int]) -> tuple[list[_E
 
 def _freezes(f: Features, fps: float, cuts: list[int]) -> list[_Event]:
     """Runs of repeated frames (no block of the picture changes) lasting FREEZE_SECONDS or
-    more, with motion on both sides within the same shot: a fade or a still is not a stall."""
+    more, with visible motion on both sides within the same shot: a fade or a still is not a
+    stall, nor is an encoder holding a frame of a barely moving, soft or dark picture."""
     typical = np.nan_to_num(baseline(np.nan_to_num(f.mae, nan=0.0), max(3, round(fps)), 0))
-    still = (np.nan_to_num(f.still, nan=np.inf) < FREEZE_CHANGE) & (
+    change = np.nan_to_num(f.still, nan=np.inf)
+    still = (change < FREEZE_CHANGE) & (
         np.nan_to_num(f.mae, nan=np.inf) < np.maximum(FREEZE_MAE, 0.25 * typical)
     )
     fading = np.abs(np.r_[0.0, np.diff(f.luma)]) > FADE_RATE
@@ -212,7 +216,7 @@ def _freezes(f: Features, fps: float, cuts: list[int]) -> list[_Event]:
     reach = max(3, round(0.5 * fps))
     shortest = max(2, round(FREEZE_SECONDS * fps))
     events = []
-    nearly = (np.nan_to_num(f.still, nan=np.inf) < 3 * FREEZE_CHANGE) & (
+    nearly = (change < 3 * FREEZE_CHANGE) & (
         np.nan_to_num(f.mae, nan=np.inf) < 0.25 * typical
     )
     for first, last in runs(still):
@@ -222,12 +226,15 @@ def _freezes(f: Features, fps: float, cuts: list[int]) -> list[_Event]:
         shot_end = min([c for c in cuts if c > last], default=f.count)
         while first > shot_start + 1 and nearly[first - 1]:  # encoders re-code a stall's start
             first -= 1
-        before = motion[max(shot_start + 1, first - reach) : first]
-        after = motion[last + 1 : min(shot_end, last + 1 + reach)]
+        window = np.r_[
+            max(shot_start + 1, first - reach) : first, last + 1 : min(shot_end, last + 1 + reach)
+        ]
+        before, after = window[window < first], window[window > last]
         if len(before) == 0 or len(after) == 0:
             continue
-        activity = min(float(np.median(before)), float(np.median(after)))
-        if activity > FREEZE_MOTION:
+        activity = min(float(np.median(motion[before])), float(np.median(motion[after])))
+        visible = float(np.median(change[window]))
+        if activity > FREEZE_MOTION and visible > FREEZE_AROUND:
             events.append(_Event(first, "freeze", activity / FREEZE_MOTION, until=last))
     return events
 
@@ -255,6 +262,11 @@ def _warps(f: Features, fps: float, busy: set[int]) -> list[_Event]:
         hot = (excess > threshold) & (residual > WARP_SCENE_RATIO * scene)
     motion = f.interp_motion.reshape(f.count, -1)
     hot &= np.nan_to_num(motion, nan=np.inf) < WARP_MAX_MOTION
+    # where something fast keeps moving (before and after), interpolation errors are its wake
+    moving = np.fmin(
+        baseline(motion, half, 2, side="before"), baseline(motion, half, 2, side="after")
+    )
+    hot &= ~(np.nan_to_num(moving) >= WARP_BUSY_MOTION)
     share = hot.mean(axis=1)
     score = np.divide(excess, threshold, out=np.zeros_like(excess), where=hot).max(axis=1)
     flagged = (share > 0) & np.array([i not in busy for i in range(f.count)])
