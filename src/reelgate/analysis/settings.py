@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 # Bump when any measure or threshold changes meaning: cached analyses are keyed on it.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 
 
 class AnalysisSettings(BaseModel):
