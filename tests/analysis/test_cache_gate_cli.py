@@ -136,13 +136,34 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
+def test_analyze_json_follows_the_published_schema(
+    clip: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The output validates against analysis.schema.json, and that file is the current one."""
+    import jsonschema
+
+    from reelgate.analysis import cli as analysis_cli
+    from reelgate.analysis.cli import output_schema_text
+
+    published = Path(analysis_cli.__file__).with_name("analysis.schema.json")
+    assert published.read_text(encoding="utf-8") == output_schema_text(), (
+        "analysis.schema.json is stale: reelgate analyze --schema > " + str(published)
+    )
+    code, out, _ = _run(["analyze", str(clip), "--json"], capsys)
+    assert code == 0
+    jsonschema.validate(json.loads(out), json.loads(published.read_text(encoding="utf-8")))
+    code, out, _ = _run(["analyze", "--schema"], capsys)
+    assert code == 0 and json.loads(out)["title"] == "reelgate analyze --json"
+
+
 def test_analyze_json(clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["analyze", str(clip), "--json"], capsys)
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["file"] == str(clip) and len(data["sha256"]) == 64
     assert set(data["video"]) >= {"width", "height", "fps", "vfr", "duration", "frames", "codec"}
-    assert data["camera"]["moves"][0]["move"] == "pan-right"
+    assert data["camera"]["moves"] == ["pan-right"]  # the documented contract: move names
+    assert data["camera"]["segments"][0]["move"] == "pan-right"
     assert set(data["camera"]["path"]) >= {"pan", "tilt", "zoom", "roll", "jitter", "speed"}
     assert set(data["continuity"]) >= {"score", "cuts", "glitches"}
     assert "score" in data["subject"] and "amount" in data["motion"]

@@ -78,7 +78,7 @@ def test_non_zero_start_time_counts_from_the_first_frame(clip_dir: Path) -> None
     a = analyze_clip(path)
     assert a.video.start_time == pytest.approx(2.5, abs=1e-3)
     assert a.continuity.cuts == [pytest.approx(1.0, abs=1e-3)]
-    assert a.camera.moves[0].start == 0.0
+    assert a.camera.segments[0].start == 0.0
 
 
 def test_rotation_metadata_is_applied(clip_dir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reelgate.analysis.intent import SPEED_TOLERANCE, match_camera
-from reelgate.analysis.model import CameraAnalysis, CameraMove, CameraPath
+from reelgate.analysis.model import CameraAnalysis, CameraPath, CameraSegment
 from reelgate.preset.camera import parse_camera
 
 
@@ -18,7 +18,7 @@ def _camera(
     pan: float = 0.0,
     jitter: float = 0.0001,
 ) -> CameraAnalysis:
-    primary = CameraMove(
+    primary = CameraSegment(
         move=move,
         start=0.0,
         end=4.0,
@@ -41,7 +41,11 @@ def _camera(
         anchored=0.0,
         reliability=1.0,
     )
-    return CameraAnalysis(primary=move, stability=stability, moves=[primary], path=path)
+    from reelgate.analysis.camera import move_names
+
+    return CameraAnalysis(
+        primary=move, stability=stability, moves=move_names([primary]), segments=[primary], path=path
+    )
 
 
 @pytest.mark.parametrize(

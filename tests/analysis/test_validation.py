@@ -41,7 +41,7 @@ def test_camera_moves(group: str, clip_dir: Path) -> None:
     cases = CAMERA_GROUPS[group]
     for case in cases:
         a = analyze_clip(case.write(clip_dir))
-        primary = max(a.camera.moves, key=lambda m: m.end - m.start)
+        primary = max(a.camera.segments, key=lambda m: m.end - m.start)
         got = (
             primary.move,
             primary.speed_word if case.speed else None,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reelgate.analysis.features import Features
-from reelgate.analysis.model import CameraAnalysis, CameraMove, CameraPath, MeasuredMove
+from reelgate.analysis.model import CameraAnalysis, CameraMoveName, CameraPath, CameraSegment, MeasuredMove
 from reelgate.analysis.series import local_linear, nanmedian
 from reelgate.preset.camera import Speed, Stability
 
@@ -46,7 +46,11 @@ SPEED_BANDS: dict[Speed, tuple[float, float]] = {
 LOCKED_SPEED = 0.008  # below this (any family, in its unit) the camera is not moving
 MIN_TRAVEL = 0.015  # a move must also cover this much in total (frame fractions, ln scale)
 ROLL_WEIGHT = math.pi / 180 / 2  # degrees/s -> frame fractions/s at the frame's edge
+SECONDARY_SHARE = 1 / 3  # a second family of motion within a segment is a move of its own at
+# this share of the main one's speed; below it, it is the fit's cross-talk or a slight drift
 HANDHELD_JITTER = 0.002  # RMS wobble about the smoothed path, frame widths
+HANDHELD_NOISE_PX = 0.75  # source pixels of RMS wobble the flow's own error can make: on a small
+# source (a 256-pixel AI clip) this, not HANDHELD_JITTER, is the least wobble that is real
 SMOOTHING = 0.5  # seconds either side in the straight-line fit
 MIN_MOVE = 0.75  # seconds: shorter runs join their neighbours
 HELD = 0.4  # a cell whose points mostly stay put on screen while the camera moves (median share)
@@ -62,21 +66,26 @@ class _Shot:
     held: np.ndarray  # (chunks, cells) share of each cell held still, per chunk in the shot
     chunk_times: np.ndarray  # (chunks, 2) start and end of each chunk
     wobble: np.ndarray  # (n, 2) frame steps' distance from their fitted line, frame widths
+    handheld: float  # RMS wobble, frame widths, from which the camera is handheld
 
 
-def analyse_camera(f: Features, cuts: list[int]) -> CameraAnalysis:
-    """The camera path and moves of a clip, shot by shot (no move spans a cut)."""
+def analyse_camera(f: Features, cuts: list[int], source_width: int) -> CameraAnalysis:
+    """The camera path and moves of a clip, shot by shot (no move spans a cut);
+    ``source_width`` is the clip's own width in pixels (it bounds what wobble is measurable)."""
     raw = _camera_steps(f.steps, f.step_ok, f.size)
     steps = _with_chunks(f, raw, cuts)
     bounds = [0, *cuts, f.count]
-    shots = [_shot(f, steps, raw, a, b) for a, b in itertools.pairwise(bounds) if b > a]
-    moves: list[CameraMove] = []
+    handheld = max(HANDHELD_JITTER, HANDHELD_NOISE_PX / max(source_width, 1))
+    shots = [
+        _shot(f, steps, raw, a, b, handheld) for a, b in itertools.pairwise(bounds) if b > a
+    ]
+    moves: list[CameraSegment] = []
     for shot in shots:
         moves.extend(_moves(shot))
     if not moves:
         end = float(f.times[-1]) if f.count else 0.0
         moves = [
-            CameraMove(
+            CameraSegment(
                 move="locked",
                 start=0.0,
                 end=end,
@@ -94,9 +103,40 @@ def analyse_camera(f: Features, cuts: list[int]) -> CameraAnalysis:
     return CameraAnalysis(
         primary=primary.move,
         stability=primary.stability,
-        moves=moves,
+        moves=move_names(moves),
+        segments=moves,
         path=_path(f, steps, shots, primary, jitter),
     )
+
+
+_FAMILY_NAMES: tuple[tuple[MeasuredMove, MeasuredMove], ...] = (
+    ("pan-right", "pan-left"),
+    ("tilt-up", "tilt-down"),
+    ("push-in", "pull-out"),
+    ("roll", "roll"),
+)
+
+
+def move_names(segments: list[CameraSegment]) -> list[CameraMoveName]:
+    """Every move in the clip by name: each segment's move, each other family moving enough
+    within it (a pan with a push-in is both), and 'handheld' where wobble remains; 'locked' only
+    when nothing else applies."""
+    names: set[CameraMoveName] = set()
+    for segment in segments:
+        if segment.stability == "handheld":
+            names.add("handheld")
+        if segment.move not in ("locked", "handheld"):
+            names.add(segment.move)
+        rates = np.array([segment.pan, segment.tilt, segment.zoom, segment.roll])
+        speeds = _family_speeds(rates[None, :])[0]
+        travel = speeds * max(segment.end - segment.start, 0.0)
+        floor = max(LOCKED_SPEED, SECONDARY_SHARE * float(speeds.max()))
+        for family, (positive, negative) in enumerate(_FAMILY_NAMES):
+            if segment.move == "tracking" and family == 0:
+                continue  # tracking is the pan that follows the subject
+            if speeds[family] >= floor and travel[family] >= MIN_TRAVEL:
+                names.add(positive if rates[family] > 0 else negative)
+    return sorted(names) or ["locked"]
 
 
 def _camera_units(raw: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -152,7 +192,9 @@ def _path_of(steps: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return position, smooth
 
 
-def _shot(f: Features, steps: np.ndarray, raw: np.ndarray, first: int, end: int) -> _Shot:
+def _shot(
+    f: Features, steps: np.ndarray, raw: np.ndarray, first: int, end: int, handheld: float
+) -> _Shot:
     times = f.times[first:end]
     inside = (f.chunks[:, 0] >= first) & (f.chunks[:, 1] < end)
     position, smooth = _path_of(steps[first:end], times)
@@ -171,6 +213,7 @@ def _shot(f: Features, steps: np.ndarray, raw: np.ndarray, first: int, end: int)
         f.held[inside],
         f.times[f.chunks[inside, :2].astype(int)] if inside.any() else np.zeros((0, 2)),
         wobble,
+        handheld,
     )
 
 
@@ -207,12 +250,12 @@ def _label(velocity: np.ndarray, travel: np.ndarray | None = None) -> MeasuredMo
     )[family]  # type: ignore[return-value]
 
 
-def _moves(shot: _Shot) -> list[CameraMove]:
+def _moves(shot: _Shot) -> list[CameraSegment]:
     if len(shot.frames) < 2:
         return []
     labels = [_label(v) for v in shot.velocity]
     spans = _absorb_short([(a, b) for a, b in _label_runs(labels)], shot.times)
-    moves: list[CameraMove] = []
+    moves: list[CameraSegment] = []
     for first, last in spans:
         move = _describe(shot, first, last)
         if moves and moves[-1].move == move.move and moves[-1].stability == move.stability:
@@ -251,14 +294,14 @@ def _absorb_short(spans: list[tuple[int, int]], times: np.ndarray) -> list[tuple
     return spans
 
 
-def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
+def _describe(shot: _Shot, first: int, last: int) -> CameraSegment:
     start, end = float(shot.times[first]), float(shot.times[last])
     duration = max(end - start, 1e-6)
     travel = shot.smooth[last] - shot.smooth[first]
     mean_velocity = travel / duration
     move = _label(mean_velocity, travel)
     wobble = _wobble(shot, first, last)
-    stability: Stability = "handheld" if wobble > HANDHELD_JITTER else "steady"
+    stability: Stability = "handheld" if wobble > shot.handheld else "steady"
     speed = 0.0
     if move in ("pan-left", "pan-right", "tilt-up", "tilt-down"):
         family = 0 if move.startswith("pan") else 1
@@ -270,12 +313,12 @@ def _describe(shot: _Shot, first: int, last: int) -> CameraMove:
     elif move == "roll":
         speed = abs(float(mean_velocity[3]))
     if move == "locked":
-        stability = "handheld" if wobble > HANDHELD_JITTER else "locked"
+        stability = "handheld" if wobble > shot.handheld else "locked"
         if stability == "handheld":
             move = "handheld"
     word = speed_word(speed) if move not in ("locked", "handheld", "roll") else None
     pan, tilt, zoom, roll = (round(float(v), 5) for v in mean_velocity)
-    return CameraMove(
+    return CameraSegment(
         move=move,
         start=round(start, 4),
         end=round(end, 4),
@@ -322,7 +365,7 @@ def _jitter(shots: list[_Shot]) -> float:
 
 
 def _path(
-    f: Features, steps: np.ndarray, shots: list[_Shot], primary: CameraMove, jitter: float
+    f: Features, steps: np.ndarray, shots: list[_Shot], primary: CameraSegment, jitter: float
 ) -> CameraPath:
     inner = steps.copy()
     for shot in shots:
@@ -344,7 +387,7 @@ def _path(
     )
 
 
-def _persistence(f: Features, steps: np.ndarray, primary: CameraMove) -> float:
+def _persistence(f: Features, steps: np.ndarray, primary: CameraSegment) -> float:
     """Share of the primary move's frame steps that go its way."""
     family = {"pan": 0, "tra": 0, "orb": 0, "til": 1, "pus": 2, "pul": 2, "rol": 3}.get(
         primary.move[:3]

@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
-from reelgate.analysis.features import Features
-from reelgate.analysis.model import Continuity, Glitch, GlitchKind
+from reelgate.analysis.features import BLOCKS, PATCH, Features
+from reelgate.analysis.model import Continuity, Glitch, GlitchKind, Uncertain
 from reelgate.analysis.series import baseline, nanmedian, runs
 
 CUT_MISMATCH = 8.0  # luma levels unexplained by flow and gain between two frames
@@ -37,15 +38,29 @@ FREEZE_MAE = 0.15  # and the whole picture's mean change stays below this (or a 
 FREEZE_SECONDS = 0.08  # shortest stall reported (at least three identical frames)
 FREEZE_MOTION = 0.4  # pixels per frame (top 5 %, motion size) on both sides: a visible stall
 FREEZE_AROUND = 2.0  # levels: and some block changes this much per frame around it (median)
+FREEZE_EXIT_JUMP = 1.2  # times the median motion before the stall that the step out must carry
 FADE_RATE = 1.0  # levels per frame of mean brightness change that make a pair a fade
 WARP_LEVELS = 6.0  # levels a block's interpolation error must rise above its baseline
 WARP_SPREADS = 5.0  # and how many of its usual deviations (noise, busy content) that is
 WARP_MIN_SPREAD = 0.3  # levels: the least deviation assumed, for perfectly clean blocks
-WARP_SCENE_RATIO = 1.3  # and how many times the worst block usually is around that moment
 WARP_BUSY_MOTION = 4.0  # half-size pixels over two frames of steady motion around a block
-WARP_MAX_MOTION = 6.0  # half-size pixels of flow over two frames beyond which DIS misses (fast
-# objects, occlusions): interpolation errors there are expected, not glitches
-GLITCH_PENALTY = 0.25  # continuity lost per cut or glitch: one event fails the 0.8 default
+FLICKER_FREE = 0.5  # levels of RMS frame-to-frame brightness wobble that cost nothing
+FLICKER_SCALE = 10.0  # levels of wobble past that for each unit of score lost
+ROUGHNESS_FREE = 1.5  # levels of median interpolation error that cost nothing (clean video)
+ROUGHNESS_SCALE = 20.0  # levels past that for each unit of score lost
+SMOOTHNESS_CAP = 0.2  # most either penalty takes: smoothness alone never fails the 0.8 bound
+WARP_MAX_SECONDS = 0.5  # longest warp: onset, peak and recession of a local morph
+WARP_RETURN = 0.6  # the region afterwards is at most this share of the event's change away
+# from how it looked before: it came back (a subject moving on stays changed, about 1)
+WARP_MIN_CHANGE = 2.0  # levels: the least change an event is taken to make on the thumbnail
+WARP_BUSY_SKIP = 4.0  # times the clip's median neighbour-to-neighbour error: above, the region
+# is busy with motion the flow cannot follow (occlusion, non-rigid or fast motion, grain)
+WARP_EVIDENCE = 4.0  # combined evidence of an event (Stouffer over its blocks, in threshold
+# units) below which it is not reported: one block just past its threshold is chance
+WARP_FAST_FLOW = 12.0  # half-size pixels of flow over two frames (6 a frame) inside the region:
+# past it DIS loses track (fast hands, balls, wheels) and interpolation errors are expected
+WARP_STRONG = 10.0  # combined evidence that, when the region returns exactly, is a warp even
+WARP_EXACT_RETURN = 0.125  # where the detector otherwise could not judge (corroborated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +69,17 @@ class _Event:
     kind: GlitchKind | None  # None: a cut
     strength: float
     until: int = -1  # last frame the event spans, when longer than one
+
+
+@dataclass(frozen=True, slots=True)
+class _Doubt:
+    """Evidence of a glitch where the detector cannot judge: reported, never failed on."""
+
+    first: int
+    last: int
+    kind: GlitchKind
+    strength: float
+    reason: str
 
 
 def analyse_continuity(f: Features) -> Continuity:
@@ -67,22 +93,40 @@ def analyse_continuity(f: Features) -> Continuity:
     events += freezes
     busy |= _near({e.frame for e in brightness}, 2) | _near(set(cuts), 3)
     busy |= {k for e in freezes for k in range(e.frame, e.until + 3)}  # the jump out of a stall
-    events += _warps(f, fps, busy)
+    warps, doubts = _warps(f, fps, busy)
+    events += warps
     glitches = _merge(events, f.times, fps)
     roughness = (
         float(nanmedian(nanmedian(f.interp.reshape(f.count, -1), axis=1))) if f.count > 2 else 0.0
     )
     roughness = 0.0 if math.isnan(roughness) else roughness
-    penalty = GLITCH_PENALTY * (len(cuts) + len(glitches))
-    penalty += min(0.2, max(0.0, flicker - 0.5) / 10) + min(0.2, max(0.0, roughness - 1.5) / 20)
     return Continuity(
-        score=round(max(0.0, 1.0 - penalty), 4),
+        score=round(_smoothness(flicker, roughness), 4),
         cuts=[round(float(f.times[i]), 4) for i in cuts],
         cut_frames=cuts,
         glitches=glitches,
+        uncertain=[
+            Uncertain(
+                kind=d.kind,
+                time=round(float(f.times[d.first]), 4),
+                end=round(float(f.times[d.last]), 4),
+                frame=d.first,
+                strength=round(d.strength, 3),
+                reason=d.reason,
+            )
+            for d in doubts
+        ],
         flicker=round(flicker, 4),
         roughness=round(roughness, 4),
     )
+
+
+def _smoothness(flicker: float, roughness: float) -> float:
+    """The continuity score: 1 minus the flicker and roughness penalties (each at most
+    SMOOTHNESS_CAP). Cuts and glitches are counted by the rubric against its own bounds, once."""
+    over_flicker = max(0.0, flicker - FLICKER_FREE) / FLICKER_SCALE
+    over_rough = max(0.0, roughness - ROUGHNESS_FREE) / ROUGHNESS_SCALE
+    return max(0.0, 1.0 - min(SMOOTHNESS_CAP, over_flicker) - min(SMOOTHNESS_CAP, over_rough))
 
 
 def _fps(times: np.ndarray) -> float:
@@ -234,49 +278,189 @@ def _freezes(f: Features, fps: float, cuts: list[int]) -> list[_Event]:
             continue
         activity = min(float(np.median(motion[before])), float(np.median(motion[after])))
         visible = float(np.median(change[window]))
-        if activity > FREEZE_MOTION and visible > FREEZE_AROUND:
+        # time went on while the picture stood: the step out of a stall jumps further than the
+        # steps before it; a subject pausing by itself eases out of the pause instead
+        exit_step = float(np.nan_to_num(f.flow_top[last + 1])) if last + 1 < f.count else 0.0
+        jumps = exit_step >= FREEZE_EXIT_JUMP * float(np.median(motion[before]))
+        if activity > FREEZE_MOTION and visible > FREEZE_AROUND and jumps:
             events.append(_Event(first, "freeze", activity / FREEZE_MOTION, until=last))
     return events
 
 
-def _warps(f: Features, fps: float, busy: set[int]) -> list[_Event]:
-    """Moments where some blocks, not the whole picture, cannot be interpolated."""
+def _warps(f: Features, fps: float, busy: set[int]) -> tuple[list[_Event], list[_Doubt]]:
+    """Moments where some blocks, not the whole picture, cannot be interpolated from their
+    neighbour frames, judged as whole events (onset, peak and recession together).
+
+    A warp appears and recedes: the region afterwards looks as it did before (camera motion
+    removed), lasts at most WARP_MAX_SECONDS, and sits where the flow is otherwise reliable.
+    Where the region is busy with motion the flow cannot follow (its neighbour frames do not
+    predict each other either), the same evidence is only ``uncertain``, unless it is strong and
+    the region returns exactly (corroborated)."""
     if f.count < 5:
-        return []
+        return [], []
     residual = f.interp.reshape(f.count, -1).astype(np.float32)
     half = max(6, round(0.5 * fps))
     # a transient stands out against what comes before it and what comes after it: the
-    # larger of the two baselines (none at the clip's ends, where there is no "before")
+    # larger of the two one-sided baselines (none at the clip's ends: never hot there)
     typical = np.fmax(
         baseline(residual, half, 2, side="before"), baseline(residual, half, 2, side="after")
     )
-    scene = baseline(np.nanmax(np.nan_to_num(residual, nan=-1.0), axis=1), half, 2)
-    scene = np.where(np.isnan(scene), np.inf, scene)[:, None]
-    # how much the block's error normally wanders (median absolute deviation, both sides)
-    spread = 1.4826 * baseline(np.abs(residual - np.nan_to_num(typical)), half, 2)
+    # how much the block's error normally wanders, about its two-sided level, so an event as
+    # long as a one-sided window cannot inflate it
+    level = baseline(residual, half, 2)
+    spread = 1.4826 * baseline(np.abs(residual - np.nan_to_num(level)), half, 2)
+    del level
     threshold = np.maximum(WARP_LEVELS, WARP_SPREADS * np.fmax(spread, WARP_MIN_SPREAD))
     del spread
     excess = residual - typical  # NaN where a side has no baseline: never hot
     del typical
     with np.errstate(invalid="ignore"):
-        hot = (excess > threshold) & (residual > WARP_SCENE_RATIO * scene)
+        hot = excess > threshold
+    ratio = np.divide(excess, threshold, out=np.zeros_like(excess), where=hot)
+    del excess, threshold
+    hot &= np.array([i not in busy for i in range(f.count)])[:, None]
+    skip = f.skip.reshape(f.count, -1).astype(np.float32)
+    clip_floor = max(WARP_MIN_SPREAD, float(nanmedian(skip)))
+    busy_skip = baseline(skip, half, 2)
+    del skip
     motion = f.interp_motion.reshape(f.count, -1)
-    hot &= np.nan_to_num(motion, nan=np.inf) < WARP_MAX_MOTION
-    # where something fast keeps moving (before and after), interpolation errors are its wake
     moving = np.fmin(
         baseline(motion, half, 2, side="before"), baseline(motion, half, 2, side="after")
     )
-    hot &= ~(np.nan_to_num(moving) >= WARP_BUSY_MOTION)
-    share = hot.mean(axis=1)
-    score = np.divide(excess, threshold, out=np.zeros_like(excess), where=hot).max(axis=1)
-    flagged = (share > 0) & np.array([i not in busy for i in range(f.count)])
-    events = []
-    for first, last in runs(_close_gaps(flagged, 1)):
-        window = list(range(first, min(first + 2, last + 1)))
-        peak = max(window, key=lambda k: score[k])
-        kind: GlitchKind = "warp" if share[first : last + 1].max() < 0.5 else "insert"
-        events.append(_Event(peak, kind, float(score[first : last + 1].max())))
-    return events
+    longest = max(1, round(WARP_MAX_SECONDS * fps))
+    gap = max(1, round(TRANSIENT * fps))
+    clip_floor = WARP_BUSY_SKIP * clip_floor
+    found: list[_Piece] = []
+    for block in np.flatnonzero(hot.any(axis=0)):
+        for first, last in runs(_close_gaps(hot[:, block], gap)):
+            if last - first + 1 <= longest:  # longer does not appear and recede: motion
+                peak = first + int(np.argmax(ratio[first : last + 1, block]))
+                found.append(_Piece(int(block), first, last, peak, float(ratio[peak, block])))
+    events: list[_Event] = []
+    doubts: list[_Doubt] = []
+    for group in _group(found, gap):
+        first, last = min(p.first for p in group), max(p.last for p in group)
+        if last - first + 1 > longest:
+            continue
+        region = np.array(sorted({p.block for p in group}))
+        back = _returns(f, first, last, region)
+        if back > WARP_RETURN:
+            continue  # the region does not come back as it was: it changed, not warped
+        top = max(group, key=lambda p: p.strength)
+        evidence = _combined(group)
+        if evidence < WARP_EVIDENCE:
+            continue  # a blip of a block or two: within what chance gives a clip this size
+        reason = None
+        if float(np.nanmax(motion[first : last + 1][:, region])) > WARP_FAST_FLOW:
+            reason = "motion too fast for the flow to follow"
+        elif float(nanmedian(busy_skip[first : last + 1][:, region])) > clip_floor:
+            reason = "the region is busy with motion the flow cannot follow"
+        elif float(np.nanmax(moving[first : last + 1][:, region])) >= WARP_BUSY_MOTION:
+            reason = "something moves fast around the region"
+        if reason is not None and evidence >= WARP_STRONG and back <= WARP_EXACT_RETURN:
+            reason = None  # strong, and the region returns exactly: corroborated
+        kind: GlitchKind = "warp" if len(region) / hot.shape[1] < 0.5 else "insert"
+        if reason is None:
+            events.append(_Event(top.peak, kind, evidence, until=last))
+        else:
+            doubts.append(_Doubt(first, last, kind, evidence, reason))
+    return events, doubts
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One block's run of hot frames, short enough to be a transient."""
+
+    block: int
+    first: int
+    last: int
+    peak: int
+    strength: float
+
+
+def _combined(group: list[_Piece]) -> float:
+    """The event's evidence, in threshold units: Stouffer's sum over its blocks (each block's
+    strongest moment), so a morph over a region counts for more than a one-block blip."""
+    best: dict[int, float] = {}
+    for piece in group:
+        best[piece.block] = max(best.get(piece.block, 0.0), piece.strength)
+    return sum(best.values()) / math.sqrt(len(best))
+
+
+def _group(pieces: list[_Piece], gap: int) -> list[list[_Piece]]:
+    """Pieces that touch on the block grid (8-neighbours) and in time (within ``gap`` frames)
+    are one event."""
+    cols = BLOCKS[0]
+    parent = list(range(len(pieces)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(pieces):
+        for j in range(i):
+            b = pieces[j]
+            near = abs(a.block // cols - b.block // cols) <= 1 and abs(a.block % cols - b.block % cols) <= 1
+            if near and a.first <= b.last + gap and b.first <= a.last + gap:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[_Piece]] = {}
+    for i, piece in enumerate(pieces):
+        groups.setdefault(root(i), []).append(piece)
+    return sorted(groups.values(), key=lambda g: min(p.first for p in g))
+
+
+def _returns(f: Features, first: int, last: int, region: np.ndarray) -> float:
+    """How far the region, just after an event, is from how it looked just before (camera motion
+    removed), as a share of how far the event took it: 0 when it returns exactly, about 1 or more
+    when the change stays (a subject that moved on, content that entered)."""
+    before, after = max(0, first - 1), min(f.count - 1, last + 1)
+    moved = _camera_between(f, before, after)
+    height, width = f.patches.shape[1:]
+    reference = cv2.warpAffine(
+        f.patches[before].astype(np.float32), moved, (width, height),
+        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE,
+    )
+    rows, cols = np.divmod(region, BLOCKS[0])
+
+    def distance(picture: np.ndarray, other: np.ndarray) -> float:
+        return float(
+            np.mean(
+                [
+                    np.abs(
+                        picture[r * PATCH : (r + 1) * PATCH, c * PATCH : (c + 1) * PATCH]
+                        - other[r * PATCH : (r + 1) * PATCH, c * PATCH : (c + 1) * PATCH]
+                    ).mean()
+                    for r, c in zip(rows, cols, strict=True)
+                ]
+            )
+        )
+
+    end = f.patches[after].astype(np.float32)
+    stay = distance(reference, end)
+    during = max(
+        min(distance(f.patches[k].astype(np.float32), end), distance(f.patches[k], reference))
+        for k in range(first, last + 1)
+    )
+    return stay / max(during, WARP_MIN_CHANGE)
+
+
+def _camera_between(f: Features, a: int, b: int) -> np.ndarray:
+    """The camera similarity from frame a to frame b, in structure-thumbnail pixels."""
+    width, height = f.size
+    scale = f.patches.shape[2] / width
+    centre = np.array([width / 2, height / 2])
+    total = np.eye(3)
+    for dx, dy, log_scale, angle in f.steps[a + 1 : b + 1]:
+        s = math.exp(log_scale)
+        rotate = s * np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+        step = np.eye(3)
+        step[:2, :2] = rotate
+        step[:2, 2] = centre + np.array([dx, dy]) - rotate @ centre
+        total = step @ total
+    to_patch = np.diag([scale, scale, 1.0])
+    return (to_patch @ total @ np.linalg.inv(to_patch))[:2]
 
 
 def _close_gaps(mask: np.ndarray, gap: int) -> np.ndarray:

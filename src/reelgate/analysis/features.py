@@ -33,6 +33,7 @@ from reelgate.analysis.planes import Frame
 GRID_STEP = 12  # pixels between flow samples at the motion size
 BLOCKS = (16, 9)  # residual grid (columns, rows) for local events
 THUMB = (32, 18)  # thumbnail for shot identity
+PATCH = 4  # pixels a side of each residual block's picture in the structure thumbnail
 CHUNK = 0.5  # seconds between long-baseline camera steps
 HELD_MOTION = 4.0  # pixels the camera must move a point over a chunk to test if it is held
 
@@ -55,6 +56,7 @@ class Features:
     luma: np.ndarray  # (n,) mean luma, 0..255
     blocks: np.ndarray  # (n, rows, cols) block mean luma
     thumbs: np.ndarray  # (n, th, tw) uint8
+    patches: np.ndarray  # (n, rows * PATCH, cols * PATCH) uint8: each block's picture, coarsely
     chroma: np.ndarray  # (n, 2) mean U and V
     # pair arrays: entry i is the step from frame i-1 to frame i; entry 0 is zero / NaN
     steps: np.ndarray  # (n, 4): centre shift x, y (pixels), ln(scale), rotation (radians)
@@ -71,6 +73,7 @@ class Features:
     # triplet arrays: entry j compares frame j with its neighbours; first and last are NaN
     interp: np.ndarray  # (n, rows, cols) residual of frame j against its interpolation
     interp_motion: np.ndarray  # (n, rows, cols) fastest flow j-1 -> j+1 near each block, half px
+    skip: np.ndarray  # (n, rows, cols) residual of frame j+1 against frame j-1 moved by that flow
 
     @property
     def count(self) -> int:
@@ -105,6 +108,7 @@ class _Rows:
 
 
 _GRID = BLOCKS[::-1]
+_PATCHES = (BLOCKS[0] * PATCH, BLOCKS[1] * PATCH)
 
 
 @dataclass
@@ -113,6 +117,9 @@ class _Log:
     luma: list[float] = field(default_factory=list)
     blocks: _Rows = field(default_factory=lambda: _Rows(_GRID))
     thumbs: _Rows = field(default_factory=lambda: _Rows(THUMB[::-1], np.uint8))
+    patches: _Rows = field(
+        default_factory=lambda: _Rows((BLOCKS[1] * PATCH, BLOCKS[0] * PATCH), np.uint8)
+    )
     chroma: list[np.ndarray] = field(default_factory=list)
     steps: list[tuple[float, float, float, float]] = field(default_factory=list)
     chunks: list[tuple[float, ...]] = field(default_factory=list)
@@ -127,6 +134,7 @@ class _Log:
     mismatch: list[float] = field(default_factory=list)
     interp: _Rows = field(default_factory=lambda: _Rows(_GRID))
     interp_motion: _Rows = field(default_factory=lambda: _Rows(_GRID))
+    skip: _Rows = field(default_factory=lambda: _Rows(_GRID))
 
 
 class Extractor:
@@ -169,6 +177,7 @@ class Extractor:
         log.luma.append(cv2.mean(luma)[0])
         log.blocks.append(cv2.resize(luma.astype(np.float32), BLOCKS, interpolation=cv2.INTER_AREA))
         log.thumbs.append(cv2.resize(luma, THUMB, interpolation=cv2.INTER_AREA))
+        log.patches.append(cv2.resize(half, _PATCHES, interpolation=cv2.INTER_AREA))
         chroma = cv2.resize(frame.chroma.transpose(1, 2, 0), THUMB, interpolation=cv2.INTER_AREA)
         log.chroma.append(np.array(cv2.mean(chroma)[:2]))
         if self._chroma is not None:
@@ -178,6 +187,7 @@ class Extractor:
         self._chroma = chroma
         log.interp.append(self._nan_blocks)
         log.interp_motion.append(self._nan_blocks)
+        log.skip.append(self._nan_blocks)
         step = None
         if self._recent:
             step = self._pair(self._recent[-1], luma, half)
@@ -292,6 +302,8 @@ class Extractor:
         residual = _gain_residual(predicted, middle)
         self._log.interp[-2] = cv2.resize(residual, BLOCKS, interpolation=cv2.INTER_AREA)
         self._log.interp_motion[-2] = _block_max(cv2.magnitude(flow[..., 0], flow[..., 1]))
+        skip = _gain_residual(before, self._warp(after, flow))
+        self._log.skip[-2] = cv2.resize(skip, BLOCKS, interpolation=cv2.INTER_AREA)
 
     def _warp(self, image: np.ndarray, flow: np.ndarray) -> np.ndarray:
         """Sample a half-size ``image`` at x + flow(x): brings the frame the flow points to onto
@@ -309,6 +321,7 @@ class Extractor:
             luma=np.array(log.luma),
             blocks=log.blocks.array(),
             thumbs=log.thumbs.array(),
+            patches=log.patches.array(),
             chroma=np.array(log.chroma).reshape(count, 2),
             steps=np.array(log.steps, dtype=np.float64).reshape(count, 4),
             chunks=np.array(log.chunks, dtype=np.float64).reshape(len(log.chunks), 6),
@@ -323,6 +336,7 @@ class Extractor:
             mismatch=np.array(log.mismatch),
             interp=log.interp.array(),
             interp_motion=log.interp_motion.array(),
+            skip=log.skip.array(),
         )
 
 

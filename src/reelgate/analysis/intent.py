@@ -11,14 +11,14 @@ the picture) and are not told apart.
 from __future__ import annotations
 
 from reelgate.analysis.camera import SPEED_BANDS, SPEED_UNITS
-from reelgate.analysis.model import CameraAnalysis, CameraMatch, CameraMove
+from reelgate.analysis.model import CameraAnalysis, CameraMatch, CameraSegment
 from reelgate.preset.camera import CameraIntent, parse_camera
 
 SPEED_TOLERANCE = 1.25
 
 
-def _primary(camera: CameraAnalysis) -> CameraMove:
-    return max(camera.moves, key=lambda m: m.end - m.start)
+def _primary(camera: CameraAnalysis) -> CameraSegment:
+    return max(camera.segments, key=lambda m: m.end - m.start)
 
 
 def _unit(move: str) -> str:
@@ -29,7 +29,7 @@ def _unit(move: str) -> str:
     return SPEED_UNITS["roll"] if move == "roll" else SPEED_UNITS["pan"]
 
 
-def describe(move: CameraMove) -> str:
+def describe(move: CameraSegment) -> str:
     words = [
         move.speed_word,
         "handheld" if move.stability == "handheld" and move.move != "handheld" else None,
@@ -38,7 +38,7 @@ def describe(move: CameraMove) -> str:
     return " ".join(w for w in words if w)
 
 
-def _move_matches(intent: CameraIntent, camera: CameraAnalysis, primary: CameraMove) -> bool:
+def _move_matches(intent: CameraIntent, camera: CameraAnalysis, primary: CameraSegment) -> bool:
     if intent.move == "handheld":
         return camera.stability == "handheld"
     if intent.move in ("orbit-left", "orbit-right") and primary.move == "tracking":

@@ -39,7 +39,7 @@ class VideoFacts(_Model):
     start_time: float = Field(description="the first frame's timestamp in the file, seconds")
 
 
-class CameraMove(_Model):
+class CameraSegment(_Model):
     """One stretch of the clip with one camera move."""
 
     move: MeasuredMove
@@ -68,10 +68,18 @@ class CameraPath(_Model):
     reliability: float = Field(description="share of frame pairs with a confident estimate")
 
 
+CameraMoveName = MeasuredMove | Literal["handheld"]
+
+
 class CameraAnalysis(_Model):
-    primary: MeasuredMove
-    stability: Stability
-    moves: list[CameraMove]
+    primary: MeasuredMove = Field(description="the move of the longest segment")
+    stability: Stability = Field(description="the stability of the longest segment")
+    moves: list[CameraMoveName] = Field(
+        description="every camera move really in the clip, by name, sorted: each segment's move "
+        "and its significant secondary components, 'handheld' where wobble remains after the "
+        "intended move is removed; ['locked'] only when nothing else applies"
+    )
+    segments: list[CameraSegment] = Field(description="the timed segments, one move each")
     path: CameraPath
 
 
@@ -91,11 +99,27 @@ class Glitch(_Model):
     strength: float = Field(description="how far past its threshold, 1 = just at it")
 
 
+class Uncertain(_Model):
+    """Evidence of a glitch where its detector cannot judge (flow fails there): reported, and
+    at worst 'pass with edits', never a failure on its own."""
+
+    kind: GlitchKind
+    time: float = Field(description="seconds, first frame of the evidence")
+    end: float = Field(description="seconds, last frame of the evidence")
+    frame: int
+    strength: float = Field(description="how far past its threshold, 1 = just at it")
+    reason: str = Field(description="why the detector cannot judge here, in plain words")
+
+
 class Continuity(_Model):
-    score: float = Field(ge=0, le=1)
+    score: float = Field(
+        ge=0, le=1, description="smoothness: 1 less flicker and roughness penalties (cuts and "
+        "glitches are counted apart, once)"
+    )
     cuts: list[float]
     cut_frames: list[int]
     glitches: list[Glitch]
+    uncertain: list[Uncertain] = Field(description="evidence the detectors could not judge")
     flicker: float = Field(description="RMS frame-to-frame brightness wobble, 8-bit levels")
     roughness: float = Field(description="median error interpolating a frame from its neighbours")
 

@@ -60,7 +60,7 @@ def run_analysis(path: Path, label: str, sha256: str, settings: AnalysisSettings
         info = reader.info
     features = extractor.finish()
     continuity = analyse_continuity(features)
-    camera = analyse_camera(features, continuity.cut_frames)
+    camera = analyse_camera(features, continuity.cut_frames, info.width)
     first_cut = continuity.cuts[0] if continuity.cuts else None
     subject_integrity, clarity = subject.finish(features.times, first_cut)
     return ClipAnalysis(

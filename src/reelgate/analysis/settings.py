@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
-# Bump when any measure or threshold changes meaning: cached analyses are keyed on it.
-ANALYZER_VERSION = "3"
+# Modules whose code cannot change a measured result: the command line, the printed summary,
+# the cache's file handling, errors, fetching references, the gate and intent matching (they
+# read results). Every other module of this package is part of the analyzer's identity.
+_NOT_RESULTS = {
+    "__init__.py", "__main__.py", "cli.py", "summary.py", "cache.py", "errors.py", "fetch.py",
+    "gate.py", "intent.py",
+}
 
 
 class AnalysisSettings(BaseModel):
@@ -30,3 +39,20 @@ class AnalysisSettings(BaseModel):
     max_side: int = Field(8192, ge=64, description="largest accepted width or height, pixels")
     min_side: int = Field(16, ge=2, description="smallest accepted width or height, pixels")
     max_aspect: float = Field(8.0, ge=1, description="largest accepted long/short side ratio")
+
+
+def _identity(settings: AnalysisSettings) -> str:
+    """A short hash of the analysis code and the default settings: it changes whenever a result
+    could, so no one has to remember to bump a version (line endings are normalised, so a
+    Windows checkout has the same identity)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.name not in _NOT_RESULTS:
+            digest.update(path.name.encode() + b"\0")
+            digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    digest.update(json.dumps(settings.model_dump(), sort_keys=True).encode())
+    return digest.hexdigest()[:12]
+
+
+# The analyzer's identity: cached analyses are keyed on it and approved records carry it.
+ANALYZER_VERSION = _identity(AnalysisSettings())

@@ -13,11 +13,12 @@ def summary(a: ClipAnalysis) -> str:
         f"{a.file}  sha256 {a.sha256[:16]}…",
         f"video      {v.width}x{v.height} {v.codec}, {timing}, {v.duration:.3f} s, "
         f"{v.frames} frames" + (f", rotated {v.rotation}°" if v.rotation else ""),
-        f"camera     {describe(max(a.camera.moves, key=lambda x: x.end - x.start))}; "
+        f"camera     {describe(max(a.camera.segments, key=lambda x: x.end - x.start))} "
+        f"(moves: {', '.join(a.camera.moves)}); "
         f"pan {p.pan:+.3f} W, tilt {p.tilt:+.3f} H, zoom x{p.zoom:.3f}, roll {p.roll:+.2f}°, "
         f"jitter {p.jitter:.4f} W",
     ]
-    for move in a.camera.moves:
+    for move in a.camera.segments:
         speed = f" {move.speed:.3f}/s ({move.speed_word})" if move.speed_word else ""
         lines.append(
             f"           {move.start:6.2f}-{move.end:6.2f} s  {move.move}{speed}, {move.stability}"

@@ -52,7 +52,10 @@ class Rubric(_Strict):
     warn_margin: float = Field(
         0.05, ge=0, le=1, description="a score this close to its bound is 'pass with edits'"
     )
-    max_glitches: int = Field(0, ge=0)
+    max_glitches: int = Field(
+        0, ge=0, description="glitches a usable clip may have (each counted here, once)"
+    )
+    max_cuts: int = Field(0, ge=0, description="hard cuts a usable clip may have")
 
 
 class Regression(_Strict):

@@ -52,14 +52,18 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
     continuity = analysis.continuity
     checks = [
         _scored("temporal continuity", continuity.score, rubric.min_continuity, rubric.warn_margin),
-        Check(name="cuts", measured=f"{len(continuity.cuts)}", bound="0",
-              status="fail" if continuity.cuts else "pass",
+        Check(name="cuts", measured=f"{len(continuity.cuts)}", bound=f"<= {rubric.max_cuts}",
+              status="fail" if len(continuity.cuts) > rubric.max_cuts else "pass",
               detail=", ".join(f"cut at {t:.2f} s" for t in continuity.cuts)),
         Check(name="glitches", measured=f"{len(continuity.glitches)}", bound=f"<= {rubric.max_glitches}",
               status="fail" if len(continuity.glitches) > rubric.max_glitches else "pass",
               detail=", ".join(f"{g.kind} at {g.time:.2f} s" for g in continuity.glitches[:6])),
         _scored("subject integrity", analysis.subject.score, rubric.min_subject, rubric.warn_margin),
     ]
+    if continuity.uncertain:  # evidence the detectors could not judge: a look, never a failure
+        checks.append(Check(
+            name="uncertain", measured=f"{len(continuity.uncertain)}", bound="0", status="warn",
+            detail="; ".join(f"{u.kind}? at {u.time:.2f} s: {u.reason}" for u in continuity.uncertain[:4])))
     match = match_camera(analysis.camera, intent)
     if rubric.require_camera_match:
         checks.append(Check(name="camera intent", measured=match.measured, bound=match.expected,
@@ -75,7 +79,8 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         "cuts": float(len(continuity.cuts)),
         "flicker": round(continuity.flicker, 4),
     }
-    faults = {*continuity.cuts, *(g.time for g in continuity.glitches)}
+    faults = {*continuity.cuts, *(g.time for g in continuity.glitches),
+              *(u.time for u in continuity.uncertain)}
     if analysis.subject.score < rubric.min_subject:
         faults.add(analysis.subject.worst_time)
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
