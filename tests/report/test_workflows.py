@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from packaging.version import Version
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 KNOWN_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "actions/upload-artifact@v4"}
@@ -34,13 +35,61 @@ def _uses(job: dict[str, Any]) -> list[str]:
 def test_tests_workflow_runs_the_ci_script_with_its_system_packages() -> None:
     workflow = _load("tests.yml")
     assert set(_triggers(workflow)) == {"push", "pull_request"}
-    [job] = workflow["jobs"].values()
-    assert job["runs-on"] == "ubuntu-latest" and "3.11" in job["container"]["image"]
-    assert job["env"]["CI"] == "true"
-    runs = _runs(job)
-    assert "apt-get install -y -qq postgresql" in runs and "bash .ci/browser.sh" in runs
-    assert runs.strip().endswith("bash .ci/run")
-    assert set(_uses(job)) <= KNOWN_ACTIONS
+    assert set(workflow["jobs"]) == {"tests", "oldest"}
+    for job in workflow["jobs"].values():
+        assert job["runs-on"] == "ubuntu-latest" and "3.11" in job["container"]["image"]
+        assert job["env"]["CI"] == "true"
+        runs = _runs(job)
+        assert "apt-get install -y -qq postgresql" in runs and "bash .ci/browser.sh" in runs
+        assert runs.strip().endswith("bash .ci/run")
+        assert set(_uses(job)) <= KNOWN_ACTIONS
+
+
+def test_oldest_job_installs_the_declared_lower_bounds() -> None:
+    """The oldest job pins every dependency to the lower bound pyproject.toml declares, so a bound
+    that no longer works fails CI instead of a user's install."""
+    jobs = _load("tests.yml")["jobs"]
+    assert "REELGATE_CONSTRAINTS" not in jobs["tests"]["env"]
+    constraints = jobs["oldest"]["env"]["REELGATE_CONSTRAINTS"]
+    pins = _pins(WORKFLOWS.parents[1] / constraints)
+    declared = _lower_bounds(WORKFLOWS.parents[1] / "pyproject.toml")
+    missing = {
+        name: bound
+        for name, bound in declared.items()
+        if name not in pins or Version(pins[name]) != Version(bound)
+    }
+    assert not missing, f"{constraints} does not pin these to their declared lower bound: {missing}"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if "==" in requirement:
+            name, version = requirement.split("==", 1)
+            pins[_normal(name.split("[", 1)[0])] = version.strip()
+    return pins
+
+
+def _lower_bounds(pyproject: Path) -> dict[str, str]:
+    import tomllib
+
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        requirements.extend(extra)
+    bounds = {}
+    for requirement in requirements:
+        spec = requirement.split(";", 1)[0]
+        if ">=" not in spec:
+            continue
+        name, rest = spec.split(">=", 1)
+        bounds[_normal(name.split("[", 1)[0])] = rest.split(",", 1)[0].strip()
+    return bounds
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(".", "-")
 
 
 def test_example_gate_replays_every_pull_request_without_keys() -> None:
