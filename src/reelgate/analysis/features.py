@@ -221,7 +221,9 @@ class Extractor:
         textured, strong = textured_samples(aligned, rows, cols, self._cells)
         edge = textured & self._edge
         chosen = edge if edge.sum() >= MIN_TEXTURED else textured
-        residual = similarity(self._sample_points[chosen], flow[rows, cols][chosen], tolerance=1.0)
+        residual = similarity(
+            self._sample_points[chosen], flow[rows, cols][chosen], 1.0, self._cells[chosen]
+        )
         if residual is not None:
             total = np.vstack([residual, [0.0, 0.0, 1.0]]) @ composed
             self._log.chunks.append((index, frame.index, *similarity_params(total[:2], *self.size)))
@@ -268,7 +270,9 @@ class Extractor:
         textured, _ = textured_samples(prev, rows, cols, self._cells)
         edge = textured & self._edge  # the camera shows at the frame's edges; subjects sit inside
         chosen = edge if edge.sum() >= MIN_TEXTURED else textured
-        matrix = similarity(self._sample_points[chosen], vectors[chosen])
+        matrix = similarity(
+            self._sample_points[chosen], vectors[chosen], cells=self._cells[chosen]
+        )
         reliable = matrix is not None
         if matrix is None:
             matrix = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])

@@ -20,6 +20,10 @@ MIN_CONTRAST = 4.0  # luma standard deviation below which a frame shows too litt
 FLOOR_CONTRAST = 50.0  # the floor holds at this luma standard deviation and scales with its square
 RANSAC_PX = 0.6  # inlier tolerance of the camera similarity, pixels, for up to 4 px of motion
 RANSAC_MIN_PX = 0.15  # and never below
+RIVAL_POINTS = 2  # still samples a cell needs to count as showing a still background
+RIVAL_MARGIN = 1.5  # a moving fit must show in this many times the cells of a still rival: the
+# fit favours the frame's edge cells, where a tracked subject rarely is, so a still set there is
+# the background far more often than a subject
 
 
 def dis_flow() -> cv2.DISOpticalFlow:
@@ -57,10 +61,14 @@ def textured_samples(
 
 
 def similarity(
-    points: np.ndarray, vectors: np.ndarray, tolerance: float | None = None
+    points: np.ndarray,
+    vectors: np.ndarray,
+    tolerance: float | None = None,
+    cells: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """RANSAC similarity (shift, scale, rotation) moving ``points`` by ``vectors``, or None
-    when too few points agree on one."""
+    when too few points agree on one. With each point's ``cells``, a still background wins over
+    a moving fit when it shows in at least as many cells (see ``_still_rival``)."""
     if len(points) < MIN_TEXTURED:
         return None
     # the tolerance follows the motion: sub-pixel steps (high frame rates) must still separate a
@@ -81,7 +89,33 @@ def similarity(
     inliers = mask.ravel().astype(bool)
     if inliers.sum() < MIN_TEXTURED // 2 or inliers.mean() < 0.25:
         return None
+    if cells is not None and _still_rival(points, vectors, matrix, cells, tolerance):
+        return np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     return matrix
+
+
+def _still_rival(
+    points: np.ndarray, vectors: np.ndarray, matrix: np.ndarray, cells: np.ndarray, tolerance: float
+) -> bool:
+    """Whether the picture's still part outweighs the fitted motion. RANSAC counts points, so on
+    a textureless background (asphalt, sky, a wall) a large textured mover can win the fit; but
+    when the camera moves, nothing but a tracked subject stays put on screen, and a subject
+    covers fewer regions than its background. So the hypothesis seen in more cells is the camera."""
+    predicted = points @ matrix[:, :2].T + matrix[:, 2] - points
+    if float(np.median(np.linalg.norm(predicted, axis=1))) < tolerance:
+        return False  # the fit already holds still
+    still = np.linalg.norm(vectors, axis=1) < tolerance
+    moving = ~still & (np.linalg.norm(vectors - predicted, axis=1) < tolerance)
+    if still.sum() < MIN_TEXTURED // 2:
+        return False
+    return RIVAL_MARGIN * _cells_shown(cells[still]) >= _cells_shown(cells[moving])
+
+
+def _cells_shown(cells: np.ndarray) -> int:
+    if len(cells) == 0:
+        return 0
+    counts = np.bincount(cells)
+    return int((counts >= RIVAL_POINTS).sum())
 
 
 def similarity_params(
