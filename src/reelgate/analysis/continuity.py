@@ -30,6 +30,9 @@ CUT_CHROMA = 10.0  # mean chroma change of the whole picture, levels
 EVENT_RATIO = 5.0  # times the local typical value
 TRANSIENT = 0.2  # seconds: a change undone this fast is a glitch, not a cut
 SAME_SHOT_NCC = 0.75  # thumbnails at least this correlated show the same shot
+CORROBORATED_RATIO = 2.5  # times the local typical mismatch that is a cut when the picture's
+# structure also breaks at that pair alone (busy footage raises the typical mismatch, not the
+# structure of consecutive frames of one shot)
 BRIGHTNESS_STEP = 6.0  # levels of whole-picture brightness jump, against the trend
 FREEZE_CHANGE = 1.0  # levels: if no block changes more, two frames show the same picture
 # (an encoder re-coding a repeated frame changes blocks by up to about a level; motion, even
@@ -164,8 +167,10 @@ def _shot_changes(f: Features, fps: float) -> tuple[list[int], list[_Event]]:
     chroma = np.nan_to_num(f.chroma_shift, nan=0.0)
     typical_mismatch = np.nan_to_num(baseline(mismatch, half, 1), nan=0.0)
     typical_chroma = np.nan_to_num(baseline(chroma, half, 1), nan=0.0)
-    changed = (mismatch > np.maximum(CUT_MISMATCH, EVENT_RATIO * typical_mismatch)) | (
-        chroma > np.maximum(CUT_CHROMA, EVENT_RATIO * typical_chroma)
+    changed = (
+        (mismatch > np.maximum(CUT_MISMATCH, EVENT_RATIO * typical_mismatch))
+        | (chroma > np.maximum(CUT_CHROMA, EVENT_RATIO * typical_chroma))
+        | _structure_breaks(f, mismatch, typical_mismatch)
     )
     changed[0] = False
     span = max(2, round(TRANSIENT * fps))
@@ -188,6 +193,20 @@ def _shot_changes(f: Features, fps: float) -> tuple[list[int], list[_Event]]:
             if len(group) > 1 and _thumb_similarity(f, first, last) < SAME_SHOT_NCC:
                 cuts.append(last)  # two different shots in quick succession
     return cuts, events
+
+
+def _structure_breaks(f: Features, mismatch: np.ndarray, typical: np.ndarray) -> np.ndarray:
+    """Pairs whose mismatch stands CORROBORATED_RATIO above the local typical and whose
+    thumbnails are of different pictures while the pairs either side hold their own picture."""
+    breaks = np.zeros(f.count, bool)
+    candidates = np.flatnonzero(mismatch > np.maximum(CUT_MISMATCH, CORROBORATED_RATIO * typical))
+    for k in candidates:
+        if 2 <= k < f.count - 1 and _thumb_similarity(f, k - 1, k) < SAME_SHOT_NCC:
+            breaks[k] = (
+                _thumb_similarity(f, k - 2, k - 1) >= SAME_SHOT_NCC
+                and _thumb_similarity(f, k, k + 1) >= SAME_SHOT_NCC
+            )
+    return breaks
 
 
 def _returns_to(f: Features, before: int, start: int, stop: int) -> int | None:
