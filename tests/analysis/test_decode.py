@@ -130,6 +130,21 @@ def test_stopping_early_ends_the_decoding_thread(clip_dir: Path) -> None:
     assert threading.active_count() == before
 
 
+def test_closing_the_clip_mid_stream_stops_the_decoder_first(clip_dir: Path) -> None:
+    """An error in the caller's frame loop leaves the generator suspended while the ``with``
+    block closes the clip: the decoding thread must be stopped before the container closes
+    (PyAV crashes the process when a container closes under a running decode)."""
+    path = write_clip(clip_dir / "stream.mp4", _cut_clip(3.0), 24)
+    before = threading.active_count()
+    with ClipReader(path, AnalysisSettings()) as reader:
+        stream = reader.frames()
+        next(stream)
+        # leave ``stream`` suspended and referenced, as a traceback would
+    assert threading.active_count() == before
+    assert next(stream, None) is None  # the suspended generator ends cleanly after close
+    stream.close()
+
+
 def test_frames_arrive_at_the_analysis_size_in_order(clip_dir: Path) -> None:
     path = write_clip(clip_dir / "order.mp4", _cut_clip(), 24)
     with ClipReader(path, AnalysisSettings(motion_pixels=320 * 180)) as reader:

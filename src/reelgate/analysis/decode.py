@@ -62,6 +62,9 @@ class ClipReader:
         self.settings = settings
         self._label = label or str(path)
         self._container = self._open()
+        self._worker: threading.Thread | None = None
+        self._items: queue.Queue[Frame | BaseException | None] | None = None
+        self._stop = threading.Event()
         try:
             self._stream = self._video_stream()
             self._frames = self._container.decode(self._stream)
@@ -164,22 +167,41 @@ class ClipReader:
     def frames(self) -> Iterator[Frame]:
         """Every frame, once, decoded ahead in a thread; raises AnalysisError on bad data."""
         items: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=QUEUE_DEPTH)
-        stop = threading.Event()
+        stop = self._stop
         worker = threading.Thread(
             target=self._produce, args=(items, stop), name="reelgate-decode", daemon=True
         )
+        self._worker = worker
+        self._items = items
         worker.start()
         try:
-            while (item := items.get()) is not None:
+            while (item := self._next_item(items)) is not None:
                 if isinstance(item, BaseException):
                     raise item
                 yield item
         finally:
-            stop.set()
-            while worker.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    items.get(timeout=0.05)
-            worker.join()
+            self._halt()
+
+    def _next_item(
+        self, items: queue.Queue[Frame | BaseException | None]
+    ) -> Frame | BaseException | None:
+        """The producer's next item; None (the end) once the clip was closed under the loop."""
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Empty):
+                return items.get(timeout=0.1)
+        return None
+
+    def _halt(self) -> None:
+        """Stop the decoding thread and wait for it: the container must not close under it."""
+        self._stop.set()
+        worker, items = self._worker, self._items
+        if worker is None or items is None:
+            return
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                items.get(timeout=0.05)
+        worker.join()
+        self._worker = self._items = None
 
     def _produce(
         self, items: queue.Queue[Frame | BaseException | None], stop: threading.Event
@@ -223,6 +245,10 @@ class ClipReader:
             clock.finish(index)
 
     def close(self) -> None:
+        """Close the clip; a decoding thread still running (frames() left unfinished, or an
+        error in the caller's loop) is stopped and joined first, since PyAV crashes the process
+        when a container closes under a decode."""
+        self._halt()
         self._container.close()
 
     def __enter__(self) -> ClipReader:
