@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from pydantic import ValidationError
 
+from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
 from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
 from reelgate.preset.model import Preset, PresetDocument
 from reelgate.preset.resolve import early_checks, resolve_preset
@@ -19,6 +20,7 @@ from reelgate.preset.schema_errors import kind_of, pydantic_diagnostics, schema_
 from reelgate.preset.yamlload import Located, load_located
 
 MAX_EXTENDS_DEPTH = 16
+PRESET_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -71,7 +73,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     """Check a preset file completely; problems are collected, never raised."""
     result = PresetResult(path, preset_id=path.stem)
     try:
-        located = _load_merged(path, result, [path.resolve()])
+        located = _load_merged(path, result, [path.resolve()], root)
     except PresetLoadError as exc:
         result.diagnostics.append(exc.diagnostic)
         result.sources.setdefault(exc.diagnostic.where.path, exc.lines)
@@ -105,7 +107,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     return result
 
 
-def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located:
+def _load_merged(path: Path, result: PresetResult, chain: list[Path], root: Path) -> Located:
     """Load a file and, depth first, the files it extends; the child's values win."""
     located = load_located(path)
     result.sources[path] = located.lines
@@ -122,12 +124,7 @@ def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located
         raise PresetLoadError(Diagnostic(
             where, "extends", f"expected a path to another preset file, got {kind_of(parent)}"
         ), located.lines)
-    try:
-        base_path = (path.parent / parent).resolve()
-        exists = base_path.is_file()
-    except (OSError, ValueError):
-        raise PresetLoadError(Diagnostic(where, "extends", f"{parent!r} is not a usable file path"),
-                              located.lines) from None
+    base_path = _extends_target(path, parent, root, where, located.lines)
     if base_path in chain:
         cycle = " -> ".join(p.name for p in [*chain, base_path])
         raise PresetLoadError(Diagnostic(where, "extends", f"extends cycle: {cycle}; break it"),
@@ -135,15 +132,27 @@ def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise PresetLoadError(Diagnostic(where, "extends", "extends chain is deeper than "
                                          f"{MAX_EXTENDS_DEPTH} files"), located.lines)
-    if not exists:
-        raise PresetLoadError(Diagnostic(
-            where, "extends", f"file not found: {parent!r} (resolved to {base_path}); fix the "
-            "path, which is relative to this file",
-        ), located.lines)
-    base = _load_merged(base_path, result, [*chain, base_path])
+    base = _load_merged(base_path, result, [*chain, base_path], root)
     base.data.pop("abstract", None)
     base.data.pop("id", None)
     return _merge(base, located)
+
+
+def _extends_target(path: Path, parent: str, root: Path, where: Where, lines: list[str]) -> Path:
+    """The file ``extends`` names, by the rule every preset path follows (inside the project),
+    and only a visible YAML file: the content of anything else is never read into a report."""
+    try:
+        target = resolve_inside(path.parent, parent, root)
+        check_regular_file(target, YAML_CAP_BYTES)
+    except BoundedReadError as exc:
+        raise PresetLoadError(Diagnostic(where, "extends", str(exc)), lines) from None
+    hidden = any(part.startswith(".") for part in target.relative_to(root.resolve()).parts)
+    if target.suffix not in PRESET_SUFFIXES or hidden:
+        raise PresetLoadError(Diagnostic(
+            where, "extends", f"{parent!r} is not a preset file: extends names a .yaml or .yml "
+            "preset that is not hidden",
+        ), lines)
+    return target
 
 
 def _merge(base: Located, child: Located) -> Located:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reelgate.bounded import MEDIA_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
 from reelgate.preset.camera import CameraIntent, CameraParseError, parse_camera
 from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import SWEEP_POINTS, Preset, PresetDocument, PromptLayers, Scenario
@@ -155,18 +156,10 @@ def _reference(out: _Collector, fpath: FieldPath, value: str | None, root: Path)
         return None
     declared_in = out.located.where(fpath).path
     try:
-        resolved = (declared_in.parent / value).resolve()
-        exists = resolved.is_file()
-    except (OSError, ValueError):
-        out.error(fpath, f"{value!r} is not a usable file path")
-        return None
-    if not resolved.is_relative_to(root.resolve()):
-        out.error(fpath, f"{value!r} resolves outside the repository ({resolved}); keep "
-                  "references inside the project")
-        return None
-    if not exists:
-        out.error(fpath, f"file not found: {value!r} (looked for {resolved}); the path is relative "
-                  "to the file that names it")
+        resolved = resolve_inside(declared_in.parent, value, root)
+        check_regular_file(resolved, MEDIA_CAP_BYTES)
+    except BoundedReadError as exc:
+        out.error(fpath, str(exc))
         return None
     return str(resolved)
 

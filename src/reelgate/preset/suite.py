@@ -6,11 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reelgate.preset.check import PresetResult, check_preset
+from reelgate.preset.check import PRESET_SUFFIXES, PresetResult, check_preset
 from reelgate.preset.diagnostics import Diagnostic, Where
 from reelgate.preset.scenarios import ScenarioSet, load_scenarios
-
-PRESET_SUFFIXES = (".yaml", ".yml")
 
 
 def is_preset_file(path: Path, scenarios_name: str = "scenarios.yaml") -> bool:

@@ -15,9 +15,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, read_bounded
 from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = YAML_CAP_BYTES  # a hand-written preset is far smaller
 MAX_NODES = 20_000
 MAX_DEPTH = 64
 
@@ -77,18 +78,16 @@ class Located:
 
 
 def read_text(path: Path) -> str:
-    """Read a preset file as UTF-8, refusing huge or non-UTF-8 files with a positioned message."""
+    """Read a preset file as UTF-8 through the bounded reader (regular files only, size cap),
+    refusing huge or non-UTF-8 files with a positioned message."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PresetLoadError(Diagnostic(
-                Where(path, 1, 1), "", f"file is {size:,} bytes; a preset may be at most "
-                f"{MAX_FILE_BYTES:,} bytes: split it or move data out of it",
-            ))
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = Diagnostic(Where(path, 1, 1), "", f"cannot read file: {exc.strerror}")
-        raise PresetLoadError(problem) from None
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except BoundedReadError as exc:
+        message = str(exc)
+        if exc.size is not None:
+            message = (f"file is {exc.size:,} bytes; a preset may be at most {MAX_FILE_BYTES:,} "
+                       "bytes: split it or move data out of it")
+        raise PresetLoadError(Diagnostic(Where(path, 1, 1), "", message)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
