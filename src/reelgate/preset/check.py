@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
 from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
-from reelgate.preset.model import Preset, PresetDocument
+from reelgate.preset.model import MarkSpec, Preset, PresetDocument
 from reelgate.preset.resolve import early_checks, resolve_preset
 from reelgate.preset.scenarios import ScenarioSet
 from reelgate.preset.schema import check_schema, partial_schema
@@ -31,7 +31,7 @@ class PresetResult:
     preset: Preset | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[Path, list[str]] = field(default_factory=dict)
-    marks: list[Any] = field(default_factory=list)
+    marks: list[MarkSpec] = field(default_factory=list)  # only when every entry is valid
     abstract: bool = False
     preset_id: str = ""
     line: int = 1
@@ -81,7 +81,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     result.located = located
     data = located.data
     result.abstract = data.get("abstract") is True
-    result.marks = data.get("marks") if isinstance(data.get("marks"), list) else []
+    result.marks = valid_marks(data.get("marks"))
     if isinstance(data.get("id"), str):
         result.preset_id = data["id"]
         result.line = located.where(("id",)).line
@@ -105,6 +105,23 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     if not result.errors:
         result.preset = preset
     return result
+
+
+_MARKS = TypeAdapter(list[MarkSpec])
+
+
+def valid_marks(raw: Any) -> list[MarkSpec]:
+    """The file's marks, typed, when every entry is exactly valid; else none at all.
+
+    An invalid entry is a schema error; applying the rest (an ``xfail`` next to it) could hide
+    that very error, so a marks list with any error applies no mark.
+    """
+    if raw is None:
+        return []
+    try:
+        return _MARKS.validate_python(raw, strict=True)
+    except ValidationError:
+        return []
 
 
 def _load_merged(path: Path, result: PresetResult, chain: list[Path], root: Path) -> Located:
