@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from reelgate.bounded import BoundedReadError, read_bounded
+from reelgate.providers.errors import RenderFailure
+from reelgate.providers.references import MB, url_or_raw_base64
 from tests.hostile.checking import check, shown
 from tests.suites import VALID
+
+# Far longer than any bounded read takes; only a read that blocks on a FIFO gets near it.
+HANG_GUARD_S = 30.0
 
 
 def test_extends_outside_the_project_is_refused_and_not_read(root: Path) -> None:
@@ -114,3 +120,24 @@ def test_the_collected_run_survives_a_symlink_loop_and_a_fifo(suite) -> None:  #
     result.stdout.fnmatch_lines(["presets/looped.yaml:10:10: extends: *symlink loop*",
                                  "presets/piped.yaml:10:10: extends: *is a FIFO*"])
     assert "Traceback" not in result.stdout.str() and "RuntimeError" not in result.stdout.str()
+
+
+def test_a_provider_reading_a_reference_never_blocks_on_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "still.png"
+    os.mkfifo(fifo)
+    outcome: list[BaseException | str] = []
+
+    def read() -> None:
+        try:
+            outcome.append(url_or_raw_base64(str(fifo), limit_bytes=10 * MB, provider="kling"))
+        except RenderFailure as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(HANG_GUARD_S)
+    if reader.is_alive():  # release the blocked reader before failing
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join()
+    (failure,) = outcome
+    assert isinstance(failure, RenderFailure) and "not a regular file" in str(failure)
