@@ -72,6 +72,14 @@ def test_reference_that_is_a_fifo_device_or_directory_is_refused(root: Path) -> 
     assert "resolves outside the repository" in device[0].message
 
 
+def test_a_reference_must_be_a_media_file_so_no_secret_is_uploaded(root: Path) -> None:
+    (root / ".env").write_text("KLING_SECRET_KEY=sk-live-9a8b7c\n")
+    os.symlink(root / ".env", root / "presets" / "still.png")
+    for value in ("../.env", "still.png"):
+        (error,) = check(root, VALID + f"reference: {{image: {value}}}\n").errors
+        assert "is not an image file (.png" in error.message and error.where.line == 10
+
+
 @pytest.mark.parametrize("field", ["extends", "reference"])
 def test_symlink_loop_is_one_schema_error_on_that_preset_only(root: Path, field: str) -> None:
     (root / "presets" / "references").mkdir()

@@ -13,6 +13,13 @@ from reelgate.preset.schema_errors import suggest
 from reelgate.preset.thresholds import Thresholds
 from reelgate.preset.yamlload import FieldPath, Located, dotted
 
+# Local reference files by kind: they are uploaded to the provider, so nothing else may be named
+# (a preset naming ../.env as its image would send the file away).
+MEDIA_SUFFIXES = {
+    "video": (".mp4", ".mov", ".webm", ".mkv", ".m4v", ".avi"),
+    "image": (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"),
+}
+
 
 class _Collector:
     def __init__(self, located: Located) -> None:
@@ -160,6 +167,13 @@ def _reference(out: _Collector, fpath: FieldPath, value: str | None, root: Path)
         check_regular_file(resolved, MEDIA_CAP_BYTES)
     except BoundedReadError as exc:
         out.error(fpath, str(exc))
+        return None
+    kind = str(fpath[-1])
+    suffixes = MEDIA_SUFFIXES[kind]
+    if resolved.suffix.lower() not in suffixes:  # the file itself, not a link to it
+        article = "a video" if kind == "video" else "an image"
+        out.error(fpath, f"{value!r} is not {article} file ({', '.join(suffixes)}); a local "
+                  f"reference.{kind} is sent to the provider as it is, so only media are allowed")
         return None
     return str(resolved)
 
