@@ -45,3 +45,12 @@ def test_valid_marks_still_apply(suite: SuiteWriter) -> None:
     result = suite.pytester.runpytest("presets", "-p", "no:randomly", "-rx")
     result.assert_outcomes(xfailed=1)
     result.stdout.fnmatch_lines(["*known drift*"])
+
+
+@pytest.mark.parametrize("value", ["!!python/object/apply:os.system [id]", "!!set {smoke: null}",
+                                   "!custom [smoke]"])
+def test_a_tagged_list_or_mapping_is_refused_not_read_as_marks(root: Path, value: str) -> None:
+    result = check(root, VALID + f"marks: {value}\n")
+    (error,) = result.errors
+    assert "is not allowed in a preset" in error.message and error.where.line == 10
+    assert result.marks == [] and result.preset is None

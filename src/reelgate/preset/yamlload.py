@@ -54,6 +54,12 @@ _MarkedLoader.add_implicit_resolver(
 )
 
 
+# A list or mapping is built here, not by a constructor, so its tag must be the plain one: any
+# other tag would be silently dropped (``marks: !!python/object/apply:os.system [id]`` read as a
+# list of marks).
+_PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
+
 @dataclass
 class Located:
     """Values of one YAML document with the position of every field path."""
@@ -184,6 +190,11 @@ class _Builder:
         self.located.positions.setdefault(fpath, self.where(node))
         if isinstance(node, ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if node.tag not in _PLAIN_COLLECTION_TAGS:  # !!set, !!python/..., !custom on a [..] or {..}
+            raise PresetLoadError(_at(
+                self.located.path, node, f"YAML tag {node.tag!r} is not allowed in a preset: "
+                "write a plain list or mapping",
+            ), self.located.lines)
         if isinstance(node, SequenceNode):
             return [self.build(child, (*fpath, i)) for i, child in enumerate(node.value)]
         assert isinstance(node, MappingNode)
