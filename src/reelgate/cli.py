@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 _COMMAND_MODULES = (
     "reelgate.preset.cli",
+    "reelgate.plan.cli",
     "reelgate.analysis.cli",
     "reelgate.simulator.cli",
     "reelgate.records.cli",

@@ -12,6 +12,7 @@ import pytest
 
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
+from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import Preset
 
 
@@ -23,16 +24,23 @@ class PresetWarning(UserWarning):
     """Something in a preset works but probably not as meant (for example a dropped layer)."""
 
 
-def schema_check(result: PresetResult, config: pytest.Config) -> Callable[[], None]:
+def plan_diagnostics(result: PresetResult, config: pytest.Config) -> list[Diagnostic]:
+    """What the run's provider (and failover) would refuse of a valid preset, at its lines."""
+    if result.preset is None or result.located is None:
+        return []
+    from reelgate.plan import capability_diagnostics
+
+    return capability_diagnostics(result.preset, result.located, provider_override(config))
+
+
+def schema_check(
+    result: PresetResult, config: pytest.Config, plan: list[Diagnostic]
+) -> Callable[[], None]:
     root = config.rootpath
 
     def schema() -> None:
         """The preset is a valid contract for its scenario and provider."""
-        diagnostics = list(result.diagnostics)
-        if result.preset is not None and result.located is not None:
-            from reelgate.plan import capability_diagnostics
-
-            diagnostics += capability_diagnostics(result.preset, result.located, provider_override(config))
+        diagnostics = [*result.diagnostics, *plan]
         for warning in (d for d in diagnostics if d.severity == "warning"):
             # Attributed to the preset's own line, so the summary points there, not at reelgate.
             text = f"{warning.field}: {warning.message}" if warning.field else warning.message

@@ -17,6 +17,7 @@ import pytest
 
 from reelgate.collect.checks import (
     PresetCheckFailed,
+    plan_diagnostics,
     reference_check,
     regression_check,
     schema_check,
@@ -50,10 +51,11 @@ class PresetFile(pytest.Module):
 
     def collect(self) -> Iterator[PresetItem]:
         result = get_suite(self.config).get(self.path)
-        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config))
+        plan = plan_diagnostics(result, self.config)
+        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, plan))
         preset = result.preset
-        if preset is None:
-            return  # an invalid preset has nothing else worth running
+        if preset is None or any(d.severity == "error" for d in plan):
+            return  # an invalid preset, or one its provider would refuse, has nothing else to run
         if preset.reference_video is not None:
             yield PresetItem.for_check(self, "reference", result, reference_check(preset, self.config))
         for point in preset.sweep:

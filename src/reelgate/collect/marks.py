@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import pytest
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+from reelgate.preset.model import MarkSpec, SkipMark, XfailMark
 
 
-def marks_for(raw_marks: list[Any], item_name: str) -> list[pytest.MarkDecorator]:
-    """The marks that apply to one item; malformed entries are left to the schema item to report."""
+def marks_for(marks: list[MarkSpec], item_name: str) -> list[pytest.MarkDecorator]:
+    """The marks that apply to one item. ``marks`` are the typed, validated entries of the file
+    (the check drops the whole list when any entry is invalid), so nothing here guesses."""
     out: list[pytest.MarkDecorator] = []
-    for raw in raw_marks:
-        if isinstance(raw, str) and _NAME.match(raw):
-            out.append(getattr(pytest.mark, raw))
-        elif isinstance(raw, dict) and len(raw) == 1:
-            (kind, spec), = raw.items()
-            options = spec if isinstance(spec, dict) else {"reason": spec}
-            reason = options.get("reason")
-            only = options.get("only")
-            if not isinstance(reason, str) or (only is not None and item_name not in only):
-                continue
-            if kind == "xfail":
-                out.append(pytest.mark.xfail(reason=reason, strict=options.get("strict") is True))
-            elif kind == "skip":
-                out.append(pytest.mark.skip(reason=reason))
+    for mark in marks:
+        if isinstance(mark, str):
+            out.append(getattr(pytest.mark, mark))
+            continue
+        spec = mark.xfail if isinstance(mark, XfailMark) else mark.skip
+        reason = spec if isinstance(spec, str) else spec.reason
+        only = None if isinstance(spec, str) else spec.only
+        if only is not None and item_name not in only:
+            continue
+        if isinstance(mark, XfailMark):
+            strict = not isinstance(spec, str) and getattr(spec, "strict", False)
+            out.append(pytest.mark.xfail(reason=reason, strict=strict))
+        elif isinstance(mark, SkipMark):
+            out.append(pytest.mark.skip(reason=reason))
     return out

@@ -83,17 +83,16 @@ def capability_diagnostics(
     preset: Preset, located: Located, override: ProviderOverride | None = None
 ) -> list[Diagnostic]:
     """What the preset's provider cannot honour, positioned at the preset's own lines."""
-    try:
-        requests = [requests_for_point(preset, point, override)[0] for point in preset.sweep]
-    except PlanError as exc:
-        field: FieldPath = ("provider", "name") if "provider" in located.data else ("scenario",)
-        return [Diagnostic(located.where(field), "provider.name", str(exc))]
+    unknown = _unknown_providers(preset, located, override)
+    if unknown:
+        return unknown
+    requests = [requests_for_point(preset, point, override)[0] for point in preset.sweep]
     seen: dict[tuple[str, str], Diagnostic] = {}
     for request in requests:  # one per sweep point: the same gap is reported once
         for issue in check_capabilities(request):
             path = _field_path(issue.field, located)
             message = issue.message
-            if issue.field.startswith("failover."):
+            if issue.field.startswith("failover.") and path == ("scenario",):
                 message = f"failover provider of scenario {preset.scenario!r}: {message}"
             seen.setdefault((issue.field, issue.severity), Diagnostic(
                 located.where(path), issue.field, message, issue.severity
@@ -101,13 +100,37 @@ def capability_diagnostics(
     return list(seen.values())
 
 
+def _unknown_providers(
+    preset: Preset, located: Located, override: ProviderOverride | None
+) -> list[Diagnostic]:
+    """A provider (or failover) name that no installed provider answers to, at its own line."""
+    targets: list[tuple[str, ProviderSpec | ProviderOverride]] = [
+        ("provider", override or preset.provider)]
+    if override is None and preset.failover is not None:
+        targets.append(("failover", preset.failover))
+    out = []
+    for part, spec in targets:
+        try:
+            _choice(spec)
+        except PlanError as exc:
+            path = _field_path(f"{part}.name", located)
+            message = str(exc)
+            if path == ("scenario",):
+                message = f"{part} provider of scenario {preset.scenario!r}: {message}"
+            out.append(Diagnostic(located.where(path), f"{part}.name", message))
+    return out
+
+
 def _field_path(field: str, located: Located) -> FieldPath:
-    """Where a capability issue points: the field if the preset file names it, else its parent."""
-    if field.startswith("failover."):
-        return ("scenario",)
-    path: FieldPath = tuple(field.split("."))
+    """Where an issue points: the field if the preset file names it, else its nearest parent
+    there, else the ``scenario`` line (the value came from the scenario)."""
+    parts: list[str] = field.split(".")
+    top = parts[0] if parts[0] in ("provider", "failover") else None
+    path: FieldPath = tuple(parts)
     while path and path not in located.positions:
         path = path[:-1]
     if path:
         return path
-    return ("provider",) if "provider" in located.data else ("scenario",)
+    if top is None and "provider" in located.data:
+        return ("provider",)
+    return ("scenario",)

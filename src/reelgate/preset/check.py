@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
 from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
-from reelgate.preset.model import Preset, PresetDocument
+from reelgate.preset.model import MarkSpec, Preset, PresetDocument
 from reelgate.preset.resolve import early_checks, resolve_preset
 from reelgate.preset.scenarios import ScenarioSet
 from reelgate.preset.schema import check_schema, partial_schema
@@ -19,6 +20,7 @@ from reelgate.preset.schema_errors import kind_of, pydantic_diagnostics, schema_
 from reelgate.preset.yamlload import Located, load_located
 
 MAX_EXTENDS_DEPTH = 16
+PRESET_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -29,7 +31,7 @@ class PresetResult:
     preset: Preset | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[Path, list[str]] = field(default_factory=dict)
-    marks: list[Any] = field(default_factory=list)
+    marks: list[MarkSpec] = field(default_factory=list)  # only when every entry is valid
     abstract: bool = False
     preset_id: str = ""
     line: int = 1
@@ -71,7 +73,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     """Check a preset file completely; problems are collected, never raised."""
     result = PresetResult(path, preset_id=path.stem)
     try:
-        located = _load_merged(path, result, [path.resolve()])
+        located = _load_merged(path, result, [path.resolve()], root)
     except PresetLoadError as exc:
         result.diagnostics.append(exc.diagnostic)
         result.sources.setdefault(exc.diagnostic.where.path, exc.lines)
@@ -79,7 +81,7 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     result.located = located
     data = located.data
     result.abstract = data.get("abstract") is True
-    result.marks = data.get("marks") if isinstance(data.get("marks"), list) else []
+    result.marks = valid_marks(data.get("marks"))
     if isinstance(data.get("id"), str):
         result.preset_id = data["id"]
         result.line = located.where(("id",)).line
@@ -105,7 +107,24 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     return result
 
 
-def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located:
+_MARKS = TypeAdapter(list[MarkSpec])
+
+
+def valid_marks(raw: Any) -> list[MarkSpec]:
+    """The file's marks, typed, when every entry is exactly valid; else none at all.
+
+    An invalid entry is a schema error; applying the rest (an ``xfail`` next to it) could hide
+    that very error, so a marks list with any error applies no mark.
+    """
+    if raw is None:
+        return []
+    try:
+        return _MARKS.validate_python(raw, strict=True)
+    except ValidationError:
+        return []
+
+
+def _load_merged(path: Path, result: PresetResult, chain: list[Path], root: Path) -> Located:
     """Load a file and, depth first, the files it extends; the child's values win."""
     located = load_located(path)
     result.sources[path] = located.lines
@@ -122,12 +141,7 @@ def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located
         raise PresetLoadError(Diagnostic(
             where, "extends", f"expected a path to another preset file, got {kind_of(parent)}"
         ), located.lines)
-    try:
-        base_path = (path.parent / parent).resolve()
-        exists = base_path.is_file()
-    except (OSError, ValueError):
-        raise PresetLoadError(Diagnostic(where, "extends", f"{parent!r} is not a usable file path"),
-                              located.lines) from None
+    base_path = _extends_target(path, parent, root, where, located.lines)
     if base_path in chain:
         cycle = " -> ".join(p.name for p in [*chain, base_path])
         raise PresetLoadError(Diagnostic(where, "extends", f"extends cycle: {cycle}; break it"),
@@ -135,15 +149,27 @@ def _load_merged(path: Path, result: PresetResult, chain: list[Path]) -> Located
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise PresetLoadError(Diagnostic(where, "extends", "extends chain is deeper than "
                                          f"{MAX_EXTENDS_DEPTH} files"), located.lines)
-    if not exists:
-        raise PresetLoadError(Diagnostic(
-            where, "extends", f"file not found: {parent!r} (resolved to {base_path}); fix the "
-            "path, which is relative to this file",
-        ), located.lines)
-    base = _load_merged(base_path, result, [*chain, base_path])
+    base = _load_merged(base_path, result, [*chain, base_path], root)
     base.data.pop("abstract", None)
     base.data.pop("id", None)
     return _merge(base, located)
+
+
+def _extends_target(path: Path, parent: str, root: Path, where: Where, lines: list[str]) -> Path:
+    """The file ``extends`` names, by the rule every preset path follows (inside the project),
+    and only a visible YAML file: the content of anything else is never read into a report."""
+    try:
+        target = resolve_inside(path.parent, parent, root)
+        check_regular_file(target, YAML_CAP_BYTES)
+    except BoundedReadError as exc:
+        raise PresetLoadError(Diagnostic(where, "extends", str(exc)), lines) from None
+    hidden = any(part.startswith(".") for part in target.relative_to(root.resolve()).parts)
+    if target.suffix not in PRESET_SUFFIXES or hidden:
+        raise PresetLoadError(Diagnostic(
+            where, "extends", f"{parent!r} is not a preset file: extends names a .yaml or .yml "
+            "preset that is not hidden",
+        ), lines)
+    return target
 
 
 def _merge(base: Located, child: Located) -> Located:

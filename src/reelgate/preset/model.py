@@ -95,7 +95,7 @@ class XfailOptions(_Strict):
 
 
 class XfailMark(_Strict):
-    xfail: str | XfailOptions
+    xfail: Annotated[str, Field(min_length=1)] | XfailOptions
 
 
 class SkipOptions(_Strict):
@@ -104,7 +104,7 @@ class SkipOptions(_Strict):
 
 
 class SkipMark(_Strict):
-    skip: str | SkipOptions
+    skip: Annotated[str, Field(min_length=1)] | SkipOptions
 
 
 MarkSpec = XfailMark | SkipMark | Annotated[str, Field(pattern=MARK_PATTERN)]

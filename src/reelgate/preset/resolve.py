@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reelgate.bounded import MEDIA_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
 from reelgate.preset.camera import CameraIntent, CameraParseError, parse_camera
 from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import SWEEP_POINTS, Preset, PresetDocument, PromptLayers, Scenario
@@ -11,6 +12,13 @@ from reelgate.preset.scenarios import ScenarioSet
 from reelgate.preset.schema_errors import suggest
 from reelgate.preset.thresholds import Thresholds
 from reelgate.preset.yamlload import FieldPath, Located, dotted
+
+# Local reference files by kind: they are uploaded to the provider, so nothing else may be named
+# (a preset naming ../.env as its image would send the file away).
+MEDIA_SUFFIXES = {
+    "video": (".mp4", ".mov", ".webm", ".mkv", ".m4v", ".avi"),
+    "image": (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"),
+}
 
 
 class _Collector:
@@ -155,18 +163,17 @@ def _reference(out: _Collector, fpath: FieldPath, value: str | None, root: Path)
         return None
     declared_in = out.located.where(fpath).path
     try:
-        resolved = (declared_in.parent / value).resolve()
-        exists = resolved.is_file()
-    except (OSError, ValueError):
-        out.error(fpath, f"{value!r} is not a usable file path")
+        resolved = resolve_inside(declared_in.parent, value, root)
+        check_regular_file(resolved, MEDIA_CAP_BYTES)
+    except BoundedReadError as exc:
+        out.error(fpath, str(exc))
         return None
-    if not resolved.is_relative_to(root.resolve()):
-        out.error(fpath, f"{value!r} resolves outside the repository ({resolved}); keep "
-                  "references inside the project")
-        return None
-    if not exists:
-        out.error(fpath, f"file not found: {value!r} (looked for {resolved}); the path is relative "
-                  "to the file that names it")
+    kind = str(fpath[-1])
+    suffixes = MEDIA_SUFFIXES[kind]
+    if resolved.suffix.lower() not in suffixes:  # the file itself, not a link to it
+        article = "a video" if kind == "video" else "an image"
+        out.error(fpath, f"{value!r} is not {article} file ({', '.join(suffixes)}); a local "
+                  f"reference.{kind} is sent to the provider as it is, so only media are allowed")
         return None
     return str(resolved)
 

@@ -6,11 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reelgate.preset.check import PresetResult, check_preset
+from reelgate.preset.check import PRESET_SUFFIXES, PresetResult, check_preset
 from reelgate.preset.diagnostics import Diagnostic, Where
 from reelgate.preset.scenarios import ScenarioSet, load_scenarios
-
-PRESET_SUFFIXES = (".yaml", ".yml")
 
 
 def is_preset_file(path: Path, scenarios_name: str = "scenarios.yaml") -> bool:
@@ -32,10 +30,13 @@ def discover(paths: Iterable[Path], scenarios_name: str = "scenarios.yaml") -> l
             candidates = (p for p in base.rglob("*") if p.is_file())
         else:
             continue
-        found.update(
-            p.resolve() for p in candidates
-            if is_preset_file(p.relative_to(base) if base.is_dir() else p, scenarios_name)
-        )
+        inside = base.resolve()
+        for p in candidates:
+            resolved = p.resolve()
+            if base.is_dir() and not resolved.is_relative_to(inside):
+                continue  # a symlink out of the preset directory is not a preset of the suite
+            if is_preset_file(p.relative_to(base) if base.is_dir() else p, scenarios_name):
+                found.add(resolved)
     return sorted(found)
 
 

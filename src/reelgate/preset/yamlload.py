@@ -15,9 +15,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, read_bounded
 from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = YAML_CAP_BYTES  # a hand-written preset is far smaller
 MAX_NODES = 20_000
 MAX_DEPTH = 64
 
@@ -53,6 +54,12 @@ _MarkedLoader.add_implicit_resolver(
 )
 
 
+# A list or mapping is built here, not by a constructor, so its tag must be the plain one: any
+# other tag would be silently dropped (``marks: !!python/object/apply:os.system [id]`` read as a
+# list of marks).
+_PLAIN_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
+
 @dataclass
 class Located:
     """Values of one YAML document with the position of every field path."""
@@ -77,18 +84,16 @@ class Located:
 
 
 def read_text(path: Path) -> str:
-    """Read a preset file as UTF-8, refusing huge or non-UTF-8 files with a positioned message."""
+    """Read a preset file as UTF-8 through the bounded reader (regular files only, size cap),
+    refusing huge or non-UTF-8 files with a positioned message."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PresetLoadError(Diagnostic(
-                Where(path, 1, 1), "", f"file is {size:,} bytes; a preset may be at most "
-                f"{MAX_FILE_BYTES:,} bytes: split it or move data out of it",
-            ))
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = Diagnostic(Where(path, 1, 1), "", f"cannot read file: {exc.strerror}")
-        raise PresetLoadError(problem) from None
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except BoundedReadError as exc:
+        message = str(exc)
+        if exc.size is not None:
+            message = (f"file is {exc.size:,} bytes; a preset may be at most {MAX_FILE_BYTES:,} "
+                       "bytes: split it or move data out of it")
+        raise PresetLoadError(Diagnostic(Where(path, 1, 1), "", message)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -185,6 +190,11 @@ class _Builder:
         self.located.positions.setdefault(fpath, self.where(node))
         if isinstance(node, ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if node.tag not in _PLAIN_COLLECTION_TAGS:  # !!set, !!python/..., !custom on a [..] or {..}
+            raise PresetLoadError(_at(
+                self.located.path, node, f"YAML tag {node.tag!r} is not allowed in a preset: "
+                "write a plain list or mapping",
+            ), self.located.lines)
         if isinstance(node, SequenceNode):
             return [self.build(child, (*fpath, i)) for i, child in enumerate(node.value)]
         assert isinstance(node, MappingNode)

@@ -34,6 +34,8 @@ class ModelCapabilities:
     camera_moves: frozenset[str] = frozenset()
     motion_knob: str | None = None
     negative_prompt: bool = True
+    # Characters of the negative prompt as sent (terms joined by ", "); None: no known limit.
+    negative_prompt_chars: int | None = None
     seed: bool = False
     local_references: bool = True
     duration_from_reference_video: bool = False
@@ -146,6 +148,12 @@ def _layer_issues(
     if request.negative_prompt and not caps.negative_prompt:
         issues.append(_warning("negative_prompt", f"{where} has no negative prompt; "
                                f"{len(request.negative_prompt)} term(s) are dropped"))
+    sent = ", ".join(request.negative_prompt)
+    limit = caps.negative_prompt_chars
+    if caps.negative_prompt and limit is not None and len(sent) > limit:
+        issues.append(_error("negative_prompt", f"{where} takes at most {limit:,} negative-prompt "
+                             f"characters, and these terms joined are {len(sent):,}; shorten "
+                             "or drop some"))
     if request.seed is not None and not caps.seed:
         issues.append(_warning("output.seed", f"{where} takes no seed; renders are not "
                                "reproducible, so compare repeats statistically"))

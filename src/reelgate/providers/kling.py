@@ -36,6 +36,8 @@ from reelgate.providers.secrets import Secret, read_secret, redact
 from reelgate.render.request import RenderRequest, is_url
 
 PROMPT_LIMIT = 2500
+# Kling API reference (text2video/image2video): negative_prompt "cannot exceed 2500 characters".
+NEGATIVE_PROMPT_LIMIT = 2500
 TOKEN_LIFETIME_S = 1800
 TOKEN_REFRESH_S = 1500
 
@@ -65,6 +67,7 @@ def _model(**overrides: Any) -> ModelCapabilities:
         "modes": ("std", "pro"),
         "reference_image": True,
         "aspect_from_reference_image": True,
+        "negative_prompt_chars": NEGATIVE_PROMPT_LIMIT,
         **overrides,
     }
     return ModelCapabilities(**settings)

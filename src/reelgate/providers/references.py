@@ -6,6 +6,7 @@ import base64
 import mimetypes
 from pathlib import Path
 
+from reelgate.bounded import BoundedReadError, read_bounded
 from reelgate.providers.errors import Outcome, RenderFailure
 from reelgate.render.request import is_url
 
@@ -13,18 +14,17 @@ MB = 1024 * 1024
 
 
 def _read(path: str, limit_bytes: int, provider: str) -> bytes:
-    file = Path(path)
+    """The reference's bytes through the bounded reader: a regular file within the limit."""
     try:
-        size = file.stat().st_size
-    except OSError as exc:
+        return read_bounded(Path(path), limit_bytes)
+    except BoundedReadError as exc:
+        if exc.size is not None:
+            raise RenderFailure(Outcome.INVALID_PARAMETERS, f"reference {path} is "
+                                f"{exc.size / MB:.1f} MB; {provider} takes at most "
+                                f"{limit_bytes / MB:.0f} MB inline; shrink it or upload it and "
+                                "use its https URL", provider=provider) from None
         raise RenderFailure(Outcome.INVALID_PARAMETERS, f"reference {path} cannot be read "
-                            f"({exc.strerror}); fix the path in the preset",
-                            provider=provider) from exc
-    if size > limit_bytes:
-        raise RenderFailure(Outcome.INVALID_PARAMETERS, f"reference {path} is {size / MB:.1f} MB; "
-                            f"{provider} takes at most {limit_bytes / MB:.0f} MB inline; shrink "
-                            "it or upload it and use its https URL", provider=provider)
-    return file.read_bytes()
+                            f"({exc}); fix the path in the preset", provider=provider) from None
 
 
 def url_or_raw_base64(reference: str, *, limit_bytes: int, provider: str) -> str:
