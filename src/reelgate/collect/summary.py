@@ -113,7 +113,12 @@ class RunSummary:
         if target:
             from reelgate.records.run_html import write_run_html
 
-            path = write_run_html(self.run_data(), Path(target))
+            try:  # checked writable before the run; a disk that filled up since is one line, not a traceback
+                path = write_run_html(self.run_data(), Path(target))
+            except OSError as exc:
+                terminalreporter.write_line(f"reelgate: HTML report not written: cannot write {target} "
+                                            f"({exc.strerror or type(exc).__name__})", red=True)
+                return
             terminalreporter.write_line(f"reelgate: HTML report written to {path}")
 
     def publish_github(self, terminalreporter: pytest.TerminalReporter) -> None:
