@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,12 @@ from tests.suites import SuiteWriter
     (["--preset-html", "/proc/r.html"], "ERROR: --preset-html /proc/r.html: cannot write in /proc (*); give a file path*"),
     (["--preset-html", "/proc/self/environ"], "ERROR: --preset-html /proc/self/environ: cannot write in /proc/self (*)*"),
     (["--preset-html", "."], "ERROR: --preset-html .: is a directory; *"),
-    (["--preset-html", "/dev/null"], "ERROR: --preset-html /dev/null: is not a regular file; *"),
+    # Not /dev/null itself: before this check, an atomic write replaced the device (as root).
+    (["--preset-html", "fifo"], "ERROR: --preset-html fifo: is not a regular file; *"),
 ])
 def test_bad_values_are_one_usage_error_line(suite: SuiteWriter, args: list[str], message: str) -> None:
     suite.preset("cup.yaml")
+    os.mkfifo(suite.root / "fifo")
     result = suite.pytester.runpytest("presets", "-k", "schema or sweep", *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
