@@ -4,8 +4,13 @@ interrupted runs never see half a file."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+# The temporary files written here: mkstemp's name is the prefix, 8 characters of its alphabet
+# (a-z, 0-9, _) and the suffix. Housekeeping removes stale ones that a killed process left.
+TEMPORARY_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

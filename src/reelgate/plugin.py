@@ -29,8 +29,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="refuse to start live renders estimated above this; required in CI")
     group.addoption("--preset-poll-interval", type=float, default=None, metavar="SECONDS",
                     help="seconds between status polls (default: the provider's; 0.1 for a local simulator)")
-    group.addoption("--preset-prune", action="store_true", default=False,
-                    help="after a full run, delete recordings that no preset needs")
+    group.addoption("--preset-prune", nargs="?", const="auto", default=None, metavar="yes|dry-run",
+                    help="after a full, passing run with every preset valid, list and delete the "
+                    "recordings and approvals no preset needs; in CI (CI=true) a bare --preset-prune "
+                    "only lists them (a dry run) unless given as --preset-prune=yes")
     group.addoption("--preset-approve", action="store_true", default=False,
                     help="write approved records for the selected presets whose checks all pass")
     group.addoption("--preset-strict", action="store_true", default=False,
@@ -52,9 +54,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "preset: items collected from a reelgate preset file")
     if not hasattr(config, "workerinput"):  # the summary is the controller's (or the only process's)
+        from reelgate.collect.housekeeping import remove_leftovers
+        from reelgate.collect.options import check_options
         from reelgate.collect.summary import RunSummary
 
+        check_options(config)  # a bad value stops here, before collection or any render
+        remove_leftovers(config)  # before xdist starts workers that could be writing
         config.pluginmanager.register(RunSummary(config), "reelgate-summary")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from reelgate.collect.housekeeping import leftovers_line
+
+    line = leftovers_line(config)
+    return [line] if line else []
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -73,7 +86,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         get_hub(session.config).start((item.preset, item.point) for item in wanted)
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
     config = terminalreporter.config
     if hasattr(config, "workerinput"):
         return
@@ -81,11 +94,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
     hub = config.stash.get(HUB_KEY, None)
     line = hub.summary_line() if hub is not None else None
+    counts = getattr(config.pluginmanager.get_plugin("reelgate-summary"), "unsaved", {})
+    if line is None and any(counts.values()):  # under xdist the workers rendered: their reports count
+        from reelgate.collect.runtime import unsaved_note
+
+        note = unsaved_note(counts["reelgate_kept"], counts["reelgate_not_recorded"])
+        line = f"reelgate: {note.removeprefix('; ')}"
     if line:
         terminalreporter.write_line(line)
     from reelgate.collect.housekeeping import report_unused
 
-    report_unused(terminalreporter)
+    report_unused(terminalreporter, exitstatus)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -69,6 +69,20 @@ async def flow(recorder: Recorder, request: RenderRequest, headers: dict[str, st
         return (await client.get(status["url"])).content
 
 
+def submit_once(recorder: Recorder) -> RenderRequest:
+    """One render that only submits, through the recorder (its cassette is not written yet)."""
+    request = make_request()
+    recorder.prepare(request)
+
+    async def submit() -> None:
+        CURRENT_RENDER.set(request)
+        async with httpx.AsyncClient(transport=recorder.transport()) as client:
+            await client.post("https://api.example.com/videos", json={"prompt": "a cup"})
+
+    asyncio.run(submit())
+    return request
+
+
 def run(recorder: Recorder, request: RenderRequest) -> bytes:
     recorder.prepare(request)
     clip = asyncio.run(flow(recorder, request))
@@ -210,15 +224,7 @@ def test_secret_echoed_by_provider_refuses_the_write(tmp_path: Path) -> None:
         return httpx.Response(200, json={"data": {"task_id": "t", "note": f"key was {SECRET}"}})
 
     recorder = Recorder(tmp_path, "once", inner=httpx.MockTransport(echo), env={"FAL_KEY": SECRET})
-    request = make_request()
-    recorder.prepare(request)
-
-    async def submit() -> None:
-        CURRENT_RENDER.set(request)
-        async with httpx.AsyncClient(transport=recorder.transport()) as client:
-            await client.post("https://api.example.com/videos", json={"prompt": "a cup"})
-
-    asyncio.run(submit())
+    request = submit_once(recorder)
     with pytest.raises(SecretInCassette, match=r"\$FAL_KEY") as caught:
         recorder.finish(request.key)
     assert SECRET not in str(caught.value)

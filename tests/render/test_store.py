@@ -1,4 +1,6 @@
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,12 @@ def test_an_interrupted_download_leaves_nothing(tmp_path: Path) -> None:
 def test_remove_partials_clears_what_a_killed_process_left(tmp_path: Path) -> None:
     store = MediaStore(tmp_path)
     store.put_bytes(clip_bytes())
-    (store.directory / ".dead.part").write_bytes(b"half")
-    assert store.remove_partials() == 1
+    dead = store.directory / f".{'ab' * 16}.part"  # the name a ClipWriter gives its temp file
+    dead.write_bytes(b"half")
+    live = store.writer()  # a download streaming right now
+    live.write(b"half")
+    assert store.remove_partials(older_than=time.time() - 60) == []  # both are too fresh to be dead
+    os.utime(dead, (time.time() - 3600, time.time() - 3600))
+    assert store.remove_partials(older_than=time.time() - 60) == [dead]
+    live.abort()
     assert [p.suffix for p in media_files(tmp_path)] == [".mp4"]

@@ -20,14 +20,19 @@ class Unused:
         return bool(self.cassettes or self.media)
 
 
-def find_unused(directory: Path, needed_keys: Iterable[str]) -> Unused:
-    """Cassettes whose key no preset asks for, and media no remaining cassette names."""
+def find_unused(directory: Path, needed_keys: Iterable[str], keep: Iterable[str] = ()) -> Unused:
+    """Cassettes whose key no preset asks for, and media no remaining cassette names.
+
+    ``keep`` names preset ids whose whole folder stays (a preset that is not valid right now may
+    still own it), with the media its cassettes name.
+    """
     if not directory.is_dir():
         return Unused((), ())
     needed = {directory / f"{key}.yaml" for key in needed_keys}
+    kept = {directory / name for name in keep}
     media_dir = directory / "media"
     cassettes = sorted(p for p in directory.rglob("*.yaml") if media_dir not in p.parents)
-    unused = tuple(p for p in cassettes if p not in needed)
+    unused = tuple(p for p in cassettes if p not in needed and not kept & set(p.parents))
     referenced = set()
     for path in cassettes:
         if path not in unused:

@@ -6,7 +6,11 @@ client concurrently, each with its own recording: ``cassettes/<preset-id>/<point
 
 Modes: ``none`` replays only (missing recordings fail, connections outside loopback are
 refused); ``once`` records what has no cassette yet; ``new_episodes`` replays what matches and
-records the rest; ``all`` records everything again; ``rewrite`` deletes the cassette first.
+records the rest; ``all`` and ``rewrite`` record everything again, from scratch.
+
+In every mode a cassette is written only for a render that succeeded: a render that failed
+(an outage, a 429, credits run out) leaves the previous cassette exactly as it was, so a
+recording run can never replace good recordings with the failure.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.request import RenderRequest
 
 RecordMode = Literal["none", "once", "new_episodes", "all", "rewrite"]
+# What finish() did: wrote the cassette, had nothing new to write, or (the render failed) kept
+# the previous cassette as it was / had none to keep.
+Finished = Literal["written", "unchanged", "kept", "not_recorded"]
 RECORD_MODES: tuple[str, ...] = get_args(RecordMode)
 _HOP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
@@ -99,9 +106,7 @@ class Recorder:
         current = normalized(request)
         meta = {"preset": request.preset_id, "key": request.key, "fingerprint": fingerprint(current),
                 "request": current, "provider": request.provider, "model": request.model}
-        if self.mode == "rewrite":
-            path.unlink(missing_ok=True)
-        exists = path.is_file()
+        exists = path.is_file()  # rewrite replaces it only once the new render has succeeded
         if self.mode in ("all", "rewrite") or (self.mode in ("once", "new_episodes") and not exists):
             session = _Session(request, Cassette(path, meta=meta), may_record=True)
         elif not exists:
@@ -142,13 +147,22 @@ class Recorder:
                                  "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         session.dirty = True
 
-    def finish(self, key: str) -> None:
+    def finish(self, key: str, succeeded: bool = True) -> Finished:
         """Write what a finished render recorded, whole and at once (an interrupted render leaves
-        no half cassette behind); raises SecretInCassette instead of writing a leak."""
+        no half cassette behind); raises SecretInCassette instead of writing a leak.
+
+        A render that failed writes nothing: what it recorded (the error answers) is dropped and
+        the previous cassette, if any, stays byte for byte.
+        """
         session = self._sessions.get(key)
-        if session is not None and session.dirty:
-            session.dirty = False
-            save_cassette(session.cassette, self.media_dir, self.env)
+        if session is None or not session.dirty:
+            return "unchanged"
+        session.dirty = False
+        if not succeeded:
+            session.cassette.interactions.clear()
+            return "kept" if session.cassette.path.is_file() else "not_recorded"
+        save_cassette(session.cassette, self.media_dir, self.env)
+        return "written"
 
     async def _network(self, request: httpx.Request) -> httpx.Response:
         if self._inner is None:

@@ -3,17 +3,19 @@
 Scrubbing covers what providers put secrets in: auth headers, API-key headers and query
 parameters, signed-URL tokens, JWTs anywhere, and key-like fields of JSON bodies. After the
 cassette is serialised, its text is searched for the value of every secret-looking environment
-variable; a hit refuses the write and names the variable, never the value.
+variable, also URL-encoded, hex and base64 encoded; a hit refuses the write and names the
+variable, never the value.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
 SECRET_HEADERS = frozenset({
@@ -83,8 +85,46 @@ def secret_values(env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def find_leak(text: str, env: Mapping[str, str] | None = None) -> str | None:
-    """The name of an environment secret whose value appears in ``text``, or None."""
-    for name, value in sorted(secret_values(env).items()):
-        if value in text:
+    """The name of an environment secret whose value appears in ``text``, or None.
+
+    Found as written, URL-encoded, hex (either case), or base64 (standard or urlsafe alphabet,
+    padded or not, at any offset inside a longer encoded value), and across line breaks (YAML
+    folds long strings, and stores binary bodies as base64 in lines of 76).
+    """
+    secrets = secret_values(env)
+    if not secrets:
+        return None
+    compact = _FOLDS.sub("", text)
+    views = (text, compact, unquote(compact.replace("\\/", "/")))
+    lowered = compact.lower()
+    for name, value in sorted(secrets.items()):
+        if any(form in view for form in (value, *_base64_forms(value)) for view in views):
+            return name
+        if value.encode("utf-8").hex() in lowered:
             return name
     return None
+
+
+_FOLDS = re.compile(r"\\?\s+")  # whitespace, and YAML's backslash line continuation
+
+
+def _base64_forms(value: str) -> list[str]:
+    """The base64 characters that encode ``value`` wherever it sits in a longer byte string.
+
+    base64 turns 3 bytes into 4 characters, so a value that starts 0, 1 or 2 bytes into a group
+    is spelt three different ways; in each, only the characters whose 6 bits all come from the
+    value are fixed (the first and last may mix in neighbouring bytes), and padding comes after
+    them, so these cores match padded and unpadded text alike.
+    """
+    data = value.encode("utf-8")
+    forms = []
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + data).decode("ascii")
+        first = -(-8 * offset // 6)  # ceil: the first character made of the value's bits only
+        last = 8 * (offset + len(data)) // 6  # exclusive: the last whole one
+        core = encoded[first:last]
+        forms += [core, core.translate(_URLSAFE)]
+    return forms
+
+
+_URLSAFE = str.maketrans("+/", "-_")

@@ -67,12 +67,15 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
         item = request.node
         result = get_judge(config).point(preset, point)
         verdict = result.verdict
+        hub = get_hub(config)
         for report in result.renders:
             item.add_report_section("call", "render", report.summary())
         item.user_properties.extend([
             ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
             ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
-            ("cost_usd", result.cost_usd), ("source", get_hub(config).source),
+            ("cost_usd", result.cost_usd), ("source", hub.source),
+            ("reelgate_kept", hub.unsaved_count(preset, point)),  # failed renders: cassettes untouched
+            ("reelgate_not_recorded", hub.unsaved_count(preset, point, "not_recorded")),
             *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
             ("reelgate_point_json", json.dumps(_point_data(preset, point, result, config))),
         ])

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from reelgate.preset.suite import is_preset_file
-
 if TYPE_CHECKING:
     from reelgate.plan import ProviderOverride
 
@@ -26,6 +24,8 @@ class Settings:
 
     def owns(self, path: Path) -> bool:
         """Whether a file is a preset of this suite (and so becomes preset items)."""
+        from reelgate.preset.suite import is_preset_file  # the preset stage, only once a YAML file is seen
+
         path = path.resolve()
         if path == self.scenarios:
             return False

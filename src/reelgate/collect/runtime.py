@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -56,6 +56,7 @@ class RenderHub:
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
         self._started: set[tuple[str, str]] = set()
+        self.unsaved: dict[str, str] = {}  # render key -> "kept" | "not_recorded" (it failed)
         dist = getattr(config.option, "dist", "no")
         self._whole_presets = hasattr(config, "workerinput") and dist in ("loadfile", "loadscope")
 
@@ -140,13 +141,25 @@ class RenderHub:
                 continue
             result = self._wait(key)
             try:
-                self.recorder.finish(key)
+                finished = self.recorder.finish(key, succeeded=result.ok)
             except CassetteError as exc:
                 self._errors[key] = str(exc)
                 out.append(Rendered(key, None, str(exc)))
                 continue
-            out.append(Rendered(key, check_output_contract(self._requests[key], result), None))
+            report = check_output_contract(self._requests[key], result)
+            if finished in ("kept", "not_recorded"):
+                self.unsaved[key] = finished
+                shown = self.recorder.shown(self.recorder.path_for(self._requests[key]))
+                note = (f"{shown} kept unchanged: a failed render is never recorded" if finished == "kept"
+                        else f"{shown} not written: a failed render is never recorded")
+                report = replace(report, problems=(*report.problems, note))
+            out.append(Rendered(key, report, None))
         return out
+
+    def unsaved_count(self, preset: Preset, point: str, kind: str = "kept") -> int:
+        """How many renders of a point failed in this recording run and so left their previous
+        cassette as it was (``kept``) or wrote none (``not_recorded``)."""
+        return sum(self.unsaved.get(_key(preset.id, point, r)) == kind for r in range(preset.repeats))
 
     def _wait(self, key: str):  # type: ignore[no-untyped-def]
         started = time.monotonic()
@@ -179,11 +192,23 @@ class RenderHub:
             return (f"reelgate: {progress.done} renders replayed from {source}, {progress.failed} "
                     f"failed; recorded cost ${progress.cost_usd:.2f}, nothing spent")
         where = f" via {self.override.base_url}" if self.override and self.override.base_url else ""
-        return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}"
+        return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}" + unsaved_note(
+            sum(v == "kept" for v in self.unsaved.values()),
+            sum(v == "not_recorded" for v in self.unsaved.values()))
 
     def close(self) -> None:
         if self._service is not None:
             self._service.close()
+
+
+def unsaved_note(kept: int, not_recorded: int) -> str:
+    """The summary's words for recordings a failed render did not touch."""
+    parts = []
+    if kept:
+        parts.append(f"{kept} recording{'s' * (kept != 1)} kept unchanged because the render failed")
+    if not_recorded:
+        parts.append(f"{not_recorded} failed render{'s' * (not_recorded != 1)} not recorded")
+    return "".join(f"; {part}" for part in parts)
 
 
 def _local_poll(override: object | None) -> float | None:

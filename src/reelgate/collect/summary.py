@@ -38,6 +38,7 @@ class RunSummary:
         self.config = config
         self.rows: dict[str, PresetRow] = {}
         self.failures: list[tuple[str, int, str, str]] = []  # file, line, title, message
+        self.unsaved = {"reelgate_kept": 0, "reelgate_not_recorded": 0}  # failed renders, from workers too
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -57,6 +58,8 @@ class RunSummary:
         for key, value in report.user_properties:
             if key == "reelgate_point_json":
                 row.details.setdefault("points", {})[props["reelgate_point"]] = json.loads(value)
+            elif key in self.unsaved:
+                self.unsaved[key] += int(value)
             elif key in ("reelgate_regression_json", "reelgate_reference_json"):
                 row.details[key.removeprefix("reelgate_").removesuffix("_json")] = json.loads(value)
         if "reelgate_point" in props:
@@ -110,7 +113,12 @@ class RunSummary:
         if target:
             from reelgate.records.run_html import write_run_html
 
-            path = write_run_html(self.run_data(), Path(target))
+            try:  # checked writable before the run; a disk that filled up since is one line, not a traceback
+                path = write_run_html(self.run_data(), Path(target))
+            except OSError as exc:
+                terminalreporter.write_line(f"reelgate: HTML report not written: cannot write {target} "
+                                            f"({exc.strerror or type(exc).__name__})", red=True)
+                return
             terminalreporter.write_line(f"reelgate: HTML report written to {path}")
 
     def publish_github(self, terminalreporter: pytest.TerminalReporter) -> None:

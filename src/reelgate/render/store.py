@@ -3,13 +3,14 @@
 A clip enters the store only whole and verified: bytes stream into a temp file in the same
 directory, the size and decodability are checked, then ``os.replace`` names it by its hash. A
 failed or interrupted download leaves nothing behind but, at worst, a ``.part`` file that
-``remove_partials`` clears.
+``remove_partials`` clears (housekeeping calls it at the start of a run).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from types import TracebackType
 import av
 
 MEDIA_DIR = Path(".reelgate") / "media"
+PARTIAL_NAME = re.compile(r"\.[0-9a-f]{32}\.part")  # what ClipWriter names its temp file
 
 
 class ClipRejected(ValueError):
@@ -68,14 +70,26 @@ class MediaStore:
     def clips(self) -> list[Path]:
         return sorted(self.directory.glob("*.mp4")) if self.directory.is_dir() else []
 
-    def remove_partials(self) -> int:
-        """Delete temp files left by a killed process; returns how many."""
+    def remove_partials(self, older_than: float | None = None) -> list[Path]:
+        """Delete the temp files of downloads a killed process left; returns them.
+
+        With ``older_than`` (a ``time.time()`` value) only files last written before it go, so a
+        download another process is streaming right now (its file is touched by every chunk) stays.
+        """
         if not self.directory.is_dir():
-            return 0
-        partials = list(self.directory.glob(".*.part"))
-        for partial in partials:
-            partial.unlink(missing_ok=True)
-        return len(partials)
+            return []
+        removed = []
+        for partial in self.directory.iterdir():
+            if not PARTIAL_NAME.fullmatch(partial.name):
+                continue
+            try:
+                if older_than is not None and partial.lstat().st_mtime >= older_than:
+                    continue
+                partial.unlink()
+            except FileNotFoundError:  # its writer finished or aborted meanwhile
+                continue
+            removed.append(partial)
+        return removed
 
 
 class ClipWriter:
