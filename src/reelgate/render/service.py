@@ -28,8 +28,10 @@ from reelgate.providers.registry import provider_class
 from reelgate.providers.result import Attempt, RenderResult, Timings
 from reelgate.providers.secrets import Secret
 from reelgate.providers.timing import Clock, FastForwardClock, RetryPolicy
+from reelgate.render.budget import Budget, BudgetExceeded, Hold
 from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
+from reelgate.render.flight import InFlight, is_live, local_failure
 from reelgate.render.request import ProviderChoice, RenderRequest
 from reelgate.render.store import MediaStore
 
@@ -57,8 +59,9 @@ class RenderOptions:
     env: Mapping[str, str] | None = None  # where keys come from; default os.environ
     transport: httpx.AsyncBaseTransport | None = None
     clock: Clock | None = None
-    live: bool | None = None  # reaches paid providers; default: unless the override has a URL
+    live: bool | None = None  # reaches paid providers; default: see is_live
     replay: bool = False  # answers come from recordings: no keys needed, nothing is spent
+    budget: Budget | None = None  # shared by the run's processes; default: this process only
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,13 @@ class Progress:
     done: int
     failed: int
     cost_usd: float
+    unknown_usd: float = 0.0  # list price of renders whose charge is unknown
 
     def line(self) -> str:
+        unknown = f" (+ up to ${self.unknown_usd:.2f} of unknown charge)" if self.unknown_usd else ""
         return (f"renders {self.done + self.failed}/{self.total}: {self.queued} queued, "
                 f"{self.running} running, {self.downloading} downloading, {self.done} done, "
-                f"{self.failed} failed, ${self.cost_usd:.2f}")
+                f"{self.failed} failed, ${self.cost_usd:.2f}{unknown}")
 
 
 class RenderService:
@@ -82,12 +87,16 @@ class RenderService:
         self.options = options
         self.store = MediaStore(options.media_root)
         self._env = os.environ if options.env is None else options.env
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # RLock: a SIGTERM handler may run inside a holder
         self._requests: dict[str, RenderRequest] = {}
         self._futures: dict[str, concurrent.futures.Future[RenderResult]] = {}
         self._stages: dict[str, str] = {}
         self._spent = 0.0
-        self._committed = 0.0
+        self._unknown = 0.0
+        self._flights: dict[str, InFlight] = {}
+        self._budget = options.budget or Budget(options.max_cost)
+        override = options.override
+        self.live = is_live(options.live, options.replay, override.base_url if override else None)
         self._providers: dict[str, Provider] = {}
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -107,11 +116,7 @@ class RenderService:
         if repeated:
             raise ValueError(f"render keys must be unique; repeated: {', '.join(repeated)}")
         self._check_setup(batch)
-        live = self.options.live
-        if live is None:
-            live = not self.options.replay and (
-                self.options.override is None or self.options.override.base_url is None)
-        estimate = (guard_cost(batch, self.options.max_cost, env=self._env) if live
+        estimate = (guard_cost(batch, self.options.max_cost, env=self._env) if self.live
                     else estimate_cost(batch))
         loop = self._ensure_loop()
         for request in batch:
@@ -164,8 +169,9 @@ class RenderService:
     def progress(self) -> Progress:
         with self._lock:
             counts = Counter(self._stages.values())
-            spent = self._spent
+            spent, unknown = self._spent, self._unknown
         return Progress(total=len(self._stages), cost_usd=round(spent, 4),
+                        unknown_usd=round(unknown, 4),
                         **{state: counts.get(state, 0) for state in _STATES})
 
     def close(self) -> None:
@@ -219,11 +225,6 @@ class RenderService:
         except asyncio.CancelledError:
             self._set_stage(request.key, "failed")
             raise
-        except Exception as exc:  # a bug must not hang the item waiting on this render
-            provider = self._providers.get(request.provider)
-            text = f"unexpected {type(exc).__name__}: {exc}"
-            result = _failed(request, RenderFailure(
-                Outcome.PROVIDER_FAILED, provider.redact(text) if provider else text))
         total = round(sum(a.cost_usd for a in attempts), 4)
         result = replace(result, provider=request.provider, model=request.model,
                          cost_usd=total, attempts=tuple(attempts))
@@ -235,44 +236,89 @@ class RenderService:
         provider = self._provider(request.provider)
         async with self._semaphore(provider):
             estimate = provider.list_price(request).usd
-            self._reserve(request, estimate)
+            hold = self._reserve(request, estimate)
+            flight = InFlight(request, estimate)
+            with self._lock:
+                self._flights[request.key] = flight
+
+            def on_stage(stage: Stage) -> None:
+                if stage == "submitting":
+                    flight.sent = True
+                    if hold is not None:
+                        self._budget.sent(hold)
+                self._set_stage(request.key, stage)
+
+            def on_task(task_id: str) -> None:
+                flight.task_id = task_id
+
             try:
                 result = await asyncio.wait_for(
                     provider.render(request, self.store, deadline_s=self.options.deadline_s,
-                                    on_stage=lambda stage: self._set_stage(request.key, stage)),
+                                    on_stage=on_stage, on_task=on_task),
                     timeout=self.options.deadline_s + 60)
             except RenderFailure as failure:
-                attempts.append(Attempt(provider.name, request.model, failure.outcome,
-                                        str(failure), failure.task_id, failure.cost_usd))
-                with self._lock:
-                    self._spent += failure.cost_usd
+                failure.task_id = failure.task_id or flight.task_id
+                self._end(attempts, provider, flight, hold, failure)
                 raise
             except TimeoutError:
                 failure = RenderFailure(Outcome.TIMEOUT, "the render overran its deadline",
-                                        provider=provider.name)
-                attempts.append(Attempt(provider.name, request.model, failure.outcome,
-                                        str(failure), None, 0.0))
+                                        provider=provider.name, task_id=flight.task_id,
+                                        charge_unknown=flight.sent)
+                self._end(attempts, provider, flight, hold, failure)
                 raise failure from None
-            finally:
-                with self._lock:
-                    self._committed -= estimate
-            with self._lock:
-                self._spent += result.cost_usd
-            attempts.append(Attempt(provider.name, request.model, Outcome.SUCCEEDED, "",
-                                    result.task_id, result.cost_usd))
+            except asyncio.CancelledError:
+                raise  # the flight stays listed: close() reports it as interrupted
+            except Exception as exc:  # a bug or this machine's trouble must not hang the item
+                failure = local_failure(exc, provider)
+                failure.task_id = flight.task_id
+                failure.charge_unknown = flight.sent  # e.g. the clip could not be saved
+                self._end(attempts, provider, flight, hold, failure)
+                raise failure from None
+            self._end(attempts, provider, flight, hold, None, result)
             return result
 
-    def _reserve(self, request: RenderRequest, estimate: float) -> None:
-        """Hold back the render's list price; refuse it if spend plus holds would pass the cap."""
-        limit = self.options.max_cost
+    def _end(self, attempts: list[Attempt], provider: Provider, flight: InFlight,
+             hold: Hold | None, failure: RenderFailure | None,
+             result: RenderResult | None = None) -> None:
+        """Record the attempt, settle its hold and book what it cost (or may have cost)."""
+        request = flight.request
+        if failure is None:
+            assert result is not None
+            attempt = Attempt(provider.name, request.model, Outcome.SUCCEEDED, "",
+                              result.task_id, result.cost_usd, False, flight.estimate)
+        else:
+            unknown = failure.charge_unknown and not failure.cost_usd
+            attempt = Attempt(provider.name, request.model, failure.outcome, str(failure),
+                              failure.task_id, failure.cost_usd, unknown, flight.estimate)
+        attempts.append(attempt)
+        if hold is not None:
+            self._budget.settle(hold, attempt.cost_usd, unknown=attempt.charge_unknown)
         with self._lock:
-            if limit is not None and self._spent + self._committed + estimate > limit + 1e-9:
-                raise RenderFailure(
-                    Outcome.BUDGET_EXCEEDED,
-                    f"{request.key} (${estimate:.2f}) would take the run past --preset-max-cost "
-                    f"${limit:.2f} (spent ${self._spent:.2f}, in flight "
-                    f"${self._committed:.2f})", failover=False)
-            self._committed += estimate
+            self._spent += attempt.cost_usd
+            if attempt.charge_unknown:
+                self._unknown += flight.estimate
+            self._flights.pop(request.key, None)
+
+    def _reserve(self, request: RenderRequest, estimate: float) -> Hold | None:
+        """Hold back a live render's list price; refuse it if spend plus holds would pass the cap.
+
+        Replays and the simulator cost nothing, so they hold nothing and are never refused.
+        """
+        if not self.live:
+            return None
+        try:
+            return self._budget.reserve(request.key, estimate)
+        except BudgetExceeded as exc:
+            raise RenderFailure(
+                Outcome.BUDGET_EXCEEDED,
+                f"{request.key} (${estimate:.2f}) would take the run past --preset-max-cost "
+                f"${exc.limit:.2f} (spent ${exc.spent:.2f}, in flight ${exc.held:.2f})",
+                failover=False) from None
+
+    def interrupted(self) -> list[InFlight]:
+        """Renders whose submit went out and that had not ended (for the ledger at shutdown)."""
+        with self._lock:
+            return [flight for flight in self._flights.values() if flight.sent]
 
     def _provider(self, name: str) -> Provider:
         if name not in self._providers:
