@@ -9,6 +9,8 @@ first of its items arrives (``--dist loadfile`` keeps a preset's items on one wo
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,21 +45,45 @@ class RenderHub:
         override = provider_override(config)
         self.override = (ProviderOverride(override.name, override.base_url) if override else None)
         self.recorder = Recorder(self.settings.cassettes, self.mode)
-        self.options = RenderOptions(
-            media_root=self.settings.root,
-            override=self.override,
-            concurrency=config.getoption("preset_concurrency"),
-            max_cost=config.getoption("preset_max_cost"),
-            transport=self.recorder.transport(),
-            replay=self.mode == "none",
-            poll_interval=config.getoption("preset_poll_interval") or _local_poll(self.override),
-        )
+        self.options = self._options(config, RenderOptions)
         self._service = None
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
         self._started: set[tuple[str, str]] = set()
+        self._renders: dict[str, tuple[Preset, str, int]] = {}
+        self._results: dict[str, object] = {}
+        self.logged: set[str] = set()  # render keys with their final ledger row
+        self.reconciled: tuple[int, int] | None = None
+        self._terminate = Terminate()
         dist = getattr(config.option, "dist", "no")
         self._whole_presets = hasattr(config, "workerinput") and dist in ("loadfile", "loadscope")
+
+    def _options(self, config: pytest.Config, factory: type) -> object:
+        """Render options; a live run shares one budget file with every process of the run."""
+        from reelgate.collect.ledger import open_run_ledger
+        from reelgate.render.budget import SharedBudget, remove_finished_runs, run_directory
+        from reelgate.render.flight import is_live
+
+        replay = self.mode == "none"
+        max_cost = config.getoption("preset_max_cost")
+        budget = None
+        url = self.override.base_url if self.override else None
+        if is_live(None, replay, url):
+            run_id = open_run_ledger(config).run_id
+            if not hasattr(config, "workerinput"):
+                remove_finished_runs(self.settings.root, keep=run_id)
+            budget = SharedBudget(max_cost, run_directory(self.settings.root, run_id))
+        return factory(
+            media_root=self.settings.root,
+            override=self.override,
+            concurrency=config.getoption("preset_concurrency"),
+            max_cost=max_cost,
+            transport=self.recorder.transport(),
+            replay=replay,
+            poll_interval=config.getoption("preset_poll_interval") or _local_poll(self.override),
+            budget=budget,
+            on_task=None if replay else self._task_accepted,
+        )
 
     # -- planning --------------------------------------------------------------------------
 
@@ -81,6 +107,7 @@ class RenderHub:
             for request in requests:
                 sent = self.service.resolve(request)
                 self._requests[request.key] = sent
+                self._renders[request.key] = (preset, point, request.repeat)
                 try:
                     self.recorder.prepare(sent)
                 except CassetteError as exc:
@@ -89,6 +116,12 @@ class RenderHub:
                 batch.append(sent)
         if not batch:
             return
+        if self.reconciled is None and not self.options.replay \
+                and not hasattr(self.config, "workerinput"):
+            from reelgate.collect.ledger import open_run_ledger, reconcile
+
+            self.reconciled = reconcile(open_run_ledger(self.config), self.service.task_charges)
+        self._terminate.install()  # renders are about to be in flight
         try:
             self.service.start(batch)
         except (ProviderConfigError, CostLimitError, ValueError) as exc:
@@ -139,14 +172,78 @@ class RenderHub:
                 out.append(Rendered(key, None, self._errors[key]))
                 continue
             result = self._wait(key)
+            self._results[key] = result
+            report = check_output_contract(self._requests[key], result)
             try:
                 self.recorder.finish(key)
             except CassetteError as exc:
                 self._errors[key] = str(exc)
-                out.append(Rendered(key, None, str(exc)))
+                out.append(Rendered(key, report, str(exc)))  # refused, but paid: still logged
                 continue
-            out.append(Rendered(key, check_output_contract(self._requests[key], result), None))
+            out.append(Rendered(key, report, None))
+        if self._service is not None and not self._service.interrupted():
+            self._terminate.restore()  # nothing in flight: SIGTERM kills as usual again
         return out
+
+    def unknown_charge(self, key: str) -> tuple[float, str | None] | None:
+        """(list price, task id) when render ``key`` may have been charged without our knowing."""
+        result = self._results.get(key)
+        if result is None or not result.charge_unknown:  # type: ignore[attr-defined]
+            return None
+        attempt = next(a for a in result.attempts if a.charge_unknown)  # type: ignore[attr-defined]
+        return result.unknown_usd, attempt.task_id  # type: ignore[attr-defined]
+
+    def task_id(self, key: str) -> str | None:
+        result = self._results.get(key)
+        return getattr(result, "task_id", None)
+
+    # -- the ledger while renders are in flight ----------------------------------------------
+
+    def _task_accepted(self, request: object, task_id: str, estimate: float) -> None:
+        """On the render loop: the provider took the task; write it down before it can be lost."""
+        key = request.key  # type: ignore[attr-defined]
+        self._log_unfinished([(key, request, task_id, estimate)], "interrupted")
+
+    def _log_unfinished(self, renders: list[tuple[str, object, str | None, float]],
+                        charge: str) -> None:
+        from reelgate.collect.ledger import LEDGER_KEY, render_row
+
+        ledger = self.config.stash.get(LEDGER_KEY, None)
+        if ledger is None:
+            return
+        rows = []
+        for key, request, task_id, usd in renders:
+            if key in self.logged or key not in self._renders:
+                continue
+            preset, point, repeat = self._renders[key]
+            rows.append(render_row(ledger, preset, point, repeat,
+                                   provider=request.provider, model=request.model,  # type: ignore[attr-defined]
+                                   replayed=False, cost_usd=usd, charge=charge, task_id=task_id))
+        if rows:
+            ledger.append(rows)
+
+    def _log_at_close(self) -> None:
+        """Renders the run will not judge: in flight (interrupted), or done but never asked for."""
+        service = self._service
+        if service is None or self.options.replay:
+            return
+        flights = service.interrupted()
+        self._log_unfinished([(f.request.key, f.request, f.task_id, f.estimate) for f in flights],
+                             "interrupted")
+        done = []
+        for key in self._renders:
+            if key in self.logged or key in {f.request.key for f in flights}:
+                continue
+            try:
+                result = service.result(key, timeout=0)
+            except (KeyError, TimeoutError):
+                continue
+            if result.cost_usd or result.charge_unknown:
+                charge = "unknown" if result.charge_unknown else "known"
+                done.append((key, self._requests[key], result.task_id,
+                             result.cost_usd + result.unknown_usd, charge))
+        for key, request, task_id, usd, charge in done:
+            self._log_unfinished([(key, request, task_id, usd)], charge)
 
     def _wait(self, key: str):  # type: ignore[no-untyped-def]
         started = time.monotonic()
@@ -182,8 +279,39 @@ class RenderHub:
         return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}"
 
     def close(self) -> None:
-        if self._service is not None:
-            self._service.close()
+        try:
+            self._log_at_close()
+        finally:
+            self._terminate.restore()
+            if self._service is not None:
+                self._service.close()
+            budget = self.options.budget
+            if budget is not None:
+                budget.close()
+
+
+class Terminate:
+    """SIGTERM, while renders are in flight, interrupts the run as Ctrl-C does, so the renders
+    in flight are written to the ledger before exit; the previous handler is restored after."""
+
+    def __init__(self) -> None:
+        self._previous: object | None = None
+
+    def install(self) -> None:
+        if self._previous is not None or threading.current_thread() is not threading.main_thread():
+            return
+        self._previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, self._interrupt)
+
+    def restore(self) -> None:
+        if self._previous is None or threading.current_thread() is not threading.main_thread():
+            return
+        signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
+        self._previous = None
+
+    @staticmethod
+    def _interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum} (SIGTERM) while renders were in flight")
 
 
 def _local_poll(override: object | None) -> float | None:

@@ -177,6 +177,11 @@ class Provider(ABC):
     def redact(self, text: str) -> str:
         return redact_secrets(text, self._secrets)
 
+    async def task_charges(self) -> dict[str, float | None] | None:
+        """What the provider's task list says each recent task cost: USD once it is terminal
+        (0 for a failed task), None while it runs. None when the API lists no tasks."""
+        return None
+
     # -- the render flow -----------------------------------------------------------------
 
     async def render(

@@ -36,6 +36,11 @@ from reelgate.providers.secrets import Secret, read_secret, redact
 from reelgate.render.request import RenderRequest, is_url
 
 PROMPT_LIMIT = 2500
+# The task list is read page by page (Kling allows up to 500 a page); 20 pages is 10,000 tasks,
+# more than any run leaves unsettled, and bounds a reconciliation's calls.
+LIST_PAGE_SIZE = 500
+LIST_PAGES = 20
+LIST_DEADLINE_S = 120.0
 TOKEN_LIFETIME_S = 1800
 TOKEN_REFRESH_S = 1500
 
@@ -226,6 +231,26 @@ class KlingProvider(Provider):
         if state == "failed":
             return TaskStatus("failed", failure=_task_failure(data))
         return TaskStatus("running" if state == "processing" else "queued")
+
+    async def task_charges(self) -> dict[str, float | None] | None:
+        """GET /v1/videos/{endpoint} (Kling's task list) for each endpoint, newest pages first."""
+        deadline = self.clock.monotonic() + LIST_DEADLINE_S
+        charges: dict[str, float | None] = {}
+        for endpoint in ("text2video", "image2video", "motion-control"):
+            for page in range(1, LIST_PAGES + 1):
+                call = ApiCall("GET", f"/v1/videos/{endpoint}?pageNum={page}"
+                               f"&pageSize={LIST_PAGE_SIZE}")
+                body = await self._http.call(call, self.base_url, self.auth_headers(), deadline,
+                                             self, idempotent=True)
+                tasks = body.get("data") or [] if isinstance(body, dict) else []
+                for task in tasks:
+                    status = self.parse_status({"data": task})
+                    charge = (status.cost_usd if status.state == "succeeded"
+                              else 0.0 if status.state == "failed" else None)
+                    charges[str(task["task_id"])] = charge
+                if len(tasks) < LIST_PAGE_SIZE:
+                    break
+        return charges
 
     def check_body(self, body: Any) -> RenderFailure | None:
         if isinstance(body, dict) and body.get("code", 0) != 0:

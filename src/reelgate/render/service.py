@@ -15,7 +15,7 @@ import contextlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -23,7 +23,7 @@ from types import TracebackType
 import httpx
 
 from reelgate.providers.base import Provider, Stage
-from reelgate.providers.errors import Outcome, RenderFailure
+from reelgate.providers.errors import Outcome, ProviderConfigError, RenderFailure
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import Attempt, RenderResult, Timings
 from reelgate.providers.secrets import Secret
@@ -62,6 +62,9 @@ class RenderOptions:
     live: bool | None = None  # reaches paid providers; default: see is_live
     replay: bool = False  # answers come from recordings: no keys needed, nothing is spent
     budget: Budget | None = None  # shared by the run's processes; default: this process only
+    # Called on the render loop when a provider gives a task id (request, task id, list price):
+    # the run writes the render to its ledger before the charge can be lost to a kill.
+    on_task: Callable[[RenderRequest, str, float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,8 @@ class RenderService:
 
             def on_task(task_id: str) -> None:
                 flight.task_id = task_id
+                if self.options.on_task is not None:
+                    self.options.on_task(request, task_id, estimate)
 
             try:
                 result = await asyncio.wait_for(
@@ -314,6 +319,32 @@ class RenderService:
                 f"{request.key} (${estimate:.2f}) would take the run past --preset-max-cost "
                 f"${exc.limit:.2f} (spent ${exc.spent:.2f}, in flight ${exc.held:.2f})",
                 failover=False) from None
+
+    def task_charges(self, name: str, timeout: float = 180.0) -> dict[str, float | None] | None:
+        """The provider's task list as charges by task id (see Provider.task_charges); None when
+        it has no list or cannot be read now. Read straight from the provider, never recorded."""
+        override = self.options.override
+        base_url = override.base_url if override and override.name == name else None
+        try:
+            provider = provider_class(name).from_env(self._env, base_url=base_url,
+                                                     retry=self.options.retry)
+        except ProviderConfigError:
+            return None
+
+        async def read() -> dict[str, float | None] | None:
+            try:
+                return await provider.task_charges()
+            except (RenderFailure, KeyError, TypeError, ValueError, AttributeError):
+                return None
+            finally:
+                await provider.aclose()
+
+        future = asyncio.run_coroutine_threadsafe(read(), self._ensure_loop())
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return None
 
     def interrupted(self) -> list[InFlight]:
         """Renders whose submit went out and that had not ended (for the ledger at shutdown)."""
