@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from reelgate.simulator import SimulatorConfig, running_simulator, simulator_env
-from tests.suites import VALID, SuiteWriter
+from tests.suites import LENIENT, VALID, SuiteWriter
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +20,6 @@ def simulator() -> Iterator[str]:
 def keys(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in simulator_env().items():
         monkeypatch.setenv(name, value)
-
-
-# Record and replay are under test here, not the rubric: every rendered clip is usable.
-LENIENT = """\
-scenarios:
-  ad:
-    motion_range: [1, 7]
-    sweep: [2, 4, 6]
-    provider: {name: kling, model: kling-v2-6, mode: std}
-    thresholds:
-      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999}
-"""
 
 
 def run(suite: SuiteWriter, *args: str, subprocess: bool = False, full: bool = False) -> pytest.RunResult:

@@ -204,4 +204,8 @@ def money_line(config: pytest.Config) -> str | None:
             text += (f", {len(pending)} render{'s' * (len(pending) != 1)} {words} (up to "
                      f"${sum(row.cost_usd for row in pending):.2f}; {ids} with a task id, "
                      "reconciled on the next run where the provider lists its tasks)")
+    from reelgate.render.flight import is_local_url
+
+    if is_local_url(config.getoption("preset_provider_url", None)):
+        text += " (against a simulator on this machine: nothing was paid)"
     return text
