@@ -199,13 +199,15 @@ class RenderHub:
 
     # -- the ledger while renders are in flight ----------------------------------------------
 
-    def _task_accepted(self, request: object, task_id: str, estimate: float) -> None:
-        """On the render loop: the provider took the task; write it down before it can be lost."""
+    def _task_accepted(self, request: object, task_id: str | None, estimate: float) -> None:
+        """On the render loop: a submit goes out (no task id yet) or the provider took the task;
+        write it down before a kill can lose it."""
         key = request.key  # type: ignore[attr-defined]
-        self._log_unfinished([(key, request, task_id, estimate)], "interrupted")
+        self._log_unfinished([(key, request, task_id, estimate)], "interrupted", now=True)
 
     def _log_unfinished(self, renders: list[tuple[str, object, str | None, float]],
-                        charge: str) -> None:
+                        charge: str, *, now: bool = False) -> None:
+        """Rows for renders not judged (yet); ``now`` commits before returning, else queued."""
         from reelgate.collect.ledger import LEDGER_KEY, render_row
 
         ledger = self.config.stash.get(LEDGER_KEY, None)
@@ -219,7 +221,14 @@ class RenderHub:
             rows.append(render_row(ledger, preset, point, repeat,
                                    provider=request.provider, model=request.model,  # type: ignore[attr-defined]
                                    replayed=False, cost_usd=usd, charge=charge, task_id=task_id))
-        if rows:
+        if rows and now:
+            from reelgate.records import LedgerError
+
+            try:
+                ledger.ledger.append(rows, replace=True)
+            except LedgerError as exc:
+                ledger.failures.append(str(exc))
+        elif rows:
             ledger.append(rows)
 
     def _log_at_close(self) -> None:

@@ -62,9 +62,10 @@ class RenderOptions:
     live: bool | None = None  # reaches paid providers; default: see is_live
     replay: bool = False  # answers come from recordings: no keys needed, nothing is spent
     budget: Budget | None = None  # shared by the run's processes; default: this process only
-    # Called on the render loop when a provider gives a task id (request, task id, list price):
-    # the run writes the render to its ledger before the charge can be lost to a kill.
-    on_task: Callable[[RenderRequest, str, float], None] | None = None
+    # Called on the render loop just before a submit goes out (task id None) and when the
+    # provider gives the task id, with the list price: the run writes the render to its ledger
+    # before a kill can lose the charge.
+    on_task: Callable[[RenderRequest, str | None, float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,8 @@ class RenderService:
                     flight.sent = True
                     if hold is not None:
                         self._budget.sent(hold)
+                    if self.options.on_task is not None:  # before the submit: a kill keeps it
+                        self.options.on_task(request, None, estimate)
                 self._set_stage(request.key, stage)
 
             def on_task(task_id: str) -> None:
