@@ -11,6 +11,7 @@ import hashlib
 import queue
 import subprocess
 import threading
+import time
 import uuid
 import warnings
 from typing import Any
@@ -137,37 +138,62 @@ def render_row(ledger: RunLedger, preset: Any, point: str, repeat: int, *, provi
     )
 
 
+# A render's row is committed just before its submit goes out; the provider's task is created
+# within this many seconds after (the submit's round trip, with retries of refused submits).
+SUBMIT_WINDOW_S = 120.0
+# How far the provider's clock may be behind ours when it stamps a task's creation.
+CLOCK_SLACK_S = 30.0
+
+
 def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
     """Settle rows of earlier runs whose charge was unknown or interrupted, from the providers'
-    task lists; ``charges_of(provider)`` gives {task id: USD or None while running} or None.
+    task lists; ``charges_of(provider)`` gives {task id: TaskCharge} or None (no list).
 
-    Returns (settled, still unsettled). A row with no task id, or whose provider lists no
-    tasks, stays as it is, and the summary says so.
+    A row with a task id takes that task's charge once it is terminal. A row without one (the
+    run was killed before the submit's answer) takes the first task nobody claims that was
+    created within ``SUBMIT_WINDOW_S`` after the row; none there means none was created, so
+    nothing was charged. Returns (settled, still unsettled).
     """
     from reelgate.records import LedgerError
 
     try:
-        pending = [(i, row) for i, row in ledger.ledger.unsettled() if row.run_id != ledger.run_id]
+        pending = [(i, row) for i, row in ledger.ledger.unsettled()
+                   if row.run_id != ledger.run_id and not row.replayed]
+        claimed = ledger.ledger.task_ids() if pending else set()
     except LedgerError as exc:
         ledger.failures.append(str(exc))
         return 0, 0
-    lists: dict[str, dict[str, float | None] | None] = {}
+    lists: dict[str, Any] = {}
     settled = 0
     for row_id, row in pending:
-        if row.task_id is None or row.replayed:
-            continue
         if row.provider not in lists:
             lists[row.provider] = charges_of(row.provider)
-        charge = (lists[row.provider] or {}).get(row.task_id)
-        if charge is None:
+        tasks = lists[row.provider]
+        if tasks is None:
             continue
+        task_id = row.task_id or _unclaimed_task(tasks, claimed, row.recorded_at.timestamp())
+        if task_id is None and time.time() < row.recorded_at.timestamp() + SUBMIT_WINDOW_S:
+            continue  # its task may still be on the way
+        if task_id is not None:
+            claimed.add(task_id)
+        charge = tasks[task_id].usd if task_id is not None and task_id in tasks else \
+            (0.0 if task_id is None else None)
         try:
-            ledger.ledger.settle(row_id, charge)
+            ledger.ledger.settle(row_id, charge, task_id if task_id != row.task_id else None)
         except LedgerError as exc:
             ledger.failures.append(str(exc))
             break
-        settled += 1
+        settled += charge is not None
     return settled, len(pending) - settled
+
+
+def _unclaimed_task(tasks: dict[str, Any], claimed: set[str], written_at: float) -> str | None:
+    """The earliest task no ledger row claims, created just after a row was written."""
+    fitting = sorted((task.created_at, task_id) for task_id, task in tasks.items()
+                     if task_id not in claimed and task.created_at is not None
+                     and written_at - CLOCK_SLACK_S <= task.created_at
+                     <= written_at + SUBMIT_WINDOW_S)
+    return fitting[0][1] if fitting else None
 
 
 def money_line(config: pytest.Config) -> str | None:

@@ -116,8 +116,8 @@ class RenderHub:
                 batch.append(sent)
         if not batch:
             return
-        if self.reconciled is None and not self.options.replay \
-                and not hasattr(self.config, "workerinput"):
+        worker = getattr(self.config, "workerinput", {}).get("workerid", "gw0")
+        if self.reconciled is None and not self.options.replay and worker == "gw0":
             from reelgate.collect.ledger import open_run_ledger, reconcile
 
             self.reconciled = reconcile(open_run_ledger(self.config), self.service.task_charges)

@@ -52,6 +52,15 @@ class TaskStatus:
 
 
 @dataclass(frozen=True)
+class TaskCharge:
+    """A task in the provider's list: USD once terminal (0 if failed, None while it runs) and
+    when it was created (Unix seconds), which ties it to a render written before its submit."""
+
+    usd: float | None
+    created_at: float | None = None
+
+
+@dataclass(frozen=True)
 class Submitted:
     """An accepted task: how to poll it, cancel it, and (if separate) fetch its output."""
 
@@ -177,9 +186,9 @@ class Provider(ABC):
     def redact(self, text: str) -> str:
         return redact_secrets(text, self._secrets)
 
-    async def task_charges(self) -> dict[str, float | None] | None:
-        """What the provider's task list says each recent task cost: USD once it is terminal
-        (0 for a failed task), None while it runs. None when the API lists no tasks."""
+    async def task_charges(self) -> dict[str, TaskCharge] | None:
+        """What the provider's task list says each recent task cost. None when the API lists
+        no tasks."""
         return None
 
     # -- the render flow -----------------------------------------------------------------

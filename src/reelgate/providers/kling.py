@@ -19,7 +19,7 @@ import httpx
 import jwt
 
 from reelgate.preset.camera import CameraIntent
-from reelgate.providers.base import ApiCall, Provider, Submitted, TaskStatus
+from reelgate.providers.base import ApiCall, Provider, Submitted, TaskCharge, TaskStatus
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
 from reelgate.providers.errors import (
     MissingCredentialsError,
@@ -232,10 +232,10 @@ class KlingProvider(Provider):
             return TaskStatus("failed", failure=_task_failure(data))
         return TaskStatus("running" if state == "processing" else "queued")
 
-    async def task_charges(self) -> dict[str, float | None] | None:
+    async def task_charges(self) -> dict[str, TaskCharge] | None:
         """GET /v1/videos/{endpoint} (Kling's task list) for each endpoint, newest pages first."""
         deadline = self.clock.monotonic() + LIST_DEADLINE_S
-        charges: dict[str, float | None] = {}
+        charges: dict[str, TaskCharge] = {}
         for endpoint in ("text2video", "image2video", "motion-control"):
             for page in range(1, LIST_PAGES + 1):
                 call = ApiCall("GET", f"/v1/videos/{endpoint}?pageNum={page}"
@@ -247,7 +247,9 @@ class KlingProvider(Provider):
                     status = self.parse_status({"data": task})
                     charge = (status.cost_usd if status.state == "succeeded"
                               else 0.0 if status.state == "failed" else None)
-                    charges[str(task["task_id"])] = charge
+                    created = task.get("created_at")
+                    charges[str(task["task_id"])] = TaskCharge(
+                        charge, float(created) / 1000 if isinstance(created, int | float) else None)
                 if len(tasks) < LIST_PAGE_SIZE:
                     break
         return charges

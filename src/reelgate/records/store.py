@@ -120,12 +120,21 @@ class Ledger:
         return [(int(row["id"]), LedgerRow.model_validate({n: row[n] for n in names}))
                 for row in result]
 
-    def settle(self, row_id: int, cost_usd: float) -> None:
-        """Record the charge a reconciliation found: the row's cost is known from now on."""
-        statement = (renders.update().where(renders.c.id == row_id)
-                     .values(cost_usd=round(max(cost_usd, 0.0), 6), charge="known"))
+    def settle(self, row_id: int, cost_usd: float | None, task_id: str | None = None) -> None:
+        """Record what a reconciliation found: the charge (known from now on) and/or the task."""
+        values: dict[str, Any] = {} if task_id is None else {"task_id": task_id}
+        if cost_usd is not None:
+            values.update(cost_usd=round(max(cost_usd, 0.0), 6), charge="known")
+        if not values:
+            return
         with self.connect(write=True) as conn, conn.begin():
-            conn.execute(statement)
+            conn.execute(renders.update().where(renders.c.id == row_id).values(**values))
+
+    def task_ids(self) -> set[str]:
+        """Every provider task id the ledger knows (to tell a provider's unclaimed tasks)."""
+        with self.connect() as conn:
+            found = conn.execute(select(renders.c.task_id).where(renders.c.task_id.is_not(None)))
+            return {str(task_id) for (task_id,) in found}
 
     def count(self) -> int:
         with self.connect() as conn:

@@ -22,7 +22,7 @@ from types import TracebackType
 
 import httpx
 
-from reelgate.providers.base import Provider, Stage
+from reelgate.providers.base import Provider, Stage, TaskCharge
 from reelgate.providers.errors import Outcome, ProviderConfigError, RenderFailure
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import Attempt, RenderResult, Timings
@@ -323,7 +323,7 @@ class RenderService:
                 f"${exc.limit:.2f} (spent ${exc.spent:.2f}, in flight ${exc.held:.2f})",
                 failover=False) from None
 
-    def task_charges(self, name: str, timeout: float = 180.0) -> dict[str, float | None] | None:
+    def task_charges(self, name: str, timeout: float = 180.0) -> dict[str, TaskCharge] | None:
         """The provider's task list as charges by task id (see Provider.task_charges); None when
         it has no list or cannot be read now. Read straight from the provider, never recorded."""
         override = self.options.override
@@ -334,7 +334,7 @@ class RenderService:
         except ProviderConfigError:
             return None
 
-        async def read() -> dict[str, float | None] | None:
+        async def read() -> dict[str, TaskCharge] | None:
             try:
                 return await provider.task_charges()
             except (RenderFailure, KeyError, TypeError, ValueError, AttributeError):
