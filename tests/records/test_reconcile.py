@@ -44,3 +44,14 @@ def test_a_provider_without_a_task_list_leaves_rows_as_they_are(tmp_path: Path) 
         run = SimpleNamespace(ledger=ledger, run_id="later", failures=[])
         assert reconcile(run, lambda provider: None) == (0, 1)  # type: ignore[arg-type]
         assert ledger.rows()[0].charge == "interrupted"
+
+
+def test_a_final_row_replaces_the_in_flight_one_on_both_backends(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as ledger:
+        ledger.append(make_row(charge="interrupted", task_id=None, cost_usd=0.35), replace=True)
+        ledger.append([make_row(charge="interrupted", task_id="t-9", cost_usd=0.35),
+                       make_row(verdict="pass", task_id="t-9", cost_usd=0.21)], replace=True)
+        assert ledger.append(make_row(verdict="fail")) == 0  # a plain append still skips it
+        (row,) = ledger.rows()
+        assert (row.verdict, row.charge, row.task_id, row.cost_usd) == ("pass", "known", "t-9", 0.21)
+        assert ledger.unsettled() == [] and ledger.task_ids() == {"t-9"}
