@@ -325,8 +325,9 @@ class Terminate:
 
 def _local_poll(override: object | None) -> float | None:
     """A simulator on this machine answers at once: poll it often rather than every few seconds."""
-    url = getattr(override, "base_url", None) or ""
-    return 0.1 if url.startswith(("http://127.", "http://localhost", "http://[::1]")) else None
+    from reelgate.render.flight import is_local_url
+
+    return 0.1 if is_local_url(getattr(override, "base_url", None)) else None
 
 
 def _key(preset_id: str, point: str, repeat: int) -> str:
