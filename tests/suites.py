@@ -33,6 +33,18 @@ output: {duration: 5, aspect_ratio: "16:9", resolution: 1080p, seed: 1}
 """
 
 
+# For tests of recording, replay and money, not of the rubric: every rendered clip is usable.
+LENIENT = """\
+scenarios:
+  ad:
+    motion_range: [1, 7]
+    sweep: [2, 4, 6]
+    provider: {name: kling, model: kling-v2-6, mode: std}
+    thresholds:
+      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999}
+"""
+
+
 class SuiteWriter:
     """Writes presets under ``presets/`` of a pytester directory."""
 

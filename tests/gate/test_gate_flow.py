@@ -4,18 +4,15 @@ degrade the provider, approve again."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from reelgate.simulator import (
     Fault,
-    SimulatorConfig,
     reset_simulator,
-    running_simulator,
     set_faults,
-    simulator_env,
 )
+from tests.gate.conftest import PRESET, prepare
 from tests.suites import SuiteWriter
 
 SCENARIOS = """\
@@ -28,32 +25,11 @@ scenarios:
       rubric: {min_continuity: 0.8, min_subject: 0.4, warn_margin: 0.02}
       regression: {default_tolerance: 0.5, tolerances: {motion: 1.0}}
 """
-PRESET = """\
-version: 1
-scenario: ad
-prompt: {subject: a ceramic cup, scene: a sunlit kitchen}
-motion: {score: 3}
-camera: locked frame
-negative_prompt: [flicker]
-output: {duration: 5, aspect_ratio: "16:9", resolution: 720p}
-"""
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[str]:
-    config = SimulatorConfig(job_seconds=0.05)
-    with running_simulator(config, in_subprocess=True) as url:
-        yield url
 
 
 @pytest.fixture
 def gate(suite: SuiteWriter, simulator: str, monkeypatch: pytest.MonkeyPatch) -> SuiteWriter:
-    for name, value in simulator_env().items():
-        monkeypatch.setenv(name, value)
-    (suite.root / "presets" / "scenarios.yaml").write_text(SCENARIOS)
-    suite.preset("cup.yaml", PRESET)
-    reset_simulator(simulator)
-    return suite
+    return prepare(suite, simulator, monkeypatch, SCENARIOS, PRESET)
 
 
 def run(suite: SuiteWriter, *args: str) -> pytest.RunResult:

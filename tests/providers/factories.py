@@ -51,6 +51,17 @@ def make_request(**overrides: Any) -> RenderRequest:
     return RenderRequest(**fields)
 
 
+def recorded_answers(request: httpx.Request) -> httpx.Response:
+    """Kling's answers to one render that succeeds at once, its clip at cdn.example."""
+    if request.url.host == "cdn.example":
+        return httpx.Response(200, content=clip_bytes())
+    if request.method == "POST":
+        return httpx.Response(200, json={"code": 0, "data": {"task_id": "9"}})
+    return httpx.Response(200, json={"code": 0, "data": {
+        "task_id": "9", "task_status": "succeed", "final_unit_deduction": "1.5",
+        "task_result": {"videos": [{"url": "https://cdn.example/v.mp4"}]}}})
+
+
 @functools.cache
 def clip_bytes(width: int = 96, height: int = 54, seconds: float = 1.0) -> bytes:
     """A small valid H.264 MP4 to serve as a provider's output."""

@@ -74,7 +74,7 @@ def test_a_ledger_from_a_newer_reelgate_is_refused(ledger_url: str) -> None:
     with open_ledger(ledger_url) as ledger, ledger.connect(write=True) as conn, conn.begin():
         conn.execute(migrations.insert().values(version=LATEST_VERSION + 7, name="future",
                                                 applied_at=datetime.now(UTC)))
-    with pytest.raises(LedgerError, match=r"schema version 9, newer than this reelgate knows \(2\); upgrade"):
+    with pytest.raises(LedgerError, match=rf"schema version {LATEST_VERSION + 7}, newer than this reelgate knows \({LATEST_VERSION}\); upgrade"):
         open_ledger(ledger_url)
 
 
@@ -92,5 +92,26 @@ def test_check_says_when_the_ledger_is_behind(tmp_path: pytest.TempPathFactory) 
     with open_ledger(path) as ledger:
         with ledger.connect(write=True) as conn, conn.begin():
             conn.execute(migrations.delete().where(migrations.c.version == LATEST_VERSION))
-        with pytest.raises(LedgerError, match="is at ledger schema version 1, this reelgate needs 2"):
+        with pytest.raises(LedgerError, match=f"is at ledger schema version {LATEST_VERSION - 1}, this reelgate needs {LATEST_VERSION}"):
             ledger.check()
+
+
+def test_a_version_2_ledger_gains_charge_and_task_columns_keeping_its_rows(ledger_url: str) -> None:
+    """Migration 3 on both backends: old rows are known charges; unknown ones can be settled."""
+    engine = _raw_engine(ledger_url)
+    try:
+        assert migrate(engine, "test", target=2) == 2
+        version_2 = Table(RENDERS, MetaData(), *render_columns())
+        with engine.begin() as conn:
+            conn.execute(version_2.insert(), [make_row().model_dump(exclude={"charge", "task_id"})])
+    finally:
+        engine.dispose()
+    with open_ledger(ledger_url) as ledger:
+        assert ledger.check().schema_version == 3
+        (row,) = ledger.rows()
+        assert (row.charge, row.task_id) == ("known", None)
+        ledger.append(make_row(repeat=1, charge="unknown", task_id="t-1", cost_usd=0.35))
+        ((row_id, unknown),) = ledger.unsettled()
+        assert (unknown.task_id, unknown.cost_usd) == ("t-1", 0.35)
+        ledger.settle(row_id, 0.21)
+        assert ledger.unsettled() == [] and ledger.rows()[-1].cost_usd == 0.21

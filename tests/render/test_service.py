@@ -20,7 +20,7 @@ from reelgate.render.request import ProviderChoice, RenderRequest
 from reelgate.render.service import ProviderOverride, RenderOptions, RenderService
 from reelgate.simulator import SimulatorConfig, running_simulator, set_faults, simulator_env
 from reelgate.simulator import simulator_state as state
-from tests.providers.factories import SECRETS, clip_bytes, make_request, media_files
+from tests.providers.factories import SECRETS, make_request, media_files, recorded_answers
 from tests.providers.test_replicate import replicate_flow
 
 
@@ -87,9 +87,11 @@ def test_result_timeout_and_unknown_key(tmp_path: Path, sim_url: str) -> None:
 
 def test_run_budget_stops_renders_that_would_pass_it(tmp_path: Path, sim_url: str) -> None:
     requests = [make_request(sweep_point=f"b{i}") for i in range(3)]
-    options = sim_options(tmp_path, sim_url, concurrency=1, max_cost=0.5)
+    # live=True: the simulator stands in for a paid provider here
+    options = sim_options(tmp_path, sim_url, concurrency=1, max_cost=0.5, live=True)
     with RenderService(options) as service:
-        service.start(requests)
+        for request in requests:  # started apart (as an xdist worker does): each fits alone
+            service.start([request])
         outcomes = [service.result(r.key, timeout=20).outcome for r in requests]
     assert outcomes == [Outcome.SUCCEEDED, Outcome.SUCCEEDED, Outcome.BUDGET_EXCEEDED]
 
@@ -184,16 +186,7 @@ def test_setup_errors_are_raised_before_any_call(tmp_path: Path) -> None:
 
 
 def test_replay_needs_no_keys_and_skips_the_cost_guard(tmp_path: Path) -> None:
-    def recorded(request: httpx.Request) -> httpx.Response:
-        if request.url.host == "cdn.example":
-            return httpx.Response(200, content=clip_bytes())
-        if request.method == "POST":
-            return httpx.Response(200, json={"code": 0, "data": {"task_id": "9"}})
-        return httpx.Response(200, json={"code": 0, "data": {
-            "task_id": "9", "task_status": "succeed", "final_unit_deduction": "1.5",
-            "task_result": {"videos": [{"url": "https://cdn.example/v.mp4"}]}}})
-
-    options = RenderOptions(media_root=tmp_path, transport=httpx.MockTransport(recorded),
+    options = RenderOptions(media_root=tmp_path, transport=httpx.MockTransport(recorded_answers),
                             env={"CI": "true"}, replay=True)
     result = render_one(options, make_request())
     assert result.ok and result.cost_usd == pytest.approx(0.21)

@@ -60,6 +60,8 @@ class Judge:
         for render in rendered:
             if render.error is not None:
                 problems.append(render.error)
+                if render.report is not None:  # rendered (and paid for), then refused: still logged
+                    reports.append(render.report)
                 continue
             report = render.report
             reports.append(report)
@@ -88,32 +90,25 @@ class Judge:
         return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
-        """One ledger row per render: its verdict, scores, cost and latency."""
-        from reelgate.cassettes.fingerprint import reference_id
-        from reelgate.collect.ledger import open_run_ledger, prompt_hash
-        from reelgate.records import LedgerRow
+        """One ledger row per render: its verdict, scores, cost (or its unknown charge) and latency."""
+        from reelgate.collect.ledger import open_run_ledger, render_row
 
         ledger = open_run_ledger(self.config)
         by_key = {clip.key: clip for clip in clips}
-        replayed = get_hub(self.config).source == "replayed"
+        hub = get_hub(self.config)
         rows = []
         for report in reports:
             clip = by_key.get(report.key)
             repeat = int(report.key.rsplit("-", 1)[1]) if report.key.split("/")[-1] != point else 0
-            rows.append(LedgerRow(
-                run_id=ledger.run_id, git_commit=ledger.commit, preset_id=preset.id,
-                preset_version=preset.version, scenario=preset.scenario,
-                prompt_hash=prompt_hash(preset.prompt),
-                reference_id=reference_id(preset.reference_video), motion_score=preset.sweep[point],
-                sweep_point=point, camera_intent=preset.camera_text,
-                provider=report.served_by or report.provider, model=report.served_model or report.model,
-                seed=preset.output.seed, repeat=repeat, replayed=replayed,
-                verdict=clip.verdict if clip else "error",
-                continuity=clip.metrics["continuity"] if clip else None,
-                subject=clip.metrics["subject"] if clip else None,
-                camera_match=clip.metrics["camera_match"] if clip else None,
-                cost_usd=report.cost_usd, latency_s=round(report.timings.total_s, 3),
-            ))
+            unknown = hub.unknown_charge(report.key)
+            rows.append(render_row(
+                ledger, preset, point, repeat, provider=report.served_by or report.provider,
+                model=report.served_model or report.model, replayed=hub.source == "replayed",
+                verdict=clip.verdict if clip else "error", metrics=clip.metrics if clip else None,
+                cost_usd=report.cost_usd + (unknown[0] if unknown else 0.0),
+                latency_s=report.timings.total_s, charge="unknown" if unknown else "known",
+                task_id=unknown[1] if unknown else hub.task_id(report.key)))
+            hub.logged.add(report.key)
         ledger.append(rows)
 
     def record(self, preset: Preset) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import hashlib
 import queue
 import subprocess
 import threading
+import time
 import uuid
 import warnings
 from typing import Any
@@ -36,7 +37,11 @@ class RunLedger:
         self.failures: list[str] = []
 
     def append(self, rows: list[Any]) -> None:
-        """Queue rows for the writer thread: items do not wait for the ledger's disk flushes."""
+        """Queue rows for the writer thread: items do not wait for the ledger's disk flushes.
+
+        A row takes the place of an earlier one with its natural key: a render's final row
+        replaces the one written when its task was accepted (see ``render_row``).
+        """
         if self._writer is None:
             self._writer = threading.Thread(target=self._write, name="reelgate-ledger", daemon=True)
             self._writer.start()
@@ -55,10 +60,23 @@ class RunLedger:
                     self._queue.put(None)
                     break
                 rows = rows + more
+            flushed = [r for r in rows if isinstance(r, threading.Event)]
+            rows = [r for r in rows if not isinstance(r, threading.Event)]
             try:
-                self.ledger.append(rows)
+                if rows:
+                    self.ledger.append(rows, replace=True)
             except LedgerError as exc:  # the verdicts stand; the record of them is what failed
                 self.failures.append(str(exc))
+            for event in flushed:
+                event.set()
+
+    def flush(self, timeout: float = 60.0) -> None:
+        """Wait until every queued row is committed (before the summary reads them back)."""
+        if self._writer is None:
+            return
+        done = threading.Event()
+        self._queue.put([done])
+        done.wait(timeout)
 
     def close(self) -> None:
         """Write what is queued, then close (pytest_unconfigure)."""
@@ -97,3 +115,123 @@ def open_run_ledger(config: pytest.Config) -> RunLedger:
 
 def prompt_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def render_row(ledger: RunLedger, preset: Any, point: str, repeat: int, *, provider: str,
+               model: str, replayed: bool, verdict: str = "error",
+               metrics: dict[str, float] | None = None, cost_usd: float = 0.0,
+               latency_s: float = 0.0, charge: str = "known", task_id: str | None = None) -> Any:
+    """One ledger row for a render of ``preset`` at ``point``: judged, or not (verdict error)."""
+    from reelgate.cassettes.fingerprint import reference_id
+    from reelgate.records import LedgerRow
+
+    metrics = metrics or {}
+    return LedgerRow(
+        run_id=ledger.run_id, git_commit=ledger.commit, preset_id=preset.id,
+        preset_version=preset.version, scenario=preset.scenario,
+        prompt_hash=prompt_hash(preset.prompt), reference_id=reference_id(preset.reference_video),
+        motion_score=preset.sweep[point], sweep_point=point, camera_intent=preset.camera_text,
+        provider=provider, model=model, seed=preset.output.seed, repeat=repeat, replayed=replayed,
+        verdict=verdict, continuity=metrics.get("continuity"), subject=metrics.get("subject"),
+        camera_match=metrics.get("camera_match"), cost_usd=round(cost_usd, 6),
+        latency_s=round(latency_s, 3), charge=charge, task_id=task_id,
+    )
+
+
+# A render's row is committed just before its submit goes out; the provider's task is created
+# within this many seconds after (the submit's round trip, with retries of refused submits).
+SUBMIT_WINDOW_S = 120.0
+# How far the provider's clock may be behind ours when it stamps a task's creation.
+CLOCK_SLACK_S = 30.0
+
+
+def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
+    """Settle rows of earlier runs whose charge was unknown or interrupted, from the providers'
+    task lists; ``charges_of(provider)`` gives {task id: TaskCharge} or None (no list).
+
+    A row with a task id takes that task's charge once it is terminal. A row without one (the
+    run was killed before the submit's answer) takes the first task nobody claims that was
+    created within ``SUBMIT_WINDOW_S`` after the row; none there means none was created, so
+    nothing was charged. Returns (settled, still unsettled).
+    """
+    from reelgate.records import LedgerError
+
+    try:
+        pending = [(i, row) for i, row in ledger.ledger.unsettled()
+                   if row.run_id != ledger.run_id and not row.replayed]
+        claimed = ledger.ledger.task_ids() if pending else set()
+    except LedgerError as exc:
+        ledger.failures.append(str(exc))
+        return 0, 0
+    lists: dict[str, Any] = {}
+    settled = 0
+    for row_id, row in pending:
+        if row.provider not in lists:
+            lists[row.provider] = charges_of(row.provider)
+        tasks = lists[row.provider]
+        if tasks is None:
+            continue
+        task_id = row.task_id or _unclaimed_task(tasks, claimed, row.recorded_at.timestamp())
+        if task_id is None and time.time() < row.recorded_at.timestamp() + SUBMIT_WINDOW_S:
+            continue  # its task may still be on the way
+        if task_id is not None:
+            claimed.add(task_id)
+        charge = tasks[task_id].usd if task_id is not None and task_id in tasks else \
+            (0.0 if task_id is None else None)
+        try:
+            ledger.ledger.settle(row_id, charge, task_id if task_id != row.task_id else None)
+        except LedgerError as exc:
+            ledger.failures.append(str(exc))
+            break
+        settled += charge is not None
+    return settled, len(pending) - settled
+
+
+def _unclaimed_task(tasks: dict[str, Any], claimed: set[str], written_at: float) -> str | None:
+    """The earliest task no ledger row claims, created just after a row was written."""
+    fitting = sorted((task.created_at, task_id) for task_id, task in tasks.items()
+                     if task_id not in claimed and task.created_at is not None
+                     and written_at - CLOCK_SLACK_S <= task.created_at
+                     <= written_at + SUBMIT_WINDOW_S)
+    return fitting[0][1] if fitting else None
+
+
+def money_line(config: pytest.Config) -> str | None:
+    """What the run spent, from its ledger rows (every xdist worker's): known spend, renders of
+    unknown charge and interrupted ones with the most they may have cost."""
+    from reelgate.records import LedgerError
+
+    ledger = config.stash.get(LEDGER_KEY, None)
+    run = ledger.run_id if ledger is not None else getattr(config, "_reelgate_run", (None,))[0]
+    if run is None:
+        return None
+    try:
+        if ledger is not None:
+            ledger.flush()
+            rows = ledger.ledger.rows(run)
+        else:
+            from reelgate.records import open_ledger, resolve_ledger_url
+
+            url = resolve_ledger_url(config.getoption("preset_ledger"), config.getini("preset_ledger"),
+                                     config.rootpath)
+            with open_ledger(url, root=config.rootpath, create=False) as reader:
+                rows = reader.rows(run)
+    except LedgerError:
+        return None
+    live = [row for row in rows if not row.replayed]
+    if not live:
+        return None
+    spent = sum(row.cost_usd for row in live if row.charge == "known")
+    text = f"reelgate: ${spent:.2f} spent"
+    for charge, words in (("unknown", "of unknown charge"), ("interrupted", "interrupted")):
+        pending = [row for row in live if row.charge == charge]
+        if pending:
+            ids = sum(1 for row in pending if row.task_id)
+            text += (f", {len(pending)} render{'s' * (len(pending) != 1)} {words} (up to "
+                     f"${sum(row.cost_usd for row in pending):.2f}; {ids} with a task id, "
+                     "reconciled on the next run where the provider lists its tasks)")
+    from reelgate.render.flight import is_local_url
+
+    if is_local_url(config.getoption("preset_provider_url", None)):
+        text += " (against a simulator on this machine: nothing was paid)"
+    return text

@@ -9,6 +9,8 @@ first of its items arrives (``--dist loadfile`` keeps a preset's items on one wo
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -43,22 +45,46 @@ class RenderHub:
         override = provider_override(config)
         self.override = (ProviderOverride(override.name, override.base_url) if override else None)
         self.recorder = Recorder(self.settings.cassettes, self.mode)
-        self.options = RenderOptions(
-            media_root=self.settings.root,
-            override=self.override,
-            concurrency=config.getoption("preset_concurrency"),
-            max_cost=config.getoption("preset_max_cost"),
-            transport=self.recorder.transport(),
-            replay=self.mode == "none",
-            poll_interval=config.getoption("preset_poll_interval") or _local_poll(self.override),
-        )
+        self.options = self._options(config, RenderOptions)
         self._service = None
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
         self._started: set[tuple[str, str]] = set()
         self.unsaved: dict[str, str] = {}  # render key -> "kept" | "not_recorded" (it failed)
+        self._renders: dict[str, tuple[Preset, str, int]] = {}
+        self._results: dict[str, object] = {}
+        self.logged: set[str] = set()  # render keys with their final ledger row
+        self.reconciled: tuple[int, int] | None = None
+        self._terminate = Terminate()
         dist = getattr(config.option, "dist", "no")
         self._whole_presets = hasattr(config, "workerinput") and dist in ("loadfile", "loadscope")
+
+    def _options(self, config: pytest.Config, factory: type) -> object:
+        """Render options; a live run shares one budget file with every process of the run."""
+        from reelgate.collect.ledger import open_run_ledger
+        from reelgate.render.budget import SharedBudget, remove_finished_runs, run_directory
+        from reelgate.render.flight import is_live
+
+        replay = self.mode == "none"
+        max_cost = config.getoption("preset_max_cost")
+        budget = None
+        url = self.override.base_url if self.override else None
+        if is_live(None, replay, url):
+            run_id = open_run_ledger(config).run_id
+            if not hasattr(config, "workerinput"):
+                remove_finished_runs(self.settings.root, keep=run_id)
+            budget = SharedBudget(max_cost, run_directory(self.settings.root, run_id))
+        return factory(
+            media_root=self.settings.root,
+            override=self.override,
+            concurrency=config.getoption("preset_concurrency"),
+            max_cost=max_cost,
+            transport=self.recorder.transport(),
+            replay=replay,
+            poll_interval=config.getoption("preset_poll_interval") or _local_poll(self.override),
+            budget=budget,
+            on_task=None if replay else self._task_accepted,
+        )
 
     # -- planning --------------------------------------------------------------------------
 
@@ -82,6 +108,7 @@ class RenderHub:
             for request in requests:
                 sent = self.service.resolve(request)
                 self._requests[request.key] = sent
+                self._renders[request.key] = (preset, point, request.repeat)
                 try:
                     self.recorder.prepare(sent)
                 except CassetteError as exc:
@@ -90,6 +117,12 @@ class RenderHub:
                 batch.append(sent)
         if not batch:
             return
+        worker = getattr(self.config, "workerinput", {}).get("workerid", "gw0")
+        if self.reconciled is None and not self.options.replay and worker == "gw0":
+            from reelgate.collect.ledger import open_run_ledger, reconcile
+
+            self.reconciled = reconcile(open_run_ledger(self.config), self.service.task_charges)
+        self._terminate.install()  # renders are about to be in flight
         try:
             self.service.start(batch)
         except (ProviderConfigError, CostLimitError, ValueError) as exc:
@@ -140,13 +173,14 @@ class RenderHub:
                 out.append(Rendered(key, None, self._errors[key]))
                 continue
             result = self._wait(key)
+            self._results[key] = result
+            report = check_output_contract(self._requests[key], result)
             try:
                 finished = self.recorder.finish(key, succeeded=result.ok)
             except CassetteError as exc:
                 self._errors[key] = str(exc)
-                out.append(Rendered(key, None, str(exc)))
+                out.append(Rendered(key, report, str(exc)))  # refused, but paid: still logged
                 continue
-            report = check_output_contract(self._requests[key], result)
             if finished in ("kept", "not_recorded"):
                 self.unsaved[key] = finished
                 shown = self.recorder.shown(self.recorder.path_for(self._requests[key]))
@@ -154,12 +188,83 @@ class RenderHub:
                         else f"{shown} not written: a failed render is never recorded")
                 report = replace(report, problems=(*report.problems, note))
             out.append(Rendered(key, report, None))
+        if self._service is not None and not self._service.interrupted():
+            self._terminate.restore()  # nothing in flight: SIGTERM kills as usual again
         return out
 
     def unsaved_count(self, preset: Preset, point: str, kind: str = "kept") -> int:
         """How many renders of a point failed in this recording run and so left their previous
         cassette as it was (``kept``) or wrote none (``not_recorded``)."""
         return sum(self.unsaved.get(_key(preset.id, point, r)) == kind for r in range(preset.repeats))
+
+    def unknown_charge(self, key: str) -> tuple[float, str | None] | None:
+        """(list price, task id) when render ``key`` may have been charged without our knowing."""
+        result = self._results.get(key)
+        if result is None or not result.charge_unknown:  # type: ignore[attr-defined]
+            return None
+        attempt = next(a for a in result.attempts if a.charge_unknown)  # type: ignore[attr-defined]
+        return result.unknown_usd, attempt.task_id  # type: ignore[attr-defined]
+
+    def task_id(self, key: str) -> str | None:
+        result = self._results.get(key)
+        return getattr(result, "task_id", None)
+
+    # -- the ledger while renders are in flight ----------------------------------------------
+
+    def _task_accepted(self, request: object, task_id: str | None, estimate: float) -> None:
+        """On the render loop: a submit goes out (no task id yet) or the provider took the task;
+        write it down before a kill can lose it."""
+        key = request.key  # type: ignore[attr-defined]
+        self._log_unfinished([(key, request, task_id, estimate)], "interrupted", now=True)
+
+    def _log_unfinished(self, renders: list[tuple[str, object, str | None, float]],
+                        charge: str, *, now: bool = False) -> None:
+        """Rows for renders not judged (yet); ``now`` commits before returning, else queued."""
+        from reelgate.collect.ledger import LEDGER_KEY, render_row
+
+        ledger = self.config.stash.get(LEDGER_KEY, None)
+        if ledger is None:
+            return
+        rows = []
+        for key, request, task_id, usd in renders:
+            if key in self.logged or key not in self._renders:
+                continue
+            preset, point, repeat = self._renders[key]
+            rows.append(render_row(ledger, preset, point, repeat,
+                                   provider=request.provider, model=request.model,  # type: ignore[attr-defined]
+                                   replayed=False, cost_usd=usd, charge=charge, task_id=task_id))
+        if rows and now:
+            from reelgate.records import LedgerError
+
+            try:
+                ledger.ledger.append(rows, replace=True)
+            except LedgerError as exc:
+                ledger.failures.append(str(exc))
+        elif rows:
+            ledger.append(rows)
+
+    def _log_at_close(self) -> None:
+        """Renders the run will not judge: in flight (interrupted), or done but never asked for."""
+        service = self._service
+        if service is None or self.options.replay:
+            return
+        flights = service.interrupted()
+        self._log_unfinished([(f.request.key, f.request, f.task_id, f.estimate) for f in flights],
+                             "interrupted")
+        done = []
+        for key in self._renders:
+            if key in self.logged or key in {f.request.key for f in flights}:
+                continue
+            try:
+                result = service.result(key, timeout=0)
+            except (KeyError, TimeoutError):
+                continue
+            if result.cost_usd or result.charge_unknown:
+                charge = "unknown" if result.charge_unknown else "known"
+                done.append((key, self._requests[key], result.task_id,
+                             result.cost_usd + result.unknown_usd, charge))
+        for key, request, task_id, usd, charge in done:
+            self._log_unfinished([(key, request, task_id, usd)], charge)
 
     def _wait(self, key: str):  # type: ignore[no-untyped-def]
         started = time.monotonic()
@@ -197,8 +302,39 @@ class RenderHub:
             sum(v == "not_recorded" for v in self.unsaved.values()))
 
     def close(self) -> None:
-        if self._service is not None:
-            self._service.close()
+        try:
+            self._log_at_close()
+        finally:
+            self._terminate.restore()
+            if self._service is not None:
+                self._service.close()
+            budget = self.options.budget
+            if budget is not None:
+                budget.close()
+
+
+class Terminate:
+    """SIGTERM, while renders are in flight, interrupts the run as Ctrl-C does, so the renders
+    in flight are written to the ledger before exit; the previous handler is restored after."""
+
+    def __init__(self) -> None:
+        self._previous: object | None = None
+
+    def install(self) -> None:
+        if self._previous is not None or threading.current_thread() is not threading.main_thread():
+            return
+        self._previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, self._interrupt)
+
+    def restore(self) -> None:
+        if self._previous is None or threading.current_thread() is not threading.main_thread():
+            return
+        signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
+        self._previous = None
+
+    @staticmethod
+    def _interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum} (SIGTERM) while renders were in flight")
 
 
 def unsaved_note(kept: int, not_recorded: int) -> str:
@@ -213,8 +349,9 @@ def unsaved_note(kept: int, not_recorded: int) -> str:
 
 def _local_poll(override: object | None) -> float | None:
     """A simulator on this machine answers at once: poll it often rather than every few seconds."""
-    url = getattr(override, "base_url", None) or ""
-    return 0.1 if url.startswith(("http://127.", "http://localhost", "http://[::1]")) else None
+    from reelgate.render.flight import is_local_url
+
+    return 0.1 if is_local_url(getattr(override, "base_url", None)) else None
 
 
 def _key(preset_id: str, point: str, repeat: int) -> str:

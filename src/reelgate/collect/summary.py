@@ -104,9 +104,21 @@ class RunSummary:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.rows:
             return
+        from reelgate.collect.ledger import money_line
+        from reelgate.collect.runtime import HUB_KEY
+
         terminalreporter.section("reelgate")
         for line in self.table():
             terminalreporter.write_line(line)
+        money = money_line(self.config)
+        if money:
+            terminalreporter.write_line(money)
+        hub = self.config.stash.get(HUB_KEY, None)
+        if hub is not None and hub.reconciled and any(hub.reconciled):
+            settled, left = hub.reconciled
+            terminalreporter.write_line(
+                f"reelgate: reconciled {settled} render(s) of earlier runs from the provider's task "
+                f"list; {left} still of unknown charge (no task id, or the provider lists no tasks)")
         if os.environ.get("GITHUB_ACTIONS") == "true":
             self.publish_github(terminalreporter)
         target = self.config.getoption("preset_html")

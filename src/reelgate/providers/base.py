@@ -52,6 +52,15 @@ class TaskStatus:
 
 
 @dataclass(frozen=True)
+class TaskCharge:
+    """A task in the provider's list: USD once terminal (0 if failed, None while it runs) and
+    when it was created (Unix seconds), which ties it to a render written before its submit."""
+
+    usd: float | None
+    created_at: float | None = None
+
+
+@dataclass(frozen=True)
 class Submitted:
     """An accepted task: how to poll it, cancel it, and (if separate) fetch its output."""
 
@@ -177,6 +186,11 @@ class Provider(ABC):
     def redact(self, text: str) -> str:
         return redact_secrets(text, self._secrets)
 
+    async def task_charges(self) -> dict[str, TaskCharge] | None:
+        """What the provider's task list says each recent task cost. None when the API lists
+        no tasks."""
+        return None
+
     # -- the render flow -----------------------------------------------------------------
 
     async def render(
@@ -186,23 +200,33 @@ class Provider(ABC):
         *,
         deadline_s: float = 900.0,
         on_stage: StageCallback | None = None,
+        on_task: Callable[[str], None] | None = None,
     ) -> RenderResult:
-        """Submit, poll, download; raises RenderFailure with an outcome when there is no clip."""
+        """Submit, poll, download; raises RenderFailure with an outcome when there is no clip.
+
+        ``on_stage("submitting")`` is called just before the submit goes out (from then on the
+        provider may charge) and ``on_task`` with the task id as soon as the provider gives it.
+        A failure whose charge cannot be known (the submit's answer was lost, or the task was
+        left running) has ``charge_unknown`` set.
+        """
         notify = on_stage or (lambda _stage: None)
         start = self.clock.monotonic()
         deadline = start + deadline_s
         submitted: Submitted | None = None
         try:
-            notify("submitting")
             self._refuse_invalid(request)
             call = self.build_submit(request)
+            notify("submitting")
             body = await self._http.call(call, self.base_url, self.auth_headers(), deadline, self,
                                          idempotent=False)
             try:
                 submitted = self._parse(lambda b: self.parse_submit(b, call), body, call)
             except RenderFailure as failure:
                 failure.failover = False  # the task may exist; do not start another
+                failure.charge_unknown = True
                 raise
+            if on_task is not None:
+                on_task(submitted.task_id)
             accepted = self.clock.monotonic()
             notify("running")
             status, queued_s = await self._wait(submitted, deadline, accepted)
@@ -266,6 +290,18 @@ class Provider(ABC):
     async def _wait(
         self, submitted: Submitted, deadline: float, accepted: float
     ) -> tuple[TaskStatus, float | None]:
+        try:
+            return await self._poll_until_done(submitted, deadline, accepted)
+        except RenderFailure as failure:
+            # Only a task the provider itself failed is known to be free; a poll that broke
+            # off, or a deadline that passed, leaves a task that may still finish and charge.
+            if not failure.task_failed:
+                failure.charge_unknown = True
+            raise
+
+    async def _poll_until_done(
+        self, submitted: Submitted, deadline: float, accepted: float
+    ) -> tuple[TaskStatus, float | None]:
         queued_s: float | None = None
         while True:
             if self.clock.monotonic() + self.poll_interval >= deadline:
@@ -281,9 +317,11 @@ class Provider(ABC):
             if status.state in ("running", "succeeded") and queued_s is None:
                 queued_s = self.clock.monotonic() - accepted
             if status.state == "failed":
-                raise status.failure or RenderFailure(
+                failure = status.failure or RenderFailure(
                     Outcome.PROVIDER_FAILED, f"task {submitted.task_id} failed without a reason"
                 )
+                failure.task_failed = True
+                raise failure
             if status.state == "succeeded" and not status.video_url and submitted.result:
                 body = await self._http.call(submitted.result, self.base_url,
                                              self.auth_headers(), deadline, self, idempotent=True)

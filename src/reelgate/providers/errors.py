@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"
     BUDGET_EXCEEDED = "budget_exceeded"
     CANCELLED = "cancelled"
+    LOCAL_ERROR = "local_error"
 
 
 ADVICE: dict[Outcome, str] = {
@@ -38,6 +39,7 @@ ADVICE: dict[Outcome, str] = {
     "(and charge for) the task",
     Outcome.BUDGET_EXCEEDED: "raise --preset-max-cost or render fewer presets",
     Outcome.CANCELLED: "the run stopped before this render finished",
+    Outcome.LOCAL_ERROR: "a problem on this machine, not at the provider: fix it and run again",
 }
 
 # Failures that another provider might not have: capacity and server trouble.
@@ -60,6 +62,7 @@ class RenderFailure(Exception):
         failover: bool | None = None,
         task_id: str | None = None,
         cost_usd: float = 0.0,
+        charge_unknown: bool = False,
     ) -> None:
         super().__init__(message)
         self.outcome = outcome
@@ -72,6 +75,9 @@ class RenderFailure(Exception):
         self.failover = outcome in FAILOVER_OUTCOMES if failover is None else failover
         self.task_id = task_id
         self.cost_usd = cost_usd  # charged despite the failure (e.g. finished, download failed)
+        # The submit went out and no clear answer came back: the provider may have charged.
+        self.charge_unknown = charge_unknown
+        self.task_failed = False  # the provider failed the task itself: nothing is charged
 
     def reword(self, message: str) -> None:
         """Replace the message (to add context or mask a key) everywhere it is shown."""

@@ -132,6 +132,7 @@ class HttpSession:
                     status_code=response.status_code,
                     retryable=idempotent,
                     failover=idempotent,
+                    charge_unknown=not idempotent,
                 ), None
             return errors.check_body(body), body
         return errors.classify_error(response.status_code, response_body(response),
@@ -141,8 +142,10 @@ class HttpSession:
         self, exc: httpx.TransportError, where: str, deadline: float, *, idempotent: bool
     ) -> RenderFailure:
         never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+        ambiguous = not never_sent and not idempotent
         if isinstance(exc, httpx.TimeoutException) and self.clock.monotonic() >= deadline - 1e-3:
-            return RenderFailure(Outcome.TIMEOUT, f"no answer to {where} before the render deadline")
+            return RenderFailure(Outcome.TIMEOUT, f"no answer to {where} before the render deadline",
+                                 charge_unknown=ambiguous)
         retryable = never_sent or idempotent
         what = "no answer to" if isinstance(exc, httpx.TimeoutException) else "connection failed on"
         note = "" if retryable else "; " + AMBIGUOUS_SUBMIT
@@ -151,6 +154,7 @@ class HttpSession:
             f"{what} {where} ({type(exc).__name__}){note}",
             retryable=retryable,
             failover=retryable,
+            charge_unknown=ambiguous,
         )
 
     def _timeout(self, deadline: float, where: str) -> float:

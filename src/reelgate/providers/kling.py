@@ -19,7 +19,7 @@ import httpx
 import jwt
 
 from reelgate.preset.camera import CameraIntent
-from reelgate.providers.base import ApiCall, Provider, Submitted, TaskStatus
+from reelgate.providers.base import ApiCall, Provider, Submitted, TaskCharge, TaskStatus
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
 from reelgate.providers.errors import (
     MissingCredentialsError,
@@ -38,6 +38,11 @@ from reelgate.render.request import RenderRequest, is_url
 PROMPT_LIMIT = 2500
 # Kling API reference (text2video/image2video): negative_prompt "cannot exceed 2500 characters".
 NEGATIVE_PROMPT_LIMIT = 2500
+# The task list is read page by page (Kling allows up to 500 a page); 20 pages is 10,000 tasks,
+# more than any run leaves unsettled, and bounds a reconciliation's calls.
+LIST_PAGE_SIZE = 500
+LIST_PAGES = 20
+LIST_DEADLINE_S = 120.0
 TOKEN_LIFETIME_S = 1800
 TOKEN_REFRESH_S = 1500
 
@@ -229,6 +234,28 @@ class KlingProvider(Provider):
         if state == "failed":
             return TaskStatus("failed", failure=_task_failure(data))
         return TaskStatus("running" if state == "processing" else "queued")
+
+    async def task_charges(self) -> dict[str, TaskCharge] | None:
+        """GET /v1/videos/{endpoint} (Kling's task list) for each endpoint, newest pages first."""
+        deadline = self.clock.monotonic() + LIST_DEADLINE_S
+        charges: dict[str, TaskCharge] = {}
+        for endpoint in ("text2video", "image2video", "motion-control"):
+            for page in range(1, LIST_PAGES + 1):
+                call = ApiCall("GET", f"/v1/videos/{endpoint}?pageNum={page}"
+                               f"&pageSize={LIST_PAGE_SIZE}")
+                body = await self._http.call(call, self.base_url, self.auth_headers(), deadline,
+                                             self, idempotent=True)
+                tasks = body.get("data") or [] if isinstance(body, dict) else []
+                for task in tasks:
+                    status = self.parse_status({"data": task})
+                    charge = (status.cost_usd if status.state == "succeeded"
+                              else 0.0 if status.state == "failed" else None)
+                    created = task.get("created_at")
+                    charges[str(task["task_id"])] = TaskCharge(
+                        charge, float(created) / 1000 if isinstance(created, int | float) else None)
+                if len(tasks) < LIST_PAGE_SIZE:
+                    break
+        return charges
 
     def check_body(self, body: Any) -> RenderFailure | None:
         if isinstance(body, dict) and body.get("code", 0) != 0:

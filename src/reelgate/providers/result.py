@@ -34,6 +34,8 @@ class Attempt:
     message: str
     task_id: str | None
     cost_usd: float
+    charge_unknown: bool = False  # sent, answer lost: the provider may have charged estimate_usd
+    estimate_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class RenderResult:
     timings: Timings
     message: str = ""
     attempts: tuple[Attempt, ...] = ()
+
+    @property
+    def unknown_usd(self) -> float:
+        """The list price of attempts whose charge is unknown: at most this more was spent."""
+        return round(sum(a.estimate_usd for a in self.attempts if a.charge_unknown), 4)
+
+    @property
+    def charge_unknown(self) -> bool:
+        return any(a.charge_unknown for a in self.attempts)
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Connection, Date, Engine, Index, MetaData, Table, func, inspect, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+)
 
 from reelgate.records.errors import LedgerError
 from reelgate.records.model import utc_now
@@ -59,9 +72,20 @@ def _week_column_and_report_indexes(conn: Connection) -> None:
     Index("ix_reelgate_renders_runs", *runs).create(conn)
 
 
+def _charge_and_task_columns(conn: Connection) -> None:
+    """A render's charge may be unknown (the submit's answer was lost) or interrupted (the run
+    stopped mid-render); the provider's task id lets a later run reconcile it."""
+    charge = String(16).compile(dialect=conn.dialect)
+    task = String(200).compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {RENDERS} ADD COLUMN charge {charge} NOT NULL DEFAULT 'known'"))
+    conn.execute(text(f"ALTER TABLE {RENDERS} ADD COLUMN task_id {task}"))
+    Index("ix_reelgate_renders_charge", current_renders.c.charge).create(conn)
+
+
 MIGRATION_STEPS: tuple[Migration, ...] = (
     Migration(1, "renders table", _create_renders),
     Migration(2, "week column and report indexes", _week_column_and_report_indexes),
+    Migration(3, "charge and task id columns", _charge_and_task_columns),
 )
 LATEST_VERSION = MIGRATION_STEPS[-1].version
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from reelgate.records.vocabulary import NATURAL_KEY, USABLE_VERDICTS, Verdict
+from reelgate.records.vocabulary import NATURAL_KEY, USABLE_VERDICTS, Charge, Verdict
 
 
 def utc_now() -> datetime:
@@ -46,6 +46,8 @@ class LedgerRow(BaseModel):
     camera_match: float | None = None
     cost_usd: float = Field(default=0.0, ge=0)
     latency_s: float = Field(default=0.0, ge=0)
+    charge: Charge = "known"
+    task_id: str | None = Field(default=None, max_length=200)
 
     @field_validator("preset_version", mode="before")
     @classmethod

@@ -104,6 +104,9 @@ renders = Table(
     *render_columns(),
     # Added by migration 2: the Monday of the row's ISO week (UTC), so reports group on a column.
     Column("week_start", Date()),
+    # Added by migration 3: known | unknown (sent, answer lost) | interrupted; the task to ask.
+    Column("charge", String(16), nullable=False, server_default="known"),
+    Column("task_id", String(200)),
     *render_constraints(),
 )
 

@@ -82,21 +82,23 @@ class Ledger:
             )
         return LedgerStatus(self.display, self.backend, version)
 
-    def append(self, rows: LedgerRow | Iterable[LedgerRow]) -> int:
-        """Record rows, committed before this returns; returns how many were new.
+    def append(self, rows: LedgerRow | Iterable[LedgerRow], *, replace: bool = False) -> int:
+        """Record rows, committed before this returns; returns how many were new (or written).
 
         A row whose natural key is already in the ledger is skipped, so retrying an append, or
-        two workers recording the same render, never duplicates it.
+        two workers recording the same render, never duplicates it. With ``replace`` it takes
+        the old row's place instead: a render's final row replaces the row written while it
+        was in flight.
         """
         batch: list[dict[str, Any]] = []
         added = 0
         for row in [rows] if isinstance(rows, LedgerRow) else rows:
             batch.append(_params(row))
             if len(batch) >= BATCH_ROWS:
-                added += self._insert(batch)
+                added += self._insert(batch, replace)
                 batch = []
         if batch:
-            added += self._insert(batch)
+            added += self._insert(batch, replace)
         return added
 
     def rows(self, run_id: str | None = None) -> list[LedgerRow]:
@@ -107,6 +109,32 @@ class Ledger:
         with self.connect() as conn:
             result = conn.execute(query.order_by(renders.c.id)).mappings().all()
         return [LedgerRow.model_validate(dict(row)) for row in result]
+
+    def unsettled(self) -> list[tuple[int, LedgerRow]]:
+        """Rows whose charge is not known yet (unknown or interrupted), oldest first, with ids."""
+        names = [name for name in WRITTEN_COLUMNS if name != "week_start"]
+        query = (select(renders.c.id, *(renders.c[name] for name in names))
+                 .where(renders.c.charge != "known").order_by(renders.c.id))
+        with self.connect() as conn:
+            result = conn.execute(query).mappings().all()
+        return [(int(row["id"]), LedgerRow.model_validate({n: row[n] for n in names}))
+                for row in result]
+
+    def settle(self, row_id: int, cost_usd: float | None, task_id: str | None = None) -> None:
+        """Record what a reconciliation found: the charge (known from now on) and/or the task."""
+        values: dict[str, Any] = {} if task_id is None else {"task_id": task_id}
+        if cost_usd is not None:
+            values.update(cost_usd=round(max(cost_usd, 0.0), 6), charge="known")
+        if not values:
+            return
+        with self.connect(write=True) as conn, conn.begin():
+            conn.execute(renders.update().where(renders.c.id == row_id).values(**values))
+
+    def task_ids(self) -> set[str]:
+        """Every provider task id the ledger knows (to tell a provider's unclaimed tasks)."""
+        with self.connect() as conn:
+            found = conn.execute(select(renders.c.task_id).where(renders.c.task_id.is_not(None)))
+            return {str(task_id) for (task_id,) in found}
 
     def count(self) -> int:
         with self.connect() as conn:
@@ -124,8 +152,10 @@ class Ledger:
                 conn.execution_options(reelgate_write=True)
             yield conn
 
-    def _insert(self, batch: list[dict[str, Any]]) -> int:
+    def _insert(self, batch: list[dict[str, Any]], replace: bool = False) -> int:
         with self.connect(write=True) as conn, conn.begin():
+            if replace:
+                return self._upsert(conn, batch)
             if self.backend == "sqlite":
                 statement = sqlite.insert(renders).on_conflict_do_nothing(index_elements=list(NATURAL_KEY))
                 return len(conn.execute(statement.returning(renders.c.id), batch).all())
@@ -134,6 +164,16 @@ class Ledger:
             if self._postgres_insert is None:
                 self._postgres_insert = _postgres_insert_sql(conn, list(batch[0]))
             return int(conn.exec_driver_sql(self._postgres_insert, batch).rowcount)
+
+    def _upsert(self, conn: Connection, batch: list[dict[str, Any]]) -> int:
+        dialect = sqlite if self.backend == "sqlite" else postgresql
+        statement = dialect.insert(renders)
+        changed = {name: statement.excluded[name] for name in batch[0] if name not in NATURAL_KEY}
+        upsert = statement.on_conflict_do_update(index_elements=list(NATURAL_KEY), set_=changed)
+        for row in batch:  # one at a time: a batch may hold a render's in-flight and final rows
+            conn.execute(upsert, row)
+        return len(batch)
+
 
 def _postgres_insert_sql(conn: Connection, columns: list[str]) -> str:
     """The idempotent INSERT as driver SQL. It bypasses UTCDateTime's bind step, which has nothing

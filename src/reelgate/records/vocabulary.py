@@ -9,6 +9,12 @@ VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits", "fail", "error")
 # A clip a team can ship, as is or after light edits; the numerator of every usable rate.
 USABLE_VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits")
 
+# What a row's cost_usd is: the provider's charge (known), the list price of a render whose
+# submit went out and whose answer was lost (unknown), or of one the run was stopped in the
+# middle of (interrupted). A later run reconciles the last two from the provider's task list.
+Charge = Literal["known", "unknown", "interrupted"]
+CHARGES: tuple[Charge, ...] = ("known", "unknown", "interrupted")
+
 # The natural key of a row: the same render recorded twice (a retried write, two workers racing
 # on one item) is one row. The provider is the one that served the clip, so a failover render
 # and the failed primary attempt are two rows.

@@ -15,21 +15,23 @@ import contextlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
-from reelgate.providers.base import Provider, Stage
-from reelgate.providers.errors import Outcome, RenderFailure
+from reelgate.providers.base import Provider, Stage, TaskCharge
+from reelgate.providers.errors import Outcome, ProviderConfigError, RenderFailure
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import Attempt, RenderResult, Timings
 from reelgate.providers.secrets import Secret
 from reelgate.providers.timing import Clock, FastForwardClock, RetryPolicy
+from reelgate.render.budget import Budget, BudgetExceeded, Hold
 from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
+from reelgate.render.flight import InFlight, is_live, local_failure
 from reelgate.render.request import ProviderChoice, RenderRequest
 from reelgate.render.store import MediaStore
 
@@ -57,8 +59,13 @@ class RenderOptions:
     env: Mapping[str, str] | None = None  # where keys come from; default os.environ
     transport: httpx.AsyncBaseTransport | None = None
     clock: Clock | None = None
-    live: bool | None = None  # reaches paid providers; default: unless the override has a URL
+    live: bool | None = None  # reaches paid providers; default: see is_live
     replay: bool = False  # answers come from recordings: no keys needed, nothing is spent
+    budget: Budget | None = None  # shared by the run's processes; default: this process only
+    # Called on the render loop just before a submit goes out (task id None) and when the
+    # provider gives the task id, with the list price: the run writes the render to its ledger
+    # before a kill can lose the charge.
+    on_task: Callable[[RenderRequest, str | None, float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,11 +77,13 @@ class Progress:
     done: int
     failed: int
     cost_usd: float
+    unknown_usd: float = 0.0  # list price of renders whose charge is unknown
 
     def line(self) -> str:
+        unknown = f" (+ up to ${self.unknown_usd:.2f} of unknown charge)" if self.unknown_usd else ""
         return (f"renders {self.done + self.failed}/{self.total}: {self.queued} queued, "
                 f"{self.running} running, {self.downloading} downloading, {self.done} done, "
-                f"{self.failed} failed, ${self.cost_usd:.2f}")
+                f"{self.failed} failed, ${self.cost_usd:.2f}{unknown}")
 
 
 class RenderService:
@@ -82,12 +91,16 @@ class RenderService:
         self.options = options
         self.store = MediaStore(options.media_root)
         self._env = os.environ if options.env is None else options.env
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # RLock: a SIGTERM handler may run inside a holder
         self._requests: dict[str, RenderRequest] = {}
         self._futures: dict[str, concurrent.futures.Future[RenderResult]] = {}
         self._stages: dict[str, str] = {}
         self._spent = 0.0
-        self._committed = 0.0
+        self._unknown = 0.0
+        self._flights: dict[str, InFlight] = {}
+        self._budget = options.budget or Budget(options.max_cost)
+        override = options.override
+        self.live = is_live(options.live, options.replay, override.base_url if override else None)
         self._providers: dict[str, Provider] = {}
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -107,11 +120,7 @@ class RenderService:
         if repeated:
             raise ValueError(f"render keys must be unique; repeated: {', '.join(repeated)}")
         self._check_setup(batch)
-        live = self.options.live
-        if live is None:
-            live = not self.options.replay and (
-                self.options.override is None or self.options.override.base_url is None)
-        estimate = (guard_cost(batch, self.options.max_cost, env=self._env) if live
+        estimate = (guard_cost(batch, self.options.max_cost, env=self._env) if self.live
                     else estimate_cost(batch))
         loop = self._ensure_loop()
         for request in batch:
@@ -164,8 +173,9 @@ class RenderService:
     def progress(self) -> Progress:
         with self._lock:
             counts = Counter(self._stages.values())
-            spent = self._spent
+            spent, unknown = self._spent, self._unknown
         return Progress(total=len(self._stages), cost_usd=round(spent, 4),
+                        unknown_usd=round(unknown, 4),
                         **{state: counts.get(state, 0) for state in _STATES})
 
     def close(self) -> None:
@@ -219,11 +229,6 @@ class RenderService:
         except asyncio.CancelledError:
             self._set_stage(request.key, "failed")
             raise
-        except Exception as exc:  # a bug must not hang the item waiting on this render
-            provider = self._providers.get(request.provider)
-            text = f"unexpected {type(exc).__name__}: {exc}"
-            result = _failed(request, RenderFailure(
-                Outcome.PROVIDER_FAILED, provider.redact(text) if provider else text))
         total = round(sum(a.cost_usd for a in attempts), 4)
         result = replace(result, provider=request.provider, model=request.model,
                          cost_usd=total, attempts=tuple(attempts))
@@ -235,44 +240,119 @@ class RenderService:
         provider = self._provider(request.provider)
         async with self._semaphore(provider):
             estimate = provider.list_price(request).usd
-            self._reserve(request, estimate)
+            hold = self._reserve(request, estimate)
+            flight = InFlight(request, estimate)
+            with self._lock:
+                self._flights[request.key] = flight
+
+            def on_stage(stage: Stage) -> None:
+                if stage == "submitting":
+                    flight.sent = True
+                    if hold is not None:
+                        self._budget.sent(hold)
+                    if self.options.on_task is not None:  # before the submit: a kill keeps it
+                        self.options.on_task(request, None, estimate)
+                self._set_stage(request.key, stage)
+
+            def on_task(task_id: str) -> None:
+                flight.task_id = task_id
+                if self.options.on_task is not None:
+                    self.options.on_task(request, task_id, estimate)
+
             try:
                 result = await asyncio.wait_for(
                     provider.render(request, self.store, deadline_s=self.options.deadline_s,
-                                    on_stage=lambda stage: self._set_stage(request.key, stage)),
+                                    on_stage=on_stage, on_task=on_task),
                     timeout=self.options.deadline_s + 60)
             except RenderFailure as failure:
-                attempts.append(Attempt(provider.name, request.model, failure.outcome,
-                                        str(failure), failure.task_id, failure.cost_usd))
-                with self._lock:
-                    self._spent += failure.cost_usd
+                failure.task_id = failure.task_id or flight.task_id
+                self._end(attempts, provider, flight, hold, failure)
                 raise
             except TimeoutError:
                 failure = RenderFailure(Outcome.TIMEOUT, "the render overran its deadline",
-                                        provider=provider.name)
-                attempts.append(Attempt(provider.name, request.model, failure.outcome,
-                                        str(failure), None, 0.0))
+                                        provider=provider.name, task_id=flight.task_id,
+                                        charge_unknown=flight.sent)
+                self._end(attempts, provider, flight, hold, failure)
                 raise failure from None
-            finally:
-                with self._lock:
-                    self._committed -= estimate
-            with self._lock:
-                self._spent += result.cost_usd
-            attempts.append(Attempt(provider.name, request.model, Outcome.SUCCEEDED, "",
-                                    result.task_id, result.cost_usd))
+            except asyncio.CancelledError:
+                raise  # the flight stays listed: close() reports it as interrupted
+            except Exception as exc:  # a bug or this machine's trouble must not hang the item
+                failure = local_failure(exc, provider)
+                failure.task_id = flight.task_id
+                failure.charge_unknown = flight.sent  # e.g. the clip could not be saved
+                self._end(attempts, provider, flight, hold, failure)
+                raise failure from None
+            self._end(attempts, provider, flight, hold, None, result)
             return result
 
-    def _reserve(self, request: RenderRequest, estimate: float) -> None:
-        """Hold back the render's list price; refuse it if spend plus holds would pass the cap."""
-        limit = self.options.max_cost
+    def _end(self, attempts: list[Attempt], provider: Provider, flight: InFlight,
+             hold: Hold | None, failure: RenderFailure | None,
+             result: RenderResult | None = None) -> None:
+        """Record the attempt, settle its hold and book what it cost (or may have cost)."""
+        request = flight.request
+        if failure is None:
+            assert result is not None
+            attempt = Attempt(provider.name, request.model, Outcome.SUCCEEDED, "",
+                              result.task_id, result.cost_usd, False, flight.estimate)
+        else:
+            unknown = failure.charge_unknown and not failure.cost_usd
+            attempt = Attempt(provider.name, request.model, failure.outcome, str(failure),
+                              failure.task_id, failure.cost_usd, unknown, flight.estimate)
+        attempts.append(attempt)
+        if hold is not None:
+            self._budget.settle(hold, attempt.cost_usd, unknown=attempt.charge_unknown)
         with self._lock:
-            if limit is not None and self._spent + self._committed + estimate > limit + 1e-9:
-                raise RenderFailure(
-                    Outcome.BUDGET_EXCEEDED,
-                    f"{request.key} (${estimate:.2f}) would take the run past --preset-max-cost "
-                    f"${limit:.2f} (spent ${self._spent:.2f}, in flight "
-                    f"${self._committed:.2f})", failover=False)
-            self._committed += estimate
+            self._spent += attempt.cost_usd
+            if attempt.charge_unknown:
+                self._unknown += flight.estimate
+            self._flights.pop(request.key, None)
+
+    def _reserve(self, request: RenderRequest, estimate: float) -> Hold | None:
+        """Hold back a live render's list price; refuse it if spend plus holds would pass the cap.
+
+        Replays and the simulator cost nothing, so they hold nothing and are never refused.
+        """
+        if not self.live:
+            return None
+        try:
+            return self._budget.reserve(request.key, estimate)
+        except BudgetExceeded as exc:
+            raise RenderFailure(
+                Outcome.BUDGET_EXCEEDED,
+                f"{request.key} (${estimate:.2f}) would take the run past --preset-max-cost "
+                f"${exc.limit:.2f} (spent ${exc.spent:.2f}, in flight ${exc.held:.2f})",
+                failover=False) from None
+
+    def task_charges(self, name: str, timeout: float = 180.0) -> dict[str, TaskCharge] | None:
+        """The provider's task list as charges by task id (see Provider.task_charges); None when
+        it has no list or cannot be read now. Read straight from the provider, never recorded."""
+        override = self.options.override
+        base_url = override.base_url if override and override.name == name else None
+        try:
+            provider = provider_class(name).from_env(self._env, base_url=base_url,
+                                                     retry=self.options.retry)
+        except ProviderConfigError:
+            return None
+
+        async def read() -> dict[str, TaskCharge] | None:
+            try:
+                return await provider.task_charges()
+            except (RenderFailure, KeyError, TypeError, ValueError, AttributeError):
+                return None
+            finally:
+                await provider.aclose()
+
+        future = asyncio.run_coroutine_threadsafe(read(), self._ensure_loop())
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return None
+
+    def interrupted(self) -> list[InFlight]:
+        """Renders whose submit went out and that had not ended (for the ledger at shutdown)."""
+        with self._lock:
+            return [flight for flight in self._flights.values() if flight.sent]
 
     def _provider(self, name: str) -> Provider:
         if name not in self._providers:
