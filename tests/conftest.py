@@ -2,12 +2,22 @@ from __future__ import annotations
 
 # Compiled libraries the plugin loads inside pytester's in-process runs. pytester drops modules a
 # run imported when it ends; importing these here keeps one copy alive for every run (SQLAlchemy's
-# compiled parts fail when imported a second time into the same process).
+# compiled parts fail when imported a second time into the same process). httpx maps httpcore's
+# errors by class: a second httpcore, imported after a run dropped the first, raises classes the
+# first httpx does not know, and a dropped connection escapes as a raw httpcore error; psycopg's
+# errors likewise stop matching the ledger's except clauses.
+import contextlib
+
 import av  # noqa: F401
 import cv2  # noqa: F401
+import httpcore  # noqa: F401
+import httpx  # noqa: F401
 import numpy  # noqa: F401
 import pytest
 import sqlalchemy  # noqa: F401
+
+with contextlib.suppress(ImportError):  # the [postgres] extra
+    import psycopg  # noqa: F401
 
 from tests.suites import SuiteWriter
 
