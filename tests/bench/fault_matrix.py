@@ -9,6 +9,7 @@ ledger: recorded known + unknown (at list price) covers what the simulator charg
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -53,6 +54,7 @@ FAULTS: list[tuple[str, dict[str, Any] | None]] = [
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None).parse_args()
     header = (f"{'fault':30} {'outcome':22} {'tasks':>5} {'charged':>8} {'recorded':>8} "
               f"{'unknown':>8} {'rows':>4}  check")
     print(header)

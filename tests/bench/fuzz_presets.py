@@ -14,6 +14,7 @@ Run from the repository root: python tests/bench/fuzz_presets.py [N]
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -109,7 +110,10 @@ def fuzz(count: int, work: Path) -> Counter[str]:
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILES
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("files", nargs="?", type=int, default=DEFAULT_FILES,
+                        help=f"fuzzed preset files to try (default {DEFAULT_FILES})")
+    count = parser.parse_args().files
     with tempfile.TemporaryDirectory() as work:
         figures = fuzz(count, Path(work))
     bad = ("internal errors", "hangs", "tracebacks", "wrong passes", "leaks")
