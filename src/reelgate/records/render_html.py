@@ -9,9 +9,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from reelgate.extras import MissingExtraError
+
+try:
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+except ModuleNotFoundError as exc:  # the [report] extra
+    raise MissingExtraError("report", "matplotlib") from exc
 
 from reelgate.records.render_text import Section, emptiness, headline, sections
 from reelgate.records.report import Report, Tally
