@@ -80,6 +80,21 @@ def test_html_report_is_one_self_contained_file(ledger: str, tmp_path: Path, cap
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temporary file left
 
 
+def test_html_report_escapes_what_the_ledger_holds(tmp_path: Path) -> None:
+    """Scenario and preset names are user input: in the page (tables and chart legends) they are
+    text, never markup."""
+    path = tmp_path / "ledger.sqlite"
+    hostile = "<script>alert(1)</script>"
+    with open_ledger(path) as opened:
+        opened.append([row.model_copy(update={"scenario": hostile}) if row.scenario == "ad" else row
+                       for row in known_rows()])
+    target = tmp_path / "report.html"
+    assert _run(["report", "--ledger", str(path), *PERIOD, "--format", "html", "-o", str(target)]) == 0
+    page = target.read_text()
+    assert "<script" not in page
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page
+
+
 def test_html_report_is_reproducible(ledger: str, tmp_path: Path) -> None:
     pages = []
     for name in ("a.html", "b.html"):

@@ -90,12 +90,14 @@ def parse_moment(text: str, *, until: datetime | None = None) -> datetime:
 
 def run_report(args: argparse.Namespace) -> int:
     from reelgate.atomic import write_text_atomic
-    from reelgate.records.render_html import render_html
+    from reelgate.extras import missing
     from reelgate.records.render_text import emptiness, render_json, render_markdown, render_table
     from reelgate.records.report import ReportQuery, build_report
     from reelgate.records.store import open_ledger
     from reelgate.records.urls import resolve_ledger_url
 
+    if args.format == "html" and (absent := missing("report")) is not None:
+        return _fail(f"--format html: {absent}")  # before the ledger is read
     try:
         until = parse_moment(args.until) if args.until else datetime.now(UTC)
         since = None if args.since.strip().lower() == "all" else parse_moment(args.since, until=until)
@@ -114,8 +116,12 @@ def run_report(args: argparse.Namespace) -> int:
             report = build_report(ledger, query)
     except LedgerError as exc:
         return _fail(str(exc))
-    renderers = {"table": render_table, "markdown": render_markdown, "json": render_json, "html": render_html}
-    text = renderers[args.format](report)
+    if args.format == "html":
+        from reelgate.records.render_html import render_html
+
+        text = render_html(report)
+    else:
+        text = {"table": render_table, "markdown": render_markdown, "json": render_json}[args.format](report)
     if args.output is None:
         sys.stdout.write(text)
         return 0

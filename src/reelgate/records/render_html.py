@@ -3,17 +3,26 @@ SVG, so the page needs no network, no JavaScript and no files beside it (a CI ar
 
 from __future__ import annotations
 
-import html
 import io
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from reelgate.extras import MissingExtraError
 
-from reelgate.records.render_text import Section, emptiness, headline, sections
+try:
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+except ModuleNotFoundError as exc:  # the [report] extra
+    raise MissingExtraError("report", "matplotlib") from exc
+try:
+    from jinja2 import Environment, StrictUndefined
+    from markupsafe import Markup
+except ModuleNotFoundError as exc:
+    raise MissingExtraError("report", "jinja2") from exc
+
+from reelgate.records.render_text import emptiness, headline, sections
 from reelgate.records.report import Report, Tally
 
 _STYLE = """
@@ -28,17 +37,51 @@ figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
 """
 # Fixed ids and no date in the SVG: the same report renders to the same bytes.
 _SVG_SETTINGS = {"svg.hashsalt": "reelgate", "svg.fonttype": "none"}
+#: Template names are not needed: the page is one string, and autoescape is on for all of it.
+_ENVIRONMENT = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                           keep_trailing_newline=True, undefined=StrictUndefined)
+_PAGE = _ENVIRONMENT.from_string("""\
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>reelgate report</title><style>{{ style }}</style></head><body>
+<h1>reelgate report</h1>
+{% for line in headline %}
+<p class="meta">{{ line }}</p>
+{% endfor %}
+{% if empty %}
+<p><strong>{{ empty }}</strong></p>
+{% endif %}
+{% for svg in charts %}
+<figure>{{ svg }}</figure>
+{% endfor %}
+{% for section in sections %}
+<h2>{{ section.title }}</h2>
+{% if section.rows %}
+<table><thead><tr>{% for h in section.headers %}<th>{{ h }}</th>{% endfor %}</tr></thead><tbody>
+{%- for row in section.rows %}<tr>{% for cell in row %}<td{% if loop.index0 >= section.labels %} class="num"
+{%- endif %}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+{% endif %}
+{% if section.note %}
+<p class="note">{{ section.note }}</p>
+{% endif %}
+{% endfor %}
+</body></html>
+""")
 
 
-def _svg(figure: Figure) -> str:
+def _svg(figure: Figure) -> Markup:
+    """The figure as inline SVG; matplotlib escapes the text it writes, so the markup is safe."""
     buffer = io.StringIO()
     with matplotlib.rc_context(_SVG_SETTINGS):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]  # inline SVG takes no XML prolog
+    return Markup(text[text.index("<svg"):])  # inline SVG takes no XML prolog
 
 
-def _weekly_chart(report: Report, title: str, value: Callable[[Tally], float | None], percent: bool) -> str:
+def _weekly_chart(
+    report: Report, title: str, value: Callable[[Tally], float | None], percent: bool
+) -> Markup:
     series: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for week in report.weekly:
         figure_value = value(week.tally)
@@ -62,7 +105,7 @@ def _weekly_chart(report: Report, title: str, value: Callable[[Tally], float | N
     return _svg(figure)
 
 
-def _provider_chart(report: Report) -> str:
+def _provider_chart(report: Report) -> Markup:
     groups = report.by_provider
     figure = Figure(figsize=(9, 0.6 + 0.45 * max(1, len(groups))))
     axes = figure.add_subplot()
@@ -83,35 +126,12 @@ def _provider_chart(report: Report) -> str:
     return _svg(figure)
 
 
-def _cell(section: Section, index: int, cell: str) -> str:
-    kind = "" if index < section.labels else ' class="num"'
-    return f"<td{kind}>{html.escape(cell)}</td>"
-
-
-def _table(section: Section) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in section.headers)
-    body = "".join(
-        "<tr>" + "".join(_cell(section, i, cell) for i, cell in enumerate(row)) + "</tr>"
-        for row in section.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def render_html(report: Report) -> str:
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>reelgate report</title><style>{_STYLE}</style></head><body>",
-        "<h1>reelgate report</h1>",
-        *(f'<p class="meta">{html.escape(line)}</p>' for line in headline(report)),
-    ]
+    """The page; every text from the ledger is escaped by the template (autoescape), not by hand."""
     empty = emptiness(report)
-    if empty:
-        parts.append(f"<p><strong>{html.escape(empty)}</strong></p>")
-    else:
+    charts: list[Markup] = []
+    if not empty:
         asked = set(report.query.sections)
-        charts = []
         if "weekly" in asked:
             charts += [
                 _weekly_chart(report, "Usable rate by ISO week", lambda t: t.usable_rate, percent=True),
@@ -120,12 +140,5 @@ def render_html(report: Report) -> str:
             ]
         if "providers" in asked:
             charts.append(_provider_chart(report))
-        parts += [f"<figure>{svg}</figure>" for svg in charts]
-        for section in sections(report):
-            parts.append(f"<h2>{html.escape(section.title)}</h2>")
-            if section.rows:
-                parts.append(_table(section))
-            if section.note:
-                parts.append(f'<p class="note">{html.escape(section.note)}</p>')
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return _PAGE.render(style=Markup(_STYLE), headline=headline(report), empty=empty, charts=charts,
+                        sections=[] if empty else sections(report))

@@ -7,10 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from reelgate.extras import MissingExtraError
+
+try:
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+except ModuleNotFoundError as exc:  # the [report] extra
+    raise MissingExtraError("report", "matplotlib") from exc
 
 from reelgate.records.render_html import _svg
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exists, func, s
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from reelgate.extras import MissingExtraError, import_from_extra
 from reelgate.records.errors import LedgerError, first_line, redact
 from reelgate.records.migrations import LATEST_VERSION, check_ownership, migrate, schema_version
 from reelgate.records.model import LedgerRow, week_start
@@ -218,6 +219,7 @@ def open_ledger(
 
 def _engine(location: LedgerLocation, *, create: bool, connect_timeout: float) -> Engine:
     if location.backend == "postgresql":
+        _load_driver(location)
         seconds = max(2, round(connect_timeout))  # libpq's minimum; it counts whole seconds
         args = {} if "connect_timeout" in location.url.query else {"connect_timeout": seconds}
         return create_engine(location.url, connect_args=args, pool_pre_ping=True)
@@ -236,6 +238,17 @@ def _engine(location: LedgerLocation, *, create: bool, connect_timeout: float) -
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _load_driver(location: LedgerLocation) -> None:
+    """psycopg is the [postgres] extra and needs libpq: either missing is one line, not a traceback."""
+    try:
+        import_from_extra("postgres", "psycopg")
+    except MissingExtraError as exc:
+        raise LedgerError(f"ledger {location.display}: {exc}") from None
+    except ImportError as exc:  # psycopg installed, but neither the system's libpq nor psycopg-binary
+        raise LedgerError(f"ledger {location.display}: psycopg cannot load libpq ({first_line(str(exc))}); "
+                          "install libpq, or pip install 'psycopg[binary]'") from None
 
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

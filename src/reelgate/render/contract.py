@@ -3,8 +3,10 @@
 Checked: the clip decodes, its duration and aspect ratio match the request within tolerance,
 and its resolution (short side) matches the requested one. Two honest exceptions: a layer the
 provider takes from a reference (Kling's image2video aspect ratio, motion-control length) is
-reported as a note, not a problem; and a simulator clip, which is rendered small on purpose and
-says so in its metadata, has its aspect ratio checked but not its resolution.
+reported as a note, not a problem; and a stand-in clip, rendered small on purpose by a local
+server that says so in the clip's metadata (``STAND_IN_TAG``, which ``reelgate.simulator`` writes),
+has its aspect ratio checked but not its resolution. The contract reads only that tag: it does not
+import the simulator, whose server stack is an extra.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import RenderResult, Timings
 from reelgate.render.request import RESOLUTION_SHORT_SIDE, RenderRequest
-from reelgate.simulator.render import SIMULATOR_TAG
+
+#: A clip whose container ``comment`` starts with this was rendered at a reduced size on purpose
+#: (the simulator's clips, live or replayed from cassettes): its resolution is not checked.
+STAND_IN_TAG = "reelgate-simulator"
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ def probe_clip(path: Path | str) -> ClipProbe:
             fps=round(fps, 3),
             frames=frames,
             codec=stream.codec_context.name,
-            simulated=comment.startswith(SIMULATOR_TAG),
+            simulated=comment.startswith(STAND_IN_TAG),
             comment=comment,
         )
 

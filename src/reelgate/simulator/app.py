@@ -24,11 +24,17 @@ from typing import Any
 
 import jwt
 from pydantic import ValidationError
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+
+from reelgate.extras import MissingExtraError
+
+try:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+    from starlette.types import Receive, Scope, Send
+except ModuleNotFoundError as exc:  # the [simulator] extra
+    raise MissingExtraError("simulator", "starlette") from exc
 
 from reelgate.simulator.config import SimulatorConfig
 from reelgate.simulator.faults import TASK_FAULTS, CallKind, Fault, FaultBook, FaultPlan

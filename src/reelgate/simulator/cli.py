@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reelgate.extras import MissingExtraError
 from reelgate.simulator.config import SimulatorConfig
 from reelgate.simulator.faults import FaultPlan
-from reelgate.simulator.server import READY_PREFIX, bind_socket, serve
 
 DESCRIPTION = (
     "Serve a local simulator of the Kling v1 video API (JWT auth, task polling, downloadable "
@@ -56,6 +56,12 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; the server stack (the [simulator] extra) is imported only here."""
+    try:
+        from reelgate.simulator.server import READY_PREFIX, bind_socket, serve
+    except MissingExtraError as exc:
+        print(f"reelgate simulate: {exc}", file=sys.stderr)
+        return 2
     try:
         config = build_config(args)
         sock = bind_socket(args.host, args.port)

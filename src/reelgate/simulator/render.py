@@ -23,7 +23,7 @@ import av
 import cv2
 import numpy as np
 
-SIMULATOR_TAG = "reelgate-simulator"
+from reelgate.render.contract import STAND_IN_TAG as SIMULATOR_TAG
 
 _SPEED_FACTOR = {"slow": 0.5, "gentle": 0.75, "moderate": 1.0, "fast": 1.6}
 _PAN_FRACTION_PER_S = 0.10  # of the frame width, at moderate speed

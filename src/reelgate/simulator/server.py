@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
+
+from reelgate.extras import MissingExtraError
+
+try:
+    import uvicorn
+except ModuleNotFoundError as exc:  # the [simulator] extra
+    raise MissingExtraError("simulator", "uvicorn") from exc
 
 from reelgate.simulator.app import create_app
 from reelgate.simulator.config import SimulatorConfig
