@@ -53,9 +53,10 @@ def _free_port() -> int:
 
 
 def test_a_closed_port_fails_at_once() -> None:
-    start = time.monotonic()
+    """The refusal itself is reported, not a connect timeout waited out (no timing assertion:
+    the machine may be loaded)."""
     message = _refused(f"postgresql://admin:{SECRET}@127.0.0.1:{_free_port()}/ledger", "cannot connect to the ledger")
-    assert time.monotonic() - start < 3
+    assert "Connection refused" in message and "timeout" not in message.lower()
     assert "postgresql://admin:***@127.0.0.1" in message
 
 
@@ -68,11 +69,17 @@ def silent_server() -> Iterator[int]:
         yield int(server.getsockname()[1])
 
 
+HANG_GUARD_S = 60  # far past the 2 s connect timeout: only a hang, never load, gets here
+
+
 def test_a_server_that_never_answers_times_out_in_seconds(silent_server: int) -> None:
+    """The connect timeout is honoured: the wait ends with a timeout message (the bound only
+    catches a hang; a loaded machine may take longer than the timeout itself)."""
     start = time.monotonic()
-    _refused(f"postgresql://admin:{SECRET}@127.0.0.1:{silent_server}/ledger", "cannot connect to the ledger",
-             connect_timeout=2)
-    assert 1.5 < time.monotonic() - start < 6
+    message = _refused(f"postgresql://admin:{SECRET}@127.0.0.1:{silent_server}/ledger",
+                       "cannot connect to the ledger", connect_timeout=2)
+    assert "timeout" in message.lower()
+    assert 1.5 < time.monotonic() - start < HANG_GUARD_S
 
 
 def test_a_wrong_password_is_reported_without_the_password(postgres_server: str) -> None:
