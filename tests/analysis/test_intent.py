@@ -42,9 +42,11 @@ def _camera(
         reliability=1.0,
     )
     from reelgate.analysis.camera import move_names
+    from reelgate.analysis.settings_camera import CameraSettings
 
+    moves = move_names([primary], CameraSettings())
     return CameraAnalysis(
-        primary=move, stability=stability, moves=move_names([primary]), segments=[primary], path=path
+        primary=move, stability=stability, moves=moves, segments=[primary], path=path
     )
 
 

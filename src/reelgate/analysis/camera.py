@@ -15,7 +15,8 @@ Speeds, in one place (``SPEED_UNITS`` and ``SPEED_BANDS``): pan, tracking and or
 widths per second, tilt in frame heights per second, push-in/pull-out in ln(scale) per second
 (0.05 is 5 % larger each second), roll in degrees per second. The same band edges serve every
 move: below 0.04 is slow, 0.04-0.08 gentle, 0.08-0.2 moderate, above 0.2 fast. A pan at 0.1
-crosses the frame in ten seconds.
+crosses the frame in ten seconds. The bands are the preset vocabulary's; every threshold of
+the detector is a field of ``CameraSettings`` (settings_camera.py), passed down.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 from reelgate.analysis.features import Features
 from reelgate.analysis.model import CameraAnalysis, CameraMoveName, CameraPath, CameraSegment, MeasuredMove
 from reelgate.analysis.series import local_linear, nanmedian
+from reelgate.analysis.settings_camera import CameraSettings
 from reelgate.preset.camera import Speed, Stability
 
 SPEED_UNITS: dict[str, str] = {
@@ -43,17 +45,7 @@ SPEED_BANDS: dict[Speed, tuple[float, float]] = {
     "moderate": (0.08, 0.2),
     "fast": (0.2, math.inf),
 }
-LOCKED_SPEED = 0.008  # below this (any family, in its unit) the camera is not moving
-MIN_TRAVEL = 0.015  # a move must also cover this much in total (frame fractions, ln scale)
 ROLL_WEIGHT = math.pi / 180 / 2  # degrees/s -> frame fractions/s at the frame's edge
-SECONDARY_SHARE = 1 / 3  # a second family of motion within a segment is a move of its own at
-# this share of the main one's speed; below it, it is the fit's cross-talk or a slight drift
-HANDHELD_JITTER = 0.002  # RMS wobble about the smoothed path, frame widths
-HANDHELD_NOISE_PX = 0.75  # source pixels of RMS wobble the flow's own error can make: on a small
-# source (a 256-pixel AI clip) this, not HANDHELD_JITTER, is the least wobble that is real
-SMOOTHING = 0.5  # seconds either side in the straight-line fit
-MIN_MOVE = 0.75  # seconds: shorter runs join their neighbours
-HELD = 0.4  # a cell whose points mostly stay put on screen while the camera moves (median share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +59,22 @@ class _Shot:
     chunk_times: np.ndarray  # (chunks, 2) start and end of each chunk
     wobble: np.ndarray  # (n, 2) frame steps' distance from their fitted line, frame widths
     handheld: float  # RMS wobble, frame widths, from which the camera is handheld
+    settings: CameraSettings
 
 
-def analyse_camera(f: Features, cuts: list[int], source_width: int) -> CameraAnalysis:
+def analyse_camera(
+    f: Features, cuts: list[int], source_width: int, settings: CameraSettings
+) -> CameraAnalysis:
     """The camera path and moves of a clip, shot by shot (no move spans a cut);
     ``source_width`` is the clip's own width in pixels (it bounds what wobble is measurable)."""
     raw = _camera_steps(f.steps, f.step_ok, f.size)
     steps = _with_chunks(f, raw, cuts)
     bounds = [0, *cuts, f.count]
-    handheld = max(HANDHELD_JITTER, HANDHELD_NOISE_PX / max(source_width, 1))
+    handheld = max(settings.handheld_jitter, settings.handheld_noise_px / max(source_width, 1))
     shots = [
-        _shot(f, steps, raw, a, b, handheld) for a, b in itertools.pairwise(bounds) if b > a
+        _shot(f, steps, raw, a, b, handheld, settings)
+        for a, b in itertools.pairwise(bounds)
+        if b > a
     ]
     moves: list[CameraSegment] = []
     for shot in shots:
@@ -103,7 +100,7 @@ def analyse_camera(f: Features, cuts: list[int], source_width: int) -> CameraAna
     return CameraAnalysis(
         primary=primary.move,
         stability=primary.stability,
-        moves=move_names(moves),
+        moves=move_names(moves, settings),
         segments=moves,
         path=_path(f, steps, shots, primary, jitter),
     )
@@ -117,7 +114,7 @@ _FAMILY_NAMES: tuple[tuple[MeasuredMove, MeasuredMove], ...] = (
 )
 
 
-def move_names(segments: list[CameraSegment]) -> list[CameraMoveName]:
+def move_names(segments: list[CameraSegment], settings: CameraSettings) -> list[CameraMoveName]:
     """Every move in the clip by name: each segment's move, each other family moving enough
     within it (a pan with a push-in is both), and 'handheld' where wobble remains; 'locked' only
     when nothing else applies."""
@@ -130,11 +127,11 @@ def move_names(segments: list[CameraSegment]) -> list[CameraMoveName]:
         rates = np.array([segment.pan, segment.tilt, segment.zoom, segment.roll])
         speeds = _family_speeds(rates[None, :])[0]
         travel = speeds * max(segment.end - segment.start, 0.0)
-        floor = max(LOCKED_SPEED, SECONDARY_SHARE * float(speeds.max()))
+        floor = max(settings.locked_speed, settings.secondary_share * float(speeds.max()))
         for family, (positive, negative) in enumerate(_FAMILY_NAMES):
             if segment.move == "tracking" and family == 0:
                 continue  # tracking is the pan that follows the subject
-            if speeds[family] >= floor and travel[family] >= MIN_TRAVEL:
+            if speeds[family] >= floor and travel[family] >= settings.min_travel:
                 names.add(positive if rates[family] > 0 else negative)
     return sorted(names) or ["locked"]
 
@@ -180,27 +177,37 @@ def _with_chunks(f: Features, steps: np.ndarray, cuts: list[int]) -> np.ndarray:
     return corrected
 
 
-def _path_of(steps: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _path_of(
+    steps: np.ndarray, times: np.ndarray, smoothing: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative position of a shot's steps and its straight-line-smoothed version."""
     inner = steps.copy()
     inner[0] = 0.0  # the step into a shot's first frame crosses the cut
     position = np.cumsum(inner, axis=0)
     columns = position.shape[1]
     smooth = np.column_stack(
-        [local_linear(position[:, k], times, SMOOTHING) for k in range(columns)]
+        [local_linear(position[:, k], times, smoothing) for k in range(columns)]
     )
     return position, smooth
 
 
 def _shot(
-    f: Features, steps: np.ndarray, raw: np.ndarray, first: int, end: int, handheld: float
+    f: Features,
+    steps: np.ndarray,
+    raw: np.ndarray,
+    first: int,
+    end: int,
+    handheld: float,
+    settings: CameraSettings,
 ) -> _Shot:
     times = f.times[first:end]
     inside = (f.chunks[:, 0] >= first) & (f.chunks[:, 1] < end)
-    position, smooth = _path_of(steps[first:end], times)
+    position, smooth = _path_of(steps[first:end], times, settings.smoothing)
     velocity = np.column_stack([_slope(smooth[:, k], times) for k in range(4)])
     raw_position, raw_smooth = (
-        _path_of(raw[first:end, :2], times) if end - first else (np.zeros((0, 2)), np.zeros((0, 2)))
+        _path_of(raw[first:end, :2], times, settings.smoothing)
+        if end - first
+        else (np.zeros((0, 2)), np.zeros((0, 2)))
     )
     wobble = raw_position - raw_smooth  # from the frame steps alone: chunk corrections are drift
     wobble[:, 1] *= f.size[1] / f.size[0]  # tilt in frame widths
@@ -214,6 +221,7 @@ def _shot(
         f.times[f.chunks[inside, :2].astype(int)] if inside.any() else np.zeros((0, 2)),
         wobble,
         handheld,
+        settings,
     )
 
 
@@ -230,15 +238,17 @@ def _family_speeds(velocity: np.ndarray) -> np.ndarray:
     return speeds
 
 
-def _label(velocity: np.ndarray, travel: np.ndarray | None = None) -> MeasuredMove:
+def _label(
+    velocity: np.ndarray, settings: CameraSettings, travel: np.ndarray | None = None
+) -> MeasuredMove:
     """The move named by a velocity (per second), or 'locked' when nothing moves enough."""
     speeds = _family_speeds(velocity[None, :])[0]
     family = int(np.argmax(speeds))
-    if speeds[family] < LOCKED_SPEED:
+    if speeds[family] < settings.locked_speed:
         return "locked"
     if (
         travel is not None
-        and abs(travel[family]) * (ROLL_WEIGHT if family == 3 else 1) < MIN_TRAVEL
+        and abs(travel[family]) * (ROLL_WEIGHT if family == 3 else 1) < settings.min_travel
     ):
         return "locked"
     sign = velocity[family] > 0
@@ -253,8 +263,8 @@ def _label(velocity: np.ndarray, travel: np.ndarray | None = None) -> MeasuredMo
 def _moves(shot: _Shot) -> list[CameraSegment]:
     if len(shot.frames) < 2:
         return []
-    labels = [_label(v) for v in shot.velocity]
-    spans = _absorb_short([(a, b) for a, b in _label_runs(labels)], shot.times)
+    labels = [_label(v, shot.settings) for v in shot.velocity]
+    spans = _absorb_short([(a, b) for a, b in _label_runs(labels)], shot.times, shot.settings)
     moves: list[CameraSegment] = []
     for first, last in spans:
         move = _describe(shot, first, last)
@@ -275,9 +285,12 @@ def _label_runs(labels: list[MeasuredMove]) -> list[tuple[int, int]]:
     return spans
 
 
-def _absorb_short(spans: list[tuple[int, int]], times: np.ndarray) -> list[tuple[int, int]]:
-    """Runs shorter than MIN_MOVE join the longer of their neighbours."""
-    limit = min(MIN_MOVE, 0.3 * float(times[-1] - times[0]))
+def _absorb_short(
+    spans: list[tuple[int, int]], times: np.ndarray, settings: CameraSettings
+) -> list[tuple[int, int]]:
+    """Runs shorter than ``min_move`` (or its share of the shot) join the longer of their
+    neighbours."""
+    limit = min(settings.min_move, settings.min_move_share * float(times[-1] - times[0]))
     spans = list(spans)
     while len(spans) > 1:
         lengths = [times[b] - times[a] for a, b in spans]
@@ -299,7 +312,7 @@ def _describe(shot: _Shot, first: int, last: int) -> CameraSegment:
     duration = max(end - start, 1e-6)
     travel = shot.smooth[last] - shot.smooth[first]
     mean_velocity = travel / duration
-    move = _label(mean_velocity, travel)
+    move = _label(mean_velocity, shot.settings, travel)
     wobble = _wobble(shot, first, last)
     stability: Stability = "handheld" if wobble > shot.handheld else "steady"
     speed = 0.0
@@ -341,7 +354,7 @@ def _held_share(shot: _Shot, first: int, last: int) -> float:
     if not within.any():
         return 0.0
     held = nanmedian(shot.held[within], axis=0)
-    return float(np.mean(np.nan_to_num(held) >= HELD))
+    return float(np.mean(np.nan_to_num(held) >= shot.settings.held))
 
 
 def speed_word(speed: float) -> Speed:

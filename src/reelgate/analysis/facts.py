@@ -6,16 +6,16 @@ import numpy as np
 
 from reelgate.analysis.decode import ClipInfo
 from reelgate.analysis.model import VideoFacts
+from reelgate.analysis.settings import AnalysisSettings
 
-VFR_TOLERANCE = 0.2  # an interval this far (relative) from the typical one makes the clip VFR
 
-
-def video_facts(info: ClipInfo, times: np.ndarray) -> VideoFacts:
-    """Size, rate, duration and timing of the clip as it was decoded."""
+def video_facts(info: ClipInfo, times: np.ndarray, settings: AnalysisSettings) -> VideoFacts:
+    """Size, rate, duration and timing of the clip as it was decoded; the clip is VFR when an
+    interval departs from the typical one by more than the settings' VFR tolerance."""
     gaps = np.diff(times)
     typical = float(np.median(gaps)) if len(gaps) else 0.0
     duration = float(times[-1] + typical) if len(times) else 0.0
-    tolerance = max(VFR_TOLERANCE * typical, 1.5e-3)
+    tolerance = max(settings.vfr_tolerance * typical, settings.vfr_min_seconds)
     vfr = bool(len(gaps) and np.any(np.abs(gaps - typical) > tolerance))
     positive = gaps[gaps > 0]
     return VideoFacts(

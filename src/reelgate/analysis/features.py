@@ -19,23 +19,14 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from reelgate.analysis.fit import (
-    CELLS,
-    MIN_TEXTURED,
-    RANSAC_PX,
-    dis_flow,
-    similarity,
-    similarity_params,
-    textured_samples,
-)
+from reelgate.analysis.fit import dis_flow, similarity, similarity_params, textured_samples
 from reelgate.analysis.planes import Frame
+from reelgate.analysis.settings_camera import FeatureSettings, FlowFitSettings
 
-GRID_STEP = 12  # pixels between flow samples at the motion size
+# Array shapes (thresholds are in FeatureSettings and FlowFitSettings, settings_camera.py)
 BLOCKS = (16, 9)  # residual grid (columns, rows) for local events
 THUMB = (32, 18)  # thumbnail for shot identity
 PATCH = 4  # pixels a side of each residual block's picture in the structure thumbnail
-CHUNK = 0.5  # seconds between long-baseline camera steps
-HELD_MOTION = 4.0  # pixels the camera must move a point over a chunk to test if it is held
 
 
 @dataclass(slots=True)
@@ -140,8 +131,12 @@ class _Log:
 class Extractor:
     """Turns the stream of frames into Features; ``push`` returns each new camera step."""
 
-    def __init__(self, size: tuple[int, int]) -> None:
+    def __init__(
+        self, size: tuple[int, int], settings: FeatureSettings, fit: FlowFitSettings
+    ) -> None:
         self.size = size
+        self._settings, self._fit = settings, fit
+        step = settings.grid_step
         width, height = size
         self._pair_flow = dis_flow()
         self._skip_flow = dis_flow()
@@ -152,10 +147,10 @@ class Extractor:
                 np.arange(width // 2, dtype=np.float32), np.arange(height // 2, dtype=np.float32)
             )
         )
-        gy, gx = np.mgrid[GRID_STEP // 2 : height : GRID_STEP, GRID_STEP // 2 : width : GRID_STEP]
+        gy, gx = np.mgrid[step // 2 : height : step, step // 2 : width : step]
         self._samples = (gy.ravel(), gx.ravel())
         self._sample_points = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
-        cols, rows = CELLS if width >= height else CELLS[::-1]
+        cols, rows = fit.cells if width >= height else fit.cells[::-1]
         cell_x, cell_y = gx.ravel() * cols // width, gy.ravel() * rows // height
         self._cells = cell_y * cols + cell_x
         self._cell_count = cols * rows
@@ -201,14 +196,14 @@ class Extractor:
         return step
 
     def _chunk(self, frame: Frame, luma: np.ndarray) -> None:
-        """Every CHUNK seconds, the camera step across the whole chunk: slow moves are a
+        """Every ``chunk`` seconds, the camera step across the whole chunk: slow moves are a
         fraction of a pixel per frame, which encoders round away; over half a second they are
         several pixels."""
         if self._anchor is None:
             self._anchor = (frame.index, frame.time, luma)
             return
         index, time, anchor = self._anchor
-        if frame.time - time < CHUNK:
+        if frame.time - time < self._settings.chunk:
             return
         # align the anchor by the frame steps first: DIS then measures only what they missed,
         # a few pixels, so repeating textures cannot alias a large chunk displacement
@@ -218,11 +213,16 @@ class Extractor:
         )
         flow = self._chunk_flow.calc(aligned, luma, None)
         rows, cols = self._samples
-        textured, strong = textured_samples(aligned, rows, cols, self._cells)
+        fit = self._fit
+        textured, strong = textured_samples(aligned, rows, cols, self._cells, fit)
         edge = textured & self._edge
-        chosen = edge if edge.sum() >= MIN_TEXTURED else textured
+        chosen = edge if edge.sum() >= fit.min_textured else textured
         residual = similarity(
-            self._sample_points[chosen], flow[rows, cols][chosen], 1.0, self._cells[chosen]
+            self._sample_points[chosen],
+            flow[rows, cols][chosen],
+            fit,
+            fit.chunk_ransac_px,
+            self._cells[chosen],
         )
         if residual is not None:
             total = np.vstack([residual, [0.0, 0.0, 1.0]]) @ composed
@@ -238,10 +238,11 @@ class Extractor:
 
     def _held(self, on_screen: np.ndarray, by_camera: np.ndarray, strong: np.ndarray) -> np.ndarray:
         """Per cell, the share of strongly textured points that stayed put on screen while the
-        camera would have moved them at least HELD_MOTION pixels: a subject it follows."""
+        camera would have moved them at least ``held_motion`` pixels: a subject it follows."""
+        settings = self._settings
         camera = np.linalg.norm(by_camera, axis=1)
         speed = np.linalg.norm(on_screen, axis=1)
-        held = strong & (camera > HELD_MOTION) & (speed < 0.3 * camera)
+        held = strong & (camera > settings.held_motion) & (speed < settings.held_share * camera)
         per_cell = np.bincount(self._cells[strong], minlength=self._cell_count)
         count = np.bincount(self._cells[held], minlength=self._cell_count)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -267,11 +268,12 @@ class Extractor:
         width, height = self.size
         rows, cols = self._samples
         vectors = flow[rows, cols]
-        textured, _ = textured_samples(prev, rows, cols, self._cells)
+        fit, settings = self._fit, self._settings
+        textured, _ = textured_samples(prev, rows, cols, self._cells, fit)
         edge = textured & self._edge  # the camera shows at the frame's edges; subjects sit inside
-        chosen = edge if edge.sum() >= MIN_TEXTURED else textured
+        chosen = edge if edge.sum() >= fit.min_textured else textured
         matrix = similarity(
-            self._sample_points[chosen], vectors[chosen], cells=self._cells[chosen]
+            self._sample_points[chosen], vectors[chosen], fit, cells=self._cells[chosen]
         )
         reliable = matrix is not None
         if matrix is None:
@@ -283,19 +285,19 @@ class Extractor:
         count = max(1, int(textured.sum()))
         log.steps.append(similarity_params(matrix, width, height))
         log.step_ok.append(reliable)
-        explained = textured & (residual < 2 * RANSAC_PX)
+        explained = textured & (residual < settings.explained * fit.ransac_px)
         log.inliers.append(float(explained.sum()) / count if reliable else 0.0)
         change = cv2.absdiff(prev, cur)
         log.mae.append(cv2.mean(change)[0])
         log.still.append(
             float(cv2.resize(change.astype(np.float32), BLOCKS, interpolation=cv2.INTER_AREA).max())
         )
-        log.flow_top.append(_top_mean(speed, 0.05))
-        log.object_flow.append(_quantile(residual[textured], 0.95))
+        log.flow_top.append(_top_mean(speed, settings.top_share))
+        log.object_flow.append(_quantile(residual[textured], settings.object_quantile))
         half_flow = cv2.resize(flow, self._half_size, interpolation=cv2.INTER_AREA) * 0.5
         prev_half = self._recent_half[-1]
         log.mismatch.append(
-            float(np.mean(_gain_residual(prev_half, self._warp(cur_half, half_flow))))
+            float(np.mean(self._gain_residual(prev_half, self._warp(cur_half, half_flow))))
         )
         return PairStep(flow, matrix, reliable)
 
@@ -303,11 +305,21 @@ class Extractor:
         flow = self._skip_flow.calc(before, after, None)
         half = flow * 0.5
         predicted = cv2.addWeighted(self._warp(before, -half), 0.5, self._warp(after, half), 0.5, 0)
-        residual = _gain_residual(predicted, middle)
+        residual = self._gain_residual(predicted, middle)
         self._log.interp[-2] = cv2.resize(residual, BLOCKS, interpolation=cv2.INTER_AREA)
         self._log.interp_motion[-2] = _block_max(cv2.magnitude(flow[..., 0], flow[..., 1]))
-        skip = _gain_residual(before, self._warp(after, flow))
+        skip = self._gain_residual(before, self._warp(after, flow))
         self._log.skip[-2] = cv2.resize(skip, BLOCKS, interpolation=cv2.INTER_AREA)
+
+    def _gain_residual(self, reference: np.ndarray, observed: np.ndarray) -> np.ndarray:
+        """|observed - (gain * reference + offset)| as float32: what a global brightness change
+        cannot explain."""
+        mean_r, std_r = cv2.meanStdDev(reference)
+        mean_o, std_o = cv2.meanStdDev(observed)
+        ratio = float(std_o[0, 0]) / max(float(std_r[0, 0]), 1.0)
+        gain = min(max(ratio, self._settings.min_gain), self._settings.max_gain)
+        offset = float(mean_o[0, 0]) - gain * float(mean_r[0, 0])
+        return np.abs(cv2.addWeighted(reference, gain, observed, -1.0, offset, dtype=cv2.CV_32F))
 
     def _warp(self, image: np.ndarray, flow: np.ndarray) -> np.ndarray:
         """Sample a half-size ``image`` at x + flow(x): brings the frame the flow points to onto
@@ -342,16 +354,6 @@ class Extractor:
             interp_motion=log.interp_motion.array(),
             skip=log.skip.array(),
         )
-
-
-def _gain_residual(reference: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """|observed - (gain * reference + offset)| as float32: what a global brightness change
-    cannot explain."""
-    mean_r, std_r = cv2.meanStdDev(reference)
-    mean_o, std_o = cv2.meanStdDev(observed)
-    gain = min(max(float(std_o[0, 0]) / max(float(std_r[0, 0]), 1.0), 0.5), 2.0)
-    offset = float(mean_o[0, 0]) - gain * float(mean_r[0, 0])
-    return np.abs(cv2.addWeighted(reference, gain, observed, -1.0, offset, dtype=cv2.CV_32F))
 
 
 def _block_max(plane: np.ndarray) -> np.ndarray:

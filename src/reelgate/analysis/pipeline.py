@@ -50,31 +50,32 @@ def file_sha256(path: Path) -> str:
 def run_analysis(path: Path, label: str, sha256: str, settings: AnalysisSettings) -> ClipAnalysis:
     """Decode ``path`` once and measure everything; raises AnalysisError on unusable input."""
     with ClipReader(path, settings, label) as reader:
-        extractor = Extractor(reader.info.motion_size)
-        subject = SubjectTracker(reader.info.motion_size)
-        quality = QualityMeter()
+        size = reader.info.motion_size
+        extractor = Extractor(size, settings.features, settings.flow_fit)
+        subject = SubjectTracker(size, settings.subject, settings.quality.blur_window)
+        quality = QualityMeter(settings.quality)
         for frame in reader.frames():
             step = extractor.push(frame)
             subject.push(frame, step)
             quality.push(frame)
         info = reader.info
     features = extractor.finish()
-    continuity = analyse_continuity(features)
-    camera = analyse_camera(features, continuity.cut_frames, info.width)
+    continuity = analyse_continuity(features, settings.continuity)
+    camera = analyse_camera(features, continuity.cut_frames, info.width, settings.camera)
     first_cut = continuity.cuts[0] if continuity.cuts else None
     subject_integrity, clarity = subject.finish(features.times, first_cut)
     return ClipAnalysis(
         file=label,
         sha256=sha256,
         analyzer_version=ANALYZER_VERSION,
-        video=video_facts(info, features.times),
+        video=video_facts(info, features.times, settings),
         camera=camera,
         continuity=continuity,
         subject=subject_integrity,
-        motion=analyse_motion(features, camera),
+        motion=analyse_motion(features, camera, settings.motion),
         quality=Quality(
             **quality.medians(),
-            motion_readability=motion_readability(features),
+            motion_readability=motion_readability(features, settings.motion),
             subject_clarity=round(clarity, 4),
         ),
     )

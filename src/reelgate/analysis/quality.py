@@ -5,6 +5,7 @@ same for a 4K and a 720p clip: the Crete et al. blur effect (0 sharp .. 1 blurre
 reported as 1 - blur) and, for reference, the Laplacian variance. Noise is Immerkaer's estimate
 on unscaled pixels (scaling averages noise away), on the flattest half of a centre crop so
 texture is not counted as noise. Levels are full-range 8-bit (limited-range video stretched).
+Thresholds are fields of ``QualitySettings`` (settings_picture.py), passed down.
 """
 
 from __future__ import annotations
@@ -16,19 +17,17 @@ import cv2
 import numpy as np
 
 from reelgate.analysis.planes import Frame
+from reelgate.analysis.settings_picture import QualitySettings
 
-BLUR_WINDOW = 11  # the Crete re-blur filter length, pixels at the detail size
-EVERY_NTH_SAMPLE = 2  # of the detail samples (4 a second): two picture measures a second
-DARK, BRIGHT = 3, 252  # full-range levels at or past which a pixel is clipped
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
 
 
-def edge_maps(plane: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def edge_maps(plane: np.ndarray, window: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per axis, |edge| and the part of it a further blur removes (Crete et al. 2007), so the
-    blur effect of any rectangle is a ratio of two sums."""
+    blur effect of any rectangle is a ratio of two sums; ``window`` is the re-blur length."""
     image = plane.astype(np.float32) * (1.0 / 255.0)
     maps = []
-    for kernel, dx, dy in (((1, BLUR_WINDOW), 1, 0), ((BLUR_WINDOW, 1), 0, 1)):
+    for kernel, dx, dy in (((1, window), 1, 0), ((window, 1), 0, 1)):
         sharp = np.abs(cv2.Sobel(image, cv2.CV_32F, dx, dy))
         blurred = np.abs(cv2.Sobel(cv2.blur(image, kernel), cv2.CV_32F, dx, dy))
         maps.append((sharp, np.maximum(sharp - blurred, 0.0)))
@@ -45,14 +44,14 @@ def blur_from_sums(sums: list[tuple[float, float]]) -> float:
     return worst
 
 
-def blur_effect(plane: np.ndarray) -> float:
+def blur_effect(plane: np.ndarray, window: int) -> float:
     """Crete et al. (2007) no-reference blur of a whole picture: how little a further blur
     removes, 0..1. Scale- and content-robust, unlike edge energy."""
     inner = (slice(2, -1), slice(2, -1))
     return blur_from_sums(
         [
             (float(edges[inner].sum()), float(removed[inner].sum()))
-            for edges, removed in edge_maps(plane)
+            for edges, removed in edge_maps(plane, window)
         ]
     )
 
@@ -71,8 +70,9 @@ def noise_sigma(plane: np.ndarray) -> float:
 
 @dataclass
 class QualityMeter:
-    """Online: per sampled frame, the picture measures; ``finish`` gives clip medians."""
+    """Online: per sampled frame, the picture measures; ``medians`` gives clip medians."""
 
+    settings: QualitySettings
     sharpness: list[float] = field(default_factory=list)
     laplacian: list[float] = field(default_factory=list)
     exposure: list[float] = field(default_factory=list)
@@ -86,16 +86,17 @@ class QualityMeter:
         if frame.detail is None:
             return
         self.seen += 1
-        if (self.seen - 1) % EVERY_NTH_SAMPLE:  # picture measures change slowly: few suffice
+        s = self.settings
+        if (self.seen - 1) % s.every_nth_sample:  # picture measures change slowly: few suffice
             return
         detail = frame.detail
-        self.sharpness.append(1.0 - blur_effect(detail))
+        self.sharpness.append(1.0 - blur_effect(detail, s.blur_window))
         self.laplacian.append(float(cv2.Laplacian(detail, cv2.CV_32F).var()))
         mean, std = cv2.meanStdDev(detail)
         self.exposure.append(float(mean[0, 0]) / 255)
         self.contrast.append(float(std[0, 0]) / 255)
-        self.dark.append(float(np.mean(detail <= DARK)))
-        self.bright.append(float(np.mean(detail >= BRIGHT)))
+        self.dark.append(float(np.mean(detail <= s.dark)))
+        self.bright.append(float(np.mean(detail >= s.bright)))
         if frame.native is not None:
             self.noise.append(noise_sigma(frame.native))
 

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 _CHUNK = 96  # rows per step: a baseline over many columns keeps memory flat however long
+MAD_TO_SIGMA = 1.4826  # median absolute deviation to standard deviation, for Gaussian noise
 
 
 def nanmedian(values: np.ndarray, axis: int | None = None) -> np.ndarray:

@@ -7,7 +7,8 @@ subjects, else the centre itself. It is followed by the median flow inside its b
 sampled frame compares the box with the first second twice: a centre-weighted tone/colour
 histogram (appearance) and ORB features matched under a homography (retention), the latter
 relative to how well the first second matches itself, so turning or non-rigid subjects are
-judged against their own normal variation.
+judged against their own normal variation. Thresholds and score weights are fields of
+``SubjectSettings`` (settings_picture.py), passed down.
 """
 
 from __future__ import annotations
@@ -22,15 +23,9 @@ from reelgate.analysis.features import PairStep
 from reelgate.analysis.model import Box, SubjectIntegrity
 from reelgate.analysis.planes import Frame
 from reelgate.analysis.quality import blur_from_sums, edge_maps
+from reelgate.analysis.settings_picture import SubjectSettings
 
-DECIDE_AFTER = 0.2  # seconds of motion looked at before choosing the subject
-REFERENCE = 1.0  # seconds after the choice that define the subject's normal look
 COARSE = (60, 34)  # grid for the motion and saliency maps
-MIN_AREA, MAX_AREA = 0.03, 0.4  # of the frame
-MOTION_EVIDENCE = 0.6  # pixels per frame of motion unlike the camera to call it a subject
-APPEARANCE_FLOOR = 0.6  # histogram similarity that counts as a different subject
-ORB_FEATURES = 300
-CLEARLY_SHARPER = 0.15  # blur-effect lead of the subject over its surroundings that scores 1
 
 
 @dataclass(slots=True)
@@ -52,8 +47,12 @@ class _Reference:
 class SubjectTracker:
     """Online: call ``push`` for every frame with its camera step, then ``finish``."""
 
-    def __init__(self, size: tuple[int, int]) -> None:
+    def __init__(self, size: tuple[int, int], settings: SubjectSettings, blur_window: int) -> None:
+        """``blur_window``: the Crete re-blur length of the picture measures (QualitySettings),
+        so the subject's sharpness is the same measure as the picture's."""
         self.size = size
+        self.settings = settings
+        self._blur_window = blur_window
         self._motion = np.zeros(COARSE[::-1], np.float32)
         self._pairs = 0
         self._box: np.ndarray | None = None  # x0, y0, x1, y1 in motion pixels
@@ -62,7 +61,11 @@ class SubjectTracker:
         self._start_time = 0.0
         self._reference = _Reference()
         self._samples: list[_Sample] = []
-        self._orb = cv2.ORB_create(nfeatures=ORB_FEATURES, edgeThreshold=15, patchSize=15)
+        self._orb = cv2.ORB_create(
+            nfeatures=settings.orb_features,
+            edgeThreshold=settings.orb_patch,
+            patchSize=settings.orb_patch,
+        )
         self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
 
     def push(self, frame: Frame, step: PairStep | None) -> None:
@@ -70,7 +73,8 @@ class SubjectTracker:
             if step is not None:
                 self._motion += _unexplained_motion(step, self.size)
                 self._pairs += 1
-            if frame.time >= DECIDE_AFTER or (step is not None and self._pairs >= 5):
+            decided = step is not None and self._pairs >= self.settings.decide_pairs
+            if frame.time >= self.settings.decide_after or decided:
                 self._choose(frame)
             else:
                 return
@@ -80,22 +84,25 @@ class SubjectTracker:
             self._sample(frame)
 
     def _choose(self, frame: Frame) -> None:
+        s = self.settings
         width, height = self.size
         evidence = self._motion / max(1, self._pairs)
-        saliency = _saliency(frame)
-        centre = _centre_prior()
-        if evidence.max() >= MOTION_EVIDENCE:
+        saliency = _saliency(frame, s.saliency_sigma)
+        centre = _centre_prior(s.centre_sigma)
+        if evidence.max() >= s.motion_evidence:
             score, self._found_by = (
-                centre**0.5 * (evidence / evidence.max() + 0.3 * saliency),
+                centre**s.motion_centre_power
+                * (evidence / evidence.max() + s.motion_saliency_weight * saliency),
                 "motion",
             )
-        elif saliency.max() > 0 and saliency.max() > 4 * float(np.median(saliency)) + 1e-6:
+        elif saliency.max() > 0 and saliency.max() > s.salient_peak * float(np.median(saliency)) + 1e-6:
             score, self._found_by = centre * saliency, "saliency"
         else:
             score, self._found_by = centre, "centre"
-        x0, y0, x1, y1 = _region(score)
+        x0, y0, x1, y1 = _region(score, s.region_share)
         scale = np.array([width / COARSE[0], height / COARSE[1]] * 2)
-        self._box = _bounded(np.array([x0, y0, x1 + 1, y1 + 1], float) * scale, width, height)
+        box = np.array([x0, y0, x1 + 1, y1 + 1], float) * scale
+        self._box = _bounded(box, width, height, s)
         self._start_time = frame.time
         self._start_box = self._as_box()
 
@@ -143,11 +150,13 @@ class SubjectTracker:
         histogram = _histogram(frame, fraction)
         patch = _crop(frame.detail, fraction)
         keypoints, descriptors = self._orb.detectAndCompute(patch, None)
-        sample = _Sample(frame.time, visible=True, clarity=_clarity(frame, fraction))
+        s = self.settings
+        sample = _Sample(frame.time, visible=True, clarity=_clarity(frame, fraction, s, self._blur_window))
         reference = self._reference
-        if frame.time <= self._start_time + REFERENCE:
+        if frame.time <= self._start_time + s.reference:
             reference.histograms.append(histogram)
-        if reference.descriptors is None and descriptors is not None and len(keypoints) >= 8:
+        enough = len(keypoints) >= s.min_reference_keypoints
+        if reference.descriptors is None and descriptors is not None and enough:
             reference.keypoints, reference.descriptors = keypoints, descriptors
         mean_reference = np.mean(reference.histograms, axis=0)
         sample.appearance = float(np.sum(np.sqrt(mean_reference * histogram)))
@@ -155,18 +164,21 @@ class SubjectTracker:
         self._samples.append(sample)
 
     def _retention(self, keypoints: list[cv2.KeyPoint], descriptors: np.ndarray | None) -> float:
+        s = self.settings
         reference = self._reference
         if reference.descriptors is None or reference.keypoints is None:
             return 1.0  # nothing to match: a flat subject keeps no features to lose
-        if descriptors is None or len(keypoints) < 4:
+        if descriptors is None or len(keypoints) < s.min_keypoints:
             return 0.0
         pairs = self._matcher.knnMatch(reference.descriptors, descriptors, k=2)
-        good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
-        if len(good) < 8:
-            return len(good) / len(reference.keypoints) * 0.5
+        good = [
+            p[0] for p in pairs if len(p) == 2 and p[0].distance < s.ratio_test * p[1].distance
+        ]
+        if len(good) < s.min_matches:
+            return len(good) / len(reference.keypoints) * s.few_matches_weight
         src = np.float32([reference.keypoints[m.queryIdx].pt for m in good])
         dst = np.float32([keypoints[m.trainIdx].pt for m in good])
-        _, mask = cv2.findHomography(src, dst, cv2.RANSAC, 3.0)
+        _, mask = cv2.findHomography(src, dst, cv2.RANSAC, s.homography_px)
         inliers = int(mask.sum()) if mask is not None else 0
         return inliers / len(reference.keypoints)
 
@@ -175,19 +187,21 @@ class SubjectTracker:
         if self._box is None:  # a clip shorter than the decision window
             self._found_by = "centre"
             self._box = _bounded(
-                np.array([0.3, 0.2, 0.7, 0.8]) * np.array(self.size * 2), *self.size
+                np.array(self.settings.fallback_box) * np.array(self.size * 2),
+                *self.size,
+                self.settings,
             )
             self._start_box = self._as_box()
+        assert self._start_box is not None  # set whenever the box is
         samples = [s for s in self._samples if until is None or s.time < until]
-        return _score(samples, self._start_box, self._found_by, self._start_time), _median(
-            [s.clarity for s in samples if s.visible]
-        )
+        score = _score(samples, self._start_box, self._found_by, self._start_time, self.settings)
+        return score, _median([s.clarity for s in samples if s.visible])
 
 
 def _score(
-    samples: list[_Sample], box: Box | None, found_by: str, start: float
+    samples: list[_Sample], box: Box, found_by: str, start: float, s: SubjectSettings
 ) -> SubjectIntegrity:
-    box = box or Box(x=0.3, y=0.2, w=0.4, h=0.6)
+    """The composition in SubjectSettings' docstring."""
     visible = [s for s in samples if s.visible]
     if not visible:
         return SubjectIntegrity(
@@ -200,28 +214,30 @@ def _score(
             worst_time=start,
             visible=0.0,
         )
-    early = [s for s in visible if s.time <= start + REFERENCE]
-    base_appearance = max(_median([s.appearance for s in early]), APPEARANCE_FLOOR + 0.05)
-    base_retention = _median([s.retention for s in early[1:]]) if len(early) > 1 else 1.0
-    base_retention = max(base_retention, 0.05)
+    floor = s.appearance_floor
+    early = [x for x in visible if x.time <= start + s.reference]
+    base_appearance = max(_median([x.appearance for x in early]), floor + s.appearance_margin)
+    base_retention = _median([x.retention for x in early[1:]]) if len(early) > 1 else 1.0
+    base_retention = max(base_retention, s.retention_floor)
     per_sample = []
-    for s in samples:
-        if not s.visible:
-            per_sample.append((0.0, s.time))
+    for x in samples:
+        if not x.visible:
+            per_sample.append((0.0, x.time))
             continue
-        look = (s.appearance - APPEARANCE_FLOOR) / (base_appearance - APPEARANCE_FLOOR)
-        keep = s.retention / base_retention
-        per_sample.append((0.5 * min(1.0, max(0.0, look)) + 0.5 * min(1.0, keep), s.time))
-    later = [v for v, t in per_sample if t > start + REFERENCE] or [v for v, _ in per_sample]
+        look = (x.appearance - floor) / (base_appearance - floor)
+        keep = x.retention / base_retention
+        value = s.appearance_weight * min(1.0, max(0.0, look)) + s.retention_weight * min(1.0, keep)
+        per_sample.append((value, x.time))
+    later = [v for v, t in per_sample if t > start + s.reference] or [v for v, _ in per_sample]
     worst, worst_time = min(per_sample)
-    score = 0.7 * float(np.mean(later)) + 0.3 * worst
+    score = s.mean_weight * float(np.mean(later)) + s.worst_weight * worst
     return SubjectIntegrity(
         score=round(min(1.0, max(0.0, score)), 4),
         box=box,
         found_by=found_by,  # type: ignore[arg-type]
-        appearance=round(float(np.mean([s.appearance for s in visible])), 4),
+        appearance=round(float(np.mean([x.appearance for x in visible])), 4),
         retention=round(
-            min(1.0, float(np.mean([s.retention for s in visible])) / base_retention), 4
+            min(1.0, float(np.mean([x.retention for x in visible])) / base_retention), 4
         ),
         worst=round(worst, 4),
         worst_time=round(worst_time, 4),
@@ -246,7 +262,7 @@ def _unexplained_motion(step: PairStep, size: tuple[int, int]) -> np.ndarray:
     return np.hypot(flow[..., 0] - camera_x, flow[..., 1] - camera_y).astype(np.float32)
 
 
-def _saliency(frame: Frame) -> np.ndarray:
+def _saliency(frame: Frame, sigma: float) -> np.ndarray:
     """Spectral-residual saliency (Hou and Zhang 2007) of luma and chroma, 0..1 on COARSE."""
     total = np.zeros(COARSE[::-1], np.float64)
     planes = [frame.luma, frame.chroma[0], frame.chroma[1]]
@@ -256,34 +272,34 @@ def _saliency(frame: Frame) -> np.ndarray:
         log_amplitude = np.log(np.abs(spectrum) + 1e-9)
         residual = log_amplitude - cv2.blur(log_amplitude, (3, 3))
         energy = np.abs(np.fft.ifft2(np.exp(residual + 1j * np.angle(spectrum)))) ** 2
-        total += cv2.GaussianBlur(energy, (0, 0), 2.0)
+        total += cv2.GaussianBlur(energy, (0, 0), sigma)
     peak = total.max()
     return (total / peak) if peak > 0 else total
 
 
-def _centre_prior() -> np.ndarray:
+def _centre_prior(sigma: float) -> np.ndarray:
     ys, xs = np.mgrid[0 : COARSE[1], 0 : COARSE[0]]
     nx, ny = (xs + 0.5) / COARSE[0] - 0.5, (ys + 0.5) / COARSE[1] - 0.5
-    return np.exp(-(nx**2 + ny**2) / (2 * 0.3**2))
+    return np.exp(-(nx**2 + ny**2) / (2 * sigma**2))
 
 
-def _region(score: np.ndarray) -> tuple[int, int, int, int]:
+def _region(score: np.ndarray, share: float) -> tuple[int, int, int, int]:
     """Bounding cells of the connected high-score region around the peak."""
     peak = np.unravel_index(int(np.argmax(score)), score.shape)
-    mask = (score >= 0.5 * score.max()).astype(np.uint8)
+    mask = (score >= share * score.max()).astype(np.uint8)
     _, labels = cv2.connectedComponents(mask, connectivity=8)
     ys, xs = np.nonzero(labels == labels[peak])
     return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
 
 
-def _bounded(box: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The box grown by a margin and held between MIN_AREA and MAX_AREA of the frame."""
+def _bounded(box: np.ndarray, width: int, height: int, s: SubjectSettings) -> np.ndarray:
+    """The box grown by a margin and held between ``min_area`` and ``max_area`` of the frame."""
     x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    bw, bh = (x1 - x0) * 1.15, (y1 - y0) * 1.15
+    bw, bh = (x1 - x0) * s.box_margin, (y1 - y0) * s.box_margin
     area = bw * bh / (width * height)
-    if area < MIN_AREA or area > MAX_AREA:
-        factor = math.sqrt(min(max(area, MIN_AREA), MAX_AREA) / max(area, 1e-9))
+    if area < s.min_area or area > s.max_area:
+        factor = math.sqrt(min(max(area, s.min_area), s.max_area) / max(area, 1e-9))
         bw, bh = bw * factor, bh * factor
     bw, bh = min(bw, width), min(bh, height)
     cx, cy = min(max(cx, bw / 2), width - bw / 2), min(max(cy, bh / 2), height - bh / 2)
@@ -349,7 +365,7 @@ def _ring(shape: tuple[int, ...], inner: np.ndarray, outer: np.ndarray) -> np.nd
     return weights
 
 
-def _clarity(frame: Frame, fraction: np.ndarray) -> float:
+def _clarity(frame: Frame, fraction: np.ndarray, s: SubjectSettings, window: int) -> float:
     """Subject clarity 0..1: sharper than its surroundings, apart from them, big enough."""
     assert frame.detail is not None
     region = _grown(fraction)
@@ -359,15 +375,15 @@ def _clarity(frame: Frame, fraction: np.ndarray) -> float:
         return 0.0
     # focus, not texture: the blur effect is normalised by each region's own edges
     subject_sums, ring_sums = [], []
-    for edges, removed in edge_maps(patch):
+    for edges, removed in edge_maps(patch, window):
         whole = (float(edges.sum()), float(removed.sum()))
         part = (float(edges[inner].sum()), float(removed[inner].sum()))
         subject_sums.append(part)
         ring_sums.append((whole[0] - part[0], whole[1] - part[1]))
     lead = blur_from_sums(ring_sums) - blur_from_sums(subject_sums)
-    sharper = min(1.0, max(0.0, 0.5 + lead / (2 * CLEARLY_SHARPER)))  # equal: 0.5
+    sharper = min(1.0, max(0.0, 0.5 + lead / (2 * s.clearly_sharper)))  # equal: 0.5
     subject, surroundings = _histogram(frame, fraction), _histogram(frame, fraction, ring=True)
-    separated = min(1.0, (1.0 - float(np.sum(np.sqrt(subject * surroundings)))) / 0.3)
+    separated = min(1.0, (1.0 - float(np.sum(np.sqrt(subject * surroundings)))) / s.clearly_apart)
     x0, y0, x1, y1 = fraction
-    big_enough = min(1.0, (x1 - x0) * (y1 - y0) / 0.05)
+    big_enough = min(1.0, (x1 - x0) * (y1 - y0) / s.big_enough)
     return big_enough * (sharper + separated) / 2
