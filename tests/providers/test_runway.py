@@ -81,7 +81,18 @@ def test_text_to_video_on_veo_sends_negative_prompt(tmp_path: Path) -> None:
     assert create.url.path == "/v1/text_to_video"
     assert body["ratio"] == "720:1280" and body["duration"] == 8
     assert body["negativePrompt"] == "blur, extra limbs"
-    assert "seed" not in body  # Veo on Runway takes no seed
+    # runwayml 5.24 Veo3_1 takes a seed and an audio flag (audio costs more: sent off).
+    assert body["seed"] == 9 and body["audio"] is False
+
+
+def test_veo_renders_1080p_and_gen4_5_does_not() -> None:
+    from reelgate.providers.capabilities import check_capabilities
+
+    veo = make_request(provider="runway", model="veo3.1", duration=8, resolution="1080p")
+    assert not [i for i in check_capabilities(veo) if i.severity == "error"]
+    gen = make_request(provider="runway", model="gen4.5", duration=8, resolution="1080p")
+    assert [i.field for i in check_capabilities(gen) if i.severity == "error"] == [
+        "output.resolution"]
 
 
 def test_act_two_maps_motion_to_expression_intensity(tmp_path: Path) -> None:
@@ -135,6 +146,16 @@ def test_terminal_task_cost_credits_are_the_recorded_cost(tmp_path: Path) -> Non
     result = run_render(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
                         tmp_path)
     assert result.cost_source == "provider" and result.cost_usd == pytest.approx(0.37)
+
+
+def test_failed_task_records_the_credits_runway_kept(tmp_path: Path) -> None:
+    # runwayml 5.24 FailedCost: "tasks that later returned unused prepaid credits report what
+    # remains charged"; a fully refunded one reports 0.
+    final = {"id": TASK, "status": "FAILED", "failure": "bad output",
+             "failureCode": "INTERNAL.BAD_OUTPUT.CODE01", "cost": {"credits": 12}}
+    failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
+                             tmp_path)
+    assert failure.outcome is Outcome.PROVIDER_FAILED and failure.cost_usd == pytest.approx(0.12)
 
 
 @pytest.mark.parametrize(("code", "outcome"), [

@@ -48,6 +48,8 @@ RATIOS: dict[tuple[str, str], str] = {
     ("3:4", "720p"): "832:1104",
     ("1:1", "720p"): "960:960",
     ("21:9", "720p"): "1584:672",
+    ("16:9", "1080p"): "1920:1080",  # Veo 3.1 only; other models render 720p
+    ("9:16", "1080p"): "1080:1920",
 }
 _GEN4_ASPECTS = ("16:9", "9:16", "4:3", "3:4", "1:1", "21:9")
 _WIDE_TALL = ("16:9", "9:16")
@@ -64,10 +66,11 @@ MODELS: dict[str, ModelCapabilities] = {
     "gen4_turbo": _model(durations=(5.0, 10.0), aspect_ratios=_GEN4_ASPECTS,
                          text_to_video=False, requires_reference_image=True),
     "gen4.5": _model(duration_range=(2.0, 10.0), aspect_ratios=_WIDE_TALL),
-    "veo3.1": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL, negative_prompt=True,
-                     seed=False),
+    # Veo 3.1 (text/image_to_video): 720p and 1080p ratios, negativePrompt, seed, audio.
+    "veo3.1": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL,
+                     resolutions=("720p", "1080p"), negative_prompt=True),
     "veo3.1_fast": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL,
-                          negative_prompt=True, seed=False),
+                          resolutions=("720p", "1080p"), negative_prompt=True),
     # aleph2 (video_to_video Variant0): no ratio (deprecated), the frame follows the input video.
     "aleph2": _model(resolutions=(), text_to_video=False, reference_video=True,
                      requires_reference_video=True, duration_from_reference_video=True),
@@ -157,8 +160,11 @@ class RunwayProvider(Provider):
             return ApiCall("POST", "/v1/video_to_video", self._with_seed(body, request))
         body = {"model": request.model, "promptText": prompt, "ratio": ratio,
                 "duration": int(request.duration)}
-        if request.model in _VEO and request.negative_prompt:
-            body["negativePrompt"] = ", ".join(request.negative_prompt)
+        if request.model in _VEO:
+            # "Audio inclusion affects pricing" (runwayml 5.24); presets have no sound field yet.
+            body["audio"] = False
+            if request.negative_prompt:
+                body["negativePrompt"] = ", ".join(request.negative_prompt)
         if request.reference_image is not None:
             body["promptImage"] = self._uri(request.reference_image)
             return ApiCall("POST", "/v1/image_to_video", self._with_seed(body, request))
