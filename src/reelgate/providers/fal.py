@@ -61,9 +61,9 @@ def _motion_control(tier: str) -> ModelCapabilities:
 _V3_SECONDS = (3.0, 15.0)  # v3 DurationEnum "3".."15"
 KLING = "fal-ai/kling-video"
 # Sources, seen 2026-12-01 (D = https://fal.ai/docs/model-api-reference/video-generation-api,
-# M = https://fal.ai/models/fal-ai/kling-video; "audit" = issue 13's audit, not re-read here).
+# M = https://fal.ai/models/fal-ai/kling-video).
 MODELS: dict[str, ModelCapabilities] = {
-    # audit: fal documents v2.1 only as master (text-to-video, image-to-video with image_url)
+    # M/v2.1/master/text-to-video/llms.txt: "5"|"10"; fal documents v2.1 only as master
     f"{KLING}/v2.1/master/text-to-video": _text("master"),
     f"{KLING}/v2.1/master/image-to-video": _image("master"),
     # M/v2.5-turbo/pro/text-to-video/llms.txt: duration "5"|"10", 16:9 9:16 1:1, no audio
@@ -77,7 +77,7 @@ MODELS: dict[str, ModelCapabilities] = {
     f"{KLING}/v2.6/standard/motion-control": _motion_control("standard"),
     f"{KLING}/v2.6/pro/motion-control": _motion_control("pro"),
     # D/kling-video-v3-pro.md: duration "3".."15", generate_audio default true, multi_prompt;
-    # standard is the 720p tier of the same app family
+    # D/kling-video-v3-standard.md: the 720p tier, image-to-video with start_image_url
     **{f"{KLING}/v3/{tier}/text-to-video": _text(tier, durations=(), duration_range=_V3_SECONDS)
        for tier in ("standard", "pro")},
     **{f"{KLING}/v3/{tier}/image-to-video": _image(tier, durations=(),

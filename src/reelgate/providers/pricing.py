@@ -141,8 +141,10 @@ FAL_VEO3_USD_PER_SECOND = 0.40  # with audio; the notes do not say whether audio
 
 
 # fal's own prices, audio off (fal.ai/models/<app>/llms.txt, seen 2026-12-01): v2.6 pro
-# "$0.07 (audio off)" per second; v2.5-turbo pro "$0.35" for 5 s and "$0.07" per further second.
+# "$0.07 (audio off)" per second; v2.5-turbo pro "$0.35" for 5 s and "$0.07" per further second;
+# v2.1 master "$1.40" for 5 s and "$0.28" per further second. These apps render 5 or 10 s.
 FAL_KLING_USD_PER_SECOND: dict[str, float] = {
+    "fal-ai/kling-video/v2.1/master/text-to-video": 0.28,
     "fal-ai/kling-video/v2.6/pro/text-to-video": 0.07,
     "fal-ai/kling-video/v2.5-turbo/pro/text-to-video": 0.07,
 }
@@ -152,13 +154,13 @@ FAL_NATIVE_LIKE = {"/v3/": "kling-v3", "/v2.6/": "kling-v2-6", "/v2.5-turbo/": "
 
 
 def fal_price(model: str, mode: str, seconds: float) -> Price:
-    """fal's published rate where known (Veo 3, two Kling apps); other apps borrow Kling's own."""
+    """fal's published rate where known (Veo 3, three Kling apps); others borrow Kling's own."""
     if model.startswith("fal-ai/veo3"):
         usd = round(FAL_VEO3_USD_PER_SECOND * seconds, 4)
         return Price(usd, f"fal Veo 3: ${FAL_VEO3_USD_PER_SECOND}/s (with audio)")
     if model in FAL_KLING_USD_PER_SECOND:
         rate = FAL_KLING_USD_PER_SECOND[model]
-        return Price(round(rate * max(5.0, math.ceil(seconds)), 4),
+        return Price(round(rate * math.ceil(seconds), 4),
                      f"fal {model}: ${rate}/s, audio off")
     native = next((like for marker, like in FAL_NATIVE_LIKE.items() if marker in model),
                   "kling-v2-1")

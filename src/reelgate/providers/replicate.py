@@ -32,8 +32,10 @@ from reelgate.render.request import RenderRequest
 
 _RESETS_IN = re.compile(r"resets in ~?(\d+(?:\.\d+)?)\s*s")
 _KLING_ASPECTS = ("16:9", "9:16", "1:1")
-# Sources: each model's API page on replicate.com (https://replicate.com/<model>/api), seen as
-# audited in issue 13 (2026-11): kling-v2.6 renders 1080p only and takes generate_audio;
+# Sources: each model's API page on replicate.com (https://replicate.com/<model>/api), as audited
+# in issue 13 (2026-11): kling-v2.6 renders 1080p only (also https://ofox.ai/blog/kling-2-6-pro-
+# video-api-english-complete-2026/, seen 2026-12-01: "runs 1080p at 5 or 10 seconds") and takes
+# generate_audio;
 # kling-v2.5-turbo-pro's inputs are prompt, negative_prompt, duration 5|10, aspect_ratio and
 # start_image, no generate_audio (its schema as mirrored at
 # https://api.core.today/v1/models/kwaivgi/kling-v2.5-turbo-pro/llms.txt, seen 2026-12-01).
