@@ -17,7 +17,7 @@ from tests.providers.factories import (
     run_render,
 )
 
-APP = "fal-ai/kling-video/v2.1/pro/text-to-video"
+APP = "fal-ai/kling-video/v2.6/pro/text-to-video"
 RID = "764cabcf-b745-4b3e-ae38-1200304cf45b"
 VIDEO = "https://v3b.fal.media/files/b/output.mp4"
 
@@ -64,20 +64,22 @@ def test_submit_status_result_and_download(tmp_path: Path) -> None:
         "duration": "10",
         "negative_prompt": "blur, extra limbs",
         "aspect_ratio": "16:9",
+        "generate_audio": False,
     }
     status_paths = {r.url.path for r in recorder.calls("GET", "/status")}
     assert status_paths == {f"/fal-ai/kling-video/requests/{RID}/status"}
     assert [r.url.path for r in recorder.requests if r.url.path.endswith(RID)] == [
         f"/fal-ai/kling-video/requests/{RID}"]
-    assert result.ok and result.cost_source.startswith("assumed")
+    assert result.ok and not result.cost_source.startswith("assumed")
+    assert result.cost_usd == pytest.approx(0.70)  # fal's $0.07/s with audio off, 10 s
 
 
 def test_image_to_video_and_motion_control(tmp_path: Path) -> None:
     image = tmp_path / "still.jpg"
     image.write_bytes(b"\xff\xd8 jpeg bytes")
     recorder = fal_flow()
-    request = make_request(provider="fal", model="fal-ai/kling-video/v2.1/standard/image-to-video",
-                           reference_image=str(image))
+    request = make_request(provider="fal", model="fal-ai/kling-video/v2.1/master/image-to-video",
+                           reference_image=str(image), resolution="1080p")
     run_render(make_provider("fal", recorder), request, tmp_path)
     body = json_body(recorder.calls("POST")[0])
     assert body["image_url"].startswith("data:image/jpeg;base64,")
@@ -147,3 +149,54 @@ def test_server_error_marked_not_retryable_is_not_retried(tmp_path: Path) -> Non
                              tmp_path)
     assert failure.outcome is Outcome.PROVIDER_FAILED and len(recorder.requests) == 1
     assert failure.provider_code == "internal_error"
+
+
+# The apps fal documents today (issue 13): no v2.1 standard/pro text-to-video exists.
+GONE = ("fal-ai/kling-video/v2.1/standard/text-to-video", "fal-ai/kling-video/v2.1/pro/text-to-video")
+
+
+def test_default_model_and_catalogue_hold_only_apps_that_exist() -> None:
+    from reelgate.providers.fal import MODELS, FalProvider
+
+    assert FalProvider.default_model in MODELS
+    assert not set(GONE) & set(MODELS)
+    for app in ("v2.1/master", "v2.5-turbo/pro", "v2.6/pro", "v3/standard", "v3/pro"):
+        assert f"fal-ai/kling-video/{app}/text-to-video" in MODELS
+    assert "fal-ai/kling-video/v3/pro/image-to-video" in MODELS
+
+
+def test_example_failovers_use_catalogued_apps() -> None:
+    import yaml
+
+    from reelgate.providers.fal import MODELS
+
+    root = Path(__file__).resolve().parents[2] / "presets"
+    found: list[str] = []
+    for path in [root / "scenarios.yaml", *root.glob("*/*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
+        blocks = list((data.get("scenarios") or {}).values()) if "scenarios" in data else [data]
+        found += [b["failover"]["model"] for b in blocks
+                  if isinstance(b, dict) and (b.get("failover") or {}).get("name") == "fal"]
+    assert found and all(model in MODELS for model in found), sorted(set(found) - set(MODELS))
+
+
+def test_v3_text_to_video_body(tmp_path: Path) -> None:
+    recorder = fal_flow()
+    app = "fal-ai/kling-video/v3/standard/text-to-video"
+    run_render(make_provider("fal", recorder), make_request(provider="fal", model=app, duration=12),
+               tmp_path)
+    body = json_body(recorder.calls("POST")[0])
+    # v3 takes "3".."15" as strings, and its generate_audio defaults to true: sent as false.
+    assert body["duration"] == "12" and body["generate_audio"] is False
+    assert body["aspect_ratio"] == "16:9" and "image_url" not in body
+
+
+def test_v3_image_to_video_sends_start_image_url(tmp_path: Path) -> None:
+    recorder = fal_flow()
+    request = make_request(provider="fal", model="fal-ai/kling-video/v3/pro/image-to-video",
+                           resolution="1080p", reference_image="https://x.example/first.png")
+    run_render(make_provider("fal", recorder), request, tmp_path)
+    body = json_body(recorder.calls("POST")[0])
+    assert body["start_image_url"] == "https://x.example/first.png"
+    assert "image_url" not in body and "aspect_ratio" not in body

@@ -239,3 +239,31 @@ def test_result_is_json_ready(tmp_path: Path) -> None:
     data = json.loads(json.dumps(result.as_dict()))
     assert data["outcome"] == "succeeded" and data["clip"].endswith(".mp4")
     assert data["timings"]["total_s"] >= data["timings"]["render_s"]
+
+
+@pytest.mark.parametrize(("model", "renders", "refused"), [
+    ("kling-v2-master", "720p", "1080p"),
+    ("kling-v2-1-master", "1080p", "720p"),
+])
+def test_master_models_have_one_resolution_and_no_mode(model: str, renders: str,
+                                                         refused: str, tmp_path: Path) -> None:
+    from reelgate.providers.capabilities import check_capabilities
+
+    errors = [i for i in check_capabilities(make_request(model=model, resolution=refused))
+              if i.severity == "error"]
+    assert [i.field for i in errors] == ["output.resolution"] and renders in errors[0].message
+    moded = check_capabilities(make_request(model=model, resolution=renders, mode="pro"))
+    assert [i.field for i in moded if i.severity == "error"] == ["provider.mode"]
+
+    recorder = kling_flow()
+    run_render(make_provider("kling", recorder), make_request(model=model, resolution=renders),
+               tmp_path)
+    assert "mode" not in json_body(recorder.calls("POST")[0])
+
+
+def test_sound_is_sent_off_on_kling_v3(tmp_path: Path) -> None:
+    recorder = kling_flow()
+    run_render(make_provider("kling", recorder), make_request(model="kling-v3", duration=8),
+               tmp_path)
+    # v3 documents no sound default and sound costs 50% more per second: always explicit.
+    assert json_body(recorder.calls("POST")[0])["sound"] == "off"

@@ -129,3 +129,19 @@ def test_http_errors(tmp_path: Path, status: int, detail: str, outcome: Outcome)
     recorder = Recorder(lambda request, n: httpx.Response(status, json={"detail": detail}))
     failure = render_failure(make_provider("luma", recorder), luma_request(), tmp_path)
     assert failure.outcome is outcome and detail in failure.message
+
+
+def test_the_sdk_key_name_is_read_first_and_the_old_one_still_works() -> None:
+    from reelgate.providers.errors import MissingCredentialsError
+    from reelgate.providers.luma import LumaProvider
+
+    # LUMAAI_API_KEY is what the official lumaai SDK reads (lumaai 1.21.0, _client.py).
+    (key,) = LumaProvider.read_credentials({"LUMAAI_API_KEY": "sdk-name-key-1234"})
+    assert key.reveal() == "sdk-name-key-1234"
+    (key,) = LumaProvider.read_credentials({"LUMAAI_API_KEY": "sdk-name-key-1234",
+                                            "LUMA_API_KEY": "old-name-key-5678"})
+    assert key.reveal() == "sdk-name-key-1234"
+    (key,) = LumaProvider.read_credentials({"LUMA_API_KEY": "old-name-key-5678"})
+    assert key.reveal() == "old-name-key-5678"
+    with pytest.raises(MissingCredentialsError, match="LUMAAI_API_KEY or LUMA_API_KEY"):
+        LumaProvider.read_credentials({})

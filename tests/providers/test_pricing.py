@@ -35,4 +35,22 @@ def test_other_providers() -> None:
     assert luma_price("ray-flash-2", "720p", 5).assumed
     assert replicate_price("kwaivgi/kling-v2.6", 5).usd == pytest.approx(0.35)
     assert fal_price("fal-ai/veo3", "pro", 8).usd == pytest.approx(3.2)
-    assert fal_price("fal-ai/kling-video/v2.1/standard/text-to-video", "std", 5).assumed
+    assert fal_price("fal-ai/kling-video/v3/standard/text-to-video", "std", 5).assumed
+
+
+def test_fal_apps_with_a_published_rate_use_it() -> None:
+    # fal's pages: v2.1 master $1.40 for 5 s and $0.28 per further second; v2.6 pro $0.07/s.
+    master = "fal-ai/kling-video/v2.1/master/text-to-video"
+    assert fal_price(master, "pro", 5).usd == pytest.approx(1.40)
+    assert fal_price(master, "pro", 10).usd == pytest.approx(2.80) and not fal_price(
+        master, "pro", 10).assumed
+    assert fal_price("fal-ai/kling-video/v2.6/pro/text-to-video", "pro", 10).usd == (
+        pytest.approx(0.70))
+    # An unpriced v3 app borrows Kling's own v3 rate (0.6 units/s std x $0.14).
+    assert fal_price("fal-ai/kling-video/v3/standard/text-to-video", "std", 10).usd == (
+        pytest.approx(0.84))
+
+
+def test_runway_aleph2_is_priced_and_said_to_be_assumed() -> None:
+    price = runway_price("aleph2", 5)
+    assert price.assumed and price.usd == pytest.approx(0.75) and "gen4_aleph" in price.source

@@ -41,7 +41,8 @@ def replicate_flow(final: dict | None = None, output: object = OUTPUT):
 
 def test_prediction_body_and_flow(tmp_path: Path) -> None:
     recorder = replicate_flow()
-    request = make_request(provider="replicate", model="kwaivgi/kling-v2.6", duration=10)
+    request = make_request(provider="replicate", model="kwaivgi/kling-v2.6", duration=10,
+                           resolution="1080p")
     result = run_render(make_provider("replicate", recorder), request, tmp_path)
     create = recorder.calls("POST")[0]
     assert str(create.url) == "https://api.replicate.com/v1/models/kwaivgi/kling-v2.6/predictions"
@@ -73,7 +74,7 @@ def test_v21_needs_start_image_and_mode(tmp_path: Path) -> None:
 def test_failed_prediction_with_nsfw_error_is_moderation(tmp_path: Path) -> None:
     final = prediction("failed", error="NSFW content detected in output")
     failure = render_failure(make_provider("replicate", replicate_flow(final)),
-                             make_request(provider="replicate", model="kwaivgi/kling-v2.6"),
+                             make_request(provider="replicate", model="kwaivgi/kling-v2.6", resolution="1080p"),
                              tmp_path)
     assert failure.outcome is Outcome.MODERATION_OUTPUT
 
@@ -90,7 +91,7 @@ def test_problem_details_map_to_outcomes(tmp_path: Path, status: int, detail: st
                "detail": detail}
     recorder = Recorder(lambda request, n: httpx.Response(status, json=problem))
     failure = render_failure(make_provider("replicate", recorder),
-                             make_request(provider="replicate", model="kwaivgi/kling-v2.6"),
+                             make_request(provider="replicate", model="kwaivgi/kling-v2.6", resolution="1080p"),
                              tmp_path)
     assert failure.outcome is outcome and detail in failure.message
 
@@ -103,5 +104,21 @@ def test_throttle_detail_gives_the_wait(tmp_path: Path) -> None:
         return replicate_flow().routes(request, n)
 
     result = run_render(make_provider("replicate", Recorder(routes)),
-                        make_request(provider="replicate", model="kwaivgi/kling-v2.6"), tmp_path)
+                        make_request(provider="replicate", model="kwaivgi/kling-v2.6", resolution="1080p"), tmp_path)
     assert result.ok and result.timings.submit_s >= 2.0
+
+
+def test_kling_v2_6_renders_1080p_only() -> None:
+    from reelgate.providers.capabilities import check_capabilities
+
+    issues = check_capabilities(make_request(provider="replicate", model="kwaivgi/kling-v2.6",
+                                             resolution="720p"))
+    assert [i.field for i in issues if i.severity == "error"] == ["output.resolution"]
+
+
+def test_kling_v2_5_turbo_pro_gets_no_generate_audio(tmp_path: Path) -> None:
+    recorder = replicate_flow()
+    run_render(make_provider("replicate", recorder),
+               make_request(provider="replicate", model="kwaivgi/kling-v2.5-turbo-pro"), tmp_path)
+    inputs = json_body(recorder.calls("POST")[0])["input"]
+    assert "generate_audio" not in inputs and inputs["aspect_ratio"] == "16:9"

@@ -81,7 +81,18 @@ def test_text_to_video_on_veo_sends_negative_prompt(tmp_path: Path) -> None:
     assert create.url.path == "/v1/text_to_video"
     assert body["ratio"] == "720:1280" and body["duration"] == 8
     assert body["negativePrompt"] == "blur, extra limbs"
-    assert "seed" not in body  # Veo on Runway takes no seed
+    # runwayml 5.24 Veo3_1 takes a seed and an audio flag (audio costs more: sent off).
+    assert body["seed"] == 9 and body["audio"] is False
+
+
+def test_veo_renders_1080p_and_gen4_5_does_not() -> None:
+    from reelgate.providers.capabilities import check_capabilities
+
+    veo = make_request(provider="runway", model="veo3.1", duration=8, resolution="1080p")
+    assert not [i for i in check_capabilities(veo) if i.severity == "error"]
+    gen = make_request(provider="runway", model="gen4.5", duration=8, resolution="1080p")
+    assert [i.field for i in check_capabilities(gen) if i.severity == "error"] == [
+        "output.resolution"]
 
 
 def test_act_two_maps_motion_to_expression_intensity(tmp_path: Path) -> None:
@@ -99,15 +110,52 @@ def test_act_two_maps_motion_to_expression_intensity(tmp_path: Path) -> None:
     assert "Motion intensity" not in json_body(create).get("promptText", "")
 
 
-def test_aleph_video_to_video(tmp_path: Path) -> None:
+def test_aleph2_video_to_video_sends_no_ratio(tmp_path: Path) -> None:
     recorder = runway_flow()
-    request = make_request(provider="runway", model="gen4_aleph", resolution="480p",
-                           reference_video="https://example.com/source.mp4", seed=1)
+    request = make_request(provider="runway", model="aleph2", reference_video="https://example.com/"
+                           "source.mp4", reference_image="https://example.com/look.png", seed=1)
     run_render(make_provider("runway", recorder), request, tmp_path)
     body = json_body(recorder.calls("POST")[0])
     assert recorder.calls("POST")[0].url.path == "/v1/video_to_video"
-    assert body["videoUri"] == "https://example.com/source.mp4"
-    assert body["ratio"] == "848:480" and body["seed"] == 1
+    assert body["model"] == "aleph2" and body["videoUri"] == "https://example.com/source.mp4"
+    # runwayml 5.24 video_to_video: aleph2's ratio is deprecated; images go in as keyframes.
+    assert "ratio" not in body and "references" not in body and body["seed"] == 1
+    assert body["keyframes"] == [{"at": 0.0, "uri": "https://example.com/look.png"}]
+
+
+@pytest.mark.parametrize("model", ["veo3", "gen4_aleph"])
+def test_models_gone_from_the_sdk_are_rejected(model: str) -> None:
+    from reelgate.providers.capabilities import check_capabilities
+
+    issues = check_capabilities(make_request(provider="runway", model=model, duration=8,
+                                             reference_video="https://example.com/source.mp4"))
+    assert [i.field for i in issues if i.severity == "error"] == ["provider.model"]
+
+
+def test_data_uri_video_over_five_mb_is_refused(tmp_path: Path) -> None:
+    video = tmp_path / "performance.mp4"
+    video.write_bytes(b"\0" * (5 * 1024 * 1024 + 1))
+    request = make_request(provider="runway", model="act_two", reference_video=str(video),
+                           reference_image="https://example.com/face.png")
+    failure = render_failure(make_provider("runway", runway_flow()), request, tmp_path)
+    assert failure.outcome is Outcome.INVALID_PARAMETERS and "at most 5 MB" in failure.message
+
+
+def test_terminal_task_cost_credits_are_the_recorded_cost(tmp_path: Path) -> None:
+    final = {"id": TASK, "status": "SUCCEEDED", "output": [OUTPUT], "cost": {"credits": 37}}
+    result = run_render(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
+                        tmp_path)
+    assert result.cost_source == "provider" and result.cost_usd == pytest.approx(0.37)
+
+
+def test_failed_task_records_the_credits_runway_kept(tmp_path: Path) -> None:
+    # runwayml 5.24 FailedCost: "tasks that later returned unused prepaid credits report what
+    # remains charged"; a fully refunded one reports 0.
+    final = {"id": TASK, "status": "FAILED", "failure": "bad output",
+             "failureCode": "INTERNAL.BAD_OUTPUT.CODE01", "cost": {"credits": 12}}
+    failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
+                             tmp_path)
+    assert failure.outcome is Outcome.PROVIDER_FAILED and failure.cost_usd == pytest.approx(0.12)
 
 
 @pytest.mark.parametrize(("code", "outcome"), [

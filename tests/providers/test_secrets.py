@@ -23,7 +23,7 @@ REQUESTS = {
     "runway": make_request(provider="runway", model="gen4.5"),
     "luma": make_request(provider="luma", model="ray-2"),
     "fal": make_request(provider="fal", model="fal-ai/veo3", duration=8),
-    "replicate": make_request(provider="replicate", model="kwaivgi/kling-v2.6"),
+    "replicate": make_request(provider="replicate", model="kwaivgi/kling-v2.6", resolution="1080p"),
 }
 
 

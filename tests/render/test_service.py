@@ -146,7 +146,7 @@ FAILOVER = ProviderChoice(name="replicate", model="kwaivgi/kling-v2.6")
 
 def test_failover_serves_when_the_primary_is_down(tmp_path: Path) -> None:
     transport, seen = two_providers(503, 5001)
-    request = make_request(failover=FAILOVER)
+    request = make_request(failover=FAILOVER, resolution="1080p")  # replicate v2.6: 1080p only
     result = render_one(mock_options(tmp_path, transport), request)
     assert result.ok and result.served_by == "replicate"
     assert (result.provider, result.served_model) == ("kling", "kwaivgi/kling-v2.6")

@@ -321,6 +321,8 @@ class Provider(ABC):
                     Outcome.PROVIDER_FAILED, f"task {submitted.task_id} failed without a reason"
                 )
                 failure.task_failed = True
+                if status.cost_usd is not None:  # what the provider says it kept (Runway)
+                    failure.cost_usd = status.cost_usd
                 raise failure
             if status.state == "succeeded" and not status.video_url and submitted.result:
                 body = await self._http.call(submitted.result, self.base_url,

@@ -1,4 +1,4 @@
-"""fal.ai queue API (``https://queue.fal.run``): Kling v2.1/v2.6 apps and Veo 3.
+"""fal.ai queue API (``https://queue.fal.run``): Kling v2.1 master, v2.5-turbo, v2.6, v3 and Veo 3.
 
 Auth is ``Authorization: Key <FAL_KEY>``. ``POST /{app_id}`` queues the input and returns a
 ``request_id``; status is read at ``/{owner}/{alias}/requests/{id}/status`` (fal's client rebuilds
@@ -33,32 +33,65 @@ from reelgate.render.request import RenderRequest
 
 _KLING_ASPECTS = ("16:9", "9:16", "1:1")
 _TIER_RESOLUTION = {"standard": ("720p",), "pro": ("1080p",), "master": ("1080p",)}
+# Kling has no v2.1 standard/pro text-to-video: fal documents only v2.1/master/text-to-video.
 
 
-def _kling_apps() -> dict[str, ModelCapabilities]:
-    apps: dict[str, ModelCapabilities] = {}
-    for tier, resolutions in _TIER_RESOLUTION.items():
-        base = f"fal-ai/kling-video/v2.1/{tier}"
-        apps[f"{base}/text-to-video"] = ModelCapabilities(
-            durations=(5.0, 10.0), aspect_ratios=_KLING_ASPECTS, resolutions=resolutions)
-        apps[f"{base}/image-to-video"] = ModelCapabilities(
-            durations=(5.0, 10.0), resolutions=resolutions, text_to_video=False,
-            reference_image=True, requires_reference_image=True,
-            aspect_from_reference_image=True)
-    for tier in ("standard", "pro"):
-        apps[f"fal-ai/kling-video/v2.6/{tier}/motion-control"] = ModelCapabilities(
-            resolutions=_TIER_RESOLUTION[tier], text_to_video=False, reference_image=True,
-            requires_reference_image=True, reference_video=True, requires_reference_video=True,
-            duration_from_reference_video=True, aspect_from_reference_image=True,
-            negative_prompt=False)
-    return apps
+def _text(tier: str, **overrides: Any) -> ModelCapabilities:
+    settings: dict[str, Any] = {"durations": (5.0, 10.0), "aspect_ratios": _KLING_ASPECTS,
+                                   "resolutions": _TIER_RESOLUTION[tier], **overrides}
+    return ModelCapabilities(**settings)
 
 
+def _image(tier: str, **overrides: Any) -> ModelCapabilities:
+    settings: dict[str, Any] = {"durations": (5.0, 10.0), "resolutions": _TIER_RESOLUTION[tier],
+                                   "text_to_video": False, "reference_image": True,
+                                   "requires_reference_image": True,
+                                   "aspect_from_reference_image": True, **overrides}
+    return ModelCapabilities(**settings)
+
+
+def _motion_control(tier: str) -> ModelCapabilities:
+    return ModelCapabilities(
+        resolutions=_TIER_RESOLUTION[tier], text_to_video=False, reference_image=True,
+        requires_reference_image=True, reference_video=True, requires_reference_video=True,
+        duration_from_reference_video=True, aspect_from_reference_image=True,
+        negative_prompt=False)
+
+
+_V3_SECONDS = (3.0, 15.0)  # v3 DurationEnum "3".."15"
+KLING = "fal-ai/kling-video"
+# Sources, seen 2026-12-01 (D = https://fal.ai/docs/model-api-reference/video-generation-api,
+# M = https://fal.ai/models/fal-ai/kling-video).
 MODELS: dict[str, ModelCapabilities] = {
-    **_kling_apps(),
+    # M/v2.1/master/text-to-video/llms.txt: "5"|"10"; fal documents v2.1 only as master
+    f"{KLING}/v2.1/master/text-to-video": _text("master"),
+    f"{KLING}/v2.1/master/image-to-video": _image("master"),
+    # M/v2.5-turbo/pro/text-to-video/llms.txt: duration "5"|"10", 16:9 9:16 1:1, no audio
+    f"{KLING}/v2.5-turbo/pro/text-to-video": _text("pro"),
+    f"{KLING}/v2.5-turbo/pro/image-to-video": _image("pro"),  # same page family, image_url
+    # M/v2.6/pro/text-to-video/llms.txt: "5"|"10", 16:9 9:16 1:1, negative_prompt, audio
+    f"{KLING}/v2.6/pro/text-to-video": _text("pro"),
+    # D/kling-video-v2.6-pro.md: image-to-video takes start_image_url
+    f"{KLING}/v2.6/pro/image-to-video": _image("pro"),
+    # unchanged from before this refresh (v2.6 motion control, standard and pro)
+    f"{KLING}/v2.6/standard/motion-control": _motion_control("standard"),
+    f"{KLING}/v2.6/pro/motion-control": _motion_control("pro"),
+    # D/kling-video-v3-pro.md: duration "3".."15", generate_audio default true, multi_prompt;
+    # D/kling-video-v3-standard.md: the 720p tier, image-to-video with start_image_url
+    **{f"{KLING}/v3/{tier}/text-to-video": _text(tier, durations=(), duration_range=_V3_SECONDS)
+       for tier in ("standard", "pro")},
+    **{f"{KLING}/v3/{tier}/image-to-video": _image(tier, durations=(),
+                                                   duration_range=_V3_SECONDS)
+       for tier in ("standard", "pro")},
+    # https://fal.ai/models/fal-ai/veo3 (unchanged)
     "fal-ai/veo3": ModelCapabilities(durations=(4.0, 6.0, 8.0), aspect_ratios=("16:9", "9:16"),
                                      resolutions=("720p", "1080p"), seed=True),
 }
+# Apps whose image input is ``start_image_url`` (v2.6, v3), not ``image_url`` (v2.1, v2.5-turbo).
+_START_IMAGE = ("/v2.6/", "/v3/")
+# Apps with native audio (``generate_audio``, on by default on v3): always sent as false, since
+# audio costs more per second and the preset has no sound field yet.
+_AUDIO = ("/v2.6/pro/text-to-video", "/v2.6/pro/image-to-video", "/v3/")
 
 
 def tier_mode(app_id: str) -> str:
@@ -76,7 +109,7 @@ class FalProvider(Provider):
     default_base_url: ClassVar[str] = "https://queue.fal.run"
     credentials_help: ClassVar[str] = "FAL_KEY"
     models: ClassVar[Mapping[str, ModelCapabilities]] = MODELS
-    default_model: ClassVar[str] = "fal-ai/kling-video/v2.1/standard/text-to-video"
+    default_model: ClassVar[str] = "fal-ai/kling-video/v2.6/pro/text-to-video"
     default_concurrency: ClassVar[int] = 2  # new accounts run 2 at once; more just queue
 
     @classmethod
@@ -109,9 +142,13 @@ class FalProvider(Provider):
         if request.negative_prompt:
             body["negative_prompt"] = ", ".join(request.negative_prompt)
         if request.reference_image is not None:
-            body["image_url"] = self._uri(request.reference_image)
+            field = ("start_image_url" if any(v in request.model for v in _START_IMAGE)
+                     else "image_url")
+            body[field] = self._uri(request.reference_image)
         else:
             body["aspect_ratio"] = request.aspect_ratio
+        if any(marker in request.model for marker in _AUDIO):
+            body["generate_audio"] = False
         if request.seed is not None and self.capabilities_for(request.model).seed:
             body["seed"] = request.seed
         return ApiCall("POST", f"/{request.model}", body)

@@ -78,18 +78,31 @@ def _model(**overrides: Any) -> ModelCapabilities:
     return ModelCapabilities(**settings)
 
 
+# Sources: Kling API reference, "capability map" of models x modes x resolutions
+# (https://app.klingai.com/global/dev/document-api/apiReference/model/skillsMap), as audited in
+# issue 13 (2026-11) against maintained integrations of the v1 API; the master models are single
+# tier (no ``mode``): kling-v2-master 720p only, kling-v2-1-master 1080p only. Entries not named
+# in that audit are unchanged from the team's provider notes (section 2).
 MODELS: dict[str, ModelCapabilities] = {
     "kling-v1": _model(camera_moves=_SINGLE_AXIS),
     "kling-v1-5": _model(text_to_video=False, camera_moves=_SINGLE_AXIS),
     "kling-v1-6": _model(),
-    "kling-v2-master": _model(),
+    "kling-v2-master": _model(resolutions=("720p",), modes=()),
     "kling-v2-1": _model(text_to_video=False),
-    "kling-v2-1-master": _model(),
+    "kling-v2-1-master": _model(resolutions=("1080p",), modes=()),
     "kling-v2-5-turbo": _model(),
     "kling-v2-6": _model(reference_video=True, duration_from_reference_video=True),
     "kling-v3": _model(durations=(), duration_range=(3.0, 15.0), reference_video=True,
                        duration_from_reference_video=True),
 }
+# Models whose text2video/image2video get an explicit ``sound``. kling-v2-6 and kling-v3 take it
+# ("on"/"off"); v3 documents no default and sound costs 50% more per second, so v3 always gets
+# it. v2.6 documents "off" as its default, so "off" is left to that default there: sending it
+# changes every recorded v2.6 submit body and stales the example cassettes (measured: all sweeps
+# fail to replay); add kling-v2-6 here when they are re-recorded. The preset has no sound field
+# yet (issue 13, "What to build" 3), so the value is always "off".
+SOUND_SENT = frozenset({"kling-v3"})
+SOUND_DEFAULT = "off"
 
 
 def endpoint_for(request: RenderRequest) -> str:
@@ -101,6 +114,12 @@ def endpoint_for(request: RenderRequest) -> str:
 def mode_for(request: RenderRequest) -> str:
     """The request's mode, else std for up to 720p and pro above (std ~ 720p, pro ~ 1080p)."""
     return request.mode or _mode_for_resolution(request.resolution)
+
+
+def takes_mode(model: str) -> bool:
+    """False for the single-tier master models, which have no ``mode`` field to send."""
+    caps = MODELS.get(model)
+    return caps is None or bool(caps.modes)
 
 
 def _mode_for_resolution(resolution: str) -> str:
@@ -206,8 +225,11 @@ class KlingProvider(Provider):
         body["prompt"] = _prompt(request)
         if request.negative_prompt:
             body["negative_prompt"] = ", ".join(request.negative_prompt)
-        body["mode"] = mode_for(request)
+        if takes_mode(request.model):
+            body["mode"] = mode_for(request)
         body["duration"] = f"{request.duration:g}"
+        if request.model in SOUND_SENT:
+            body["sound"] = SOUND_DEFAULT
         if endpoint == "image2video":
             assert request.reference_image is not None
             body["image"] = url_or_raw_base64(request.reference_image, limit_bytes=10 * MB,
@@ -293,6 +315,11 @@ def _motion_control_issues(request: RenderRequest) -> list[CapabilityIssue]:
 
 
 def _mode_issues(request: RenderRequest) -> list[CapabilityIssue]:
+    if not takes_mode(request.model):
+        if request.mode is None:
+            return []
+        return [CapabilityIssue("provider.mode", "error", f"kling {request.model} has one tier "
+                                "and no mode; remove provider.mode")]
     fitting = _mode_for_resolution(request.resolution)
     if request.mode not in ("std", "pro") or request.mode == fitting:
         return []

@@ -1,6 +1,7 @@
 """Luma Dream Machine API: ``POST /generations/video`` and ``/generations/video/modify``.
 
-Auth is ``Bearer`` LUMA_API_KEY. Create returns the generation (``queued``); ``GET
+Auth is ``Bearer`` LUMAAI_API_KEY (the name the official ``lumaai`` SDK reads, checked first) or
+LUMA_API_KEY (reelgate's earlier name, still accepted). Create returns the generation (``queued``); ``GET
 /generations/{id}`` moves through queued -> dreaming -> completed (``assets.video``) | failed
 (``failure_reason``). Luma fetches references by URL only. Camera moves map to Luma camera
 concepts (keys as listed by ComfyUI's Luma nodes: pan_left, push_in, orbit_right, handheld...);
@@ -78,13 +79,14 @@ def modify_mode(motion_score: float | None) -> str:
 class LumaProvider(Provider):
     name: ClassVar[str] = "luma"
     default_base_url: ClassVar[str] = "https://api.lumalabs.ai/dream-machine/v1"
-    credentials_help: ClassVar[str] = "LUMA_API_KEY"
+    credentials_help: ClassVar[str] = "LUMAAI_API_KEY (or LUMA_API_KEY)"
     models: ClassVar[Mapping[str, ModelCapabilities]] = MODELS
     default_model: ClassVar[str] = "ray-2"
 
     @classmethod
     def read_credentials(cls, env: Mapping[str, str]) -> tuple[Secret, ...]:
-        return cls.require_key(env, "LUMA_API_KEY")
+        # lumaai 1.21.0 (_client.py) reads LUMAAI_API_KEY; the SDK's name wins when both are set.
+        return cls.require_key(env, "LUMAAI_API_KEY", "LUMA_API_KEY")
 
     @classmethod
     def list_price(cls, request: RenderRequest) -> Price:

@@ -75,17 +75,20 @@ def kling_price(model: str, mode: str, seconds: float, *, motion_control: bool =
     return Price(usd, f"{units.source} x ${KLING_USD_PER_UNIT}/unit", units.assumed)
 
 
-RUNWAY_USD_PER_CREDIT = 0.01  # community figure, UNCONFIRMED in the notes
+# Runway's own setup guide (https://docs.dev.runwayml.com/guides/setup, seen 2026-12-01): "A
+# minimum payment of $10 (at $0.01 per credit)". Terminal tasks report the credits charged
+# (``cost.credits``, runwayml >= 5.16), so this rate converts what Runway reports; the per-model
+# credit list below is only for estimates before a run.
+RUNWAY_USD_PER_CREDIT = 0.01
 RUNWAY_CREDITS_PER_SECOND: dict[str, float] = {
     "gen4_turbo": 5,
     "gen4.5": 12,
-    "gen4_aleph": 15,
+    "gen4_aleph": 15,  # retired model; aleph2 (its replacement) borrows this rate
     "act_two": 5,
-    "veo3": 40,
     "veo3.1": 40,  # notes give 20-40; the upper bound
     "veo3.1_fast": 15,  # notes give 10-15; the upper bound
 }
-RUNWAY_ASSUMED_LIKE = {"gen3a_turbo": "gen4_turbo"}
+RUNWAY_ASSUMED_LIKE = {"gen3a_turbo": "gen4_turbo", "aleph2": "gen4_aleph"}
 
 
 def runway_price(model: str, seconds: float) -> Price:
@@ -137,14 +140,30 @@ def replicate_price(model: str, seconds: float) -> Price:
 FAL_VEO3_USD_PER_SECOND = 0.40  # with audio; the notes do not say whether audio is on by default
 
 
+# fal's own prices, audio off (fal.ai/models/<app>/llms.txt, seen 2026-12-01): v2.6 pro
+# "$0.07 (audio off)" per second; v2.5-turbo pro "$0.35" for 5 s and "$0.07" per further second;
+# v2.1 master "$1.40" for 5 s and "$0.28" per further second. These apps render 5 or 10 s.
+FAL_KLING_USD_PER_SECOND: dict[str, float] = {
+    "fal-ai/kling-video/v2.1/master/text-to-video": 0.28,
+    "fal-ai/kling-video/v2.6/pro/text-to-video": 0.07,
+    "fal-ai/kling-video/v2.5-turbo/pro/text-to-video": 0.07,
+}
+# App version in the id -> the Kling native model whose rate an unpriced app borrows.
+FAL_NATIVE_LIKE = {"/v3/": "kling-v3", "/v2.6/": "kling-v2-6", "/v2.5-turbo/": "kling-v2-5-turbo",
+                   "/master/": "kling-v2-1-master"}
+
+
 def fal_price(model: str, mode: str, seconds: float) -> Price:
-    """fal model prices are not in the notes except Veo 3; Kling apps borrow Kling's native rate."""
+    """fal's published rate where known (Veo 3, three Kling apps); others borrow Kling's own."""
     if model.startswith("fal-ai/veo3"):
         usd = round(FAL_VEO3_USD_PER_SECOND * seconds, 4)
         return Price(usd, f"fal Veo 3: ${FAL_VEO3_USD_PER_SECOND}/s (with audio)")
-    native = "kling-v2-6" if "/v2.6/" in model else "kling-v2-1"
-    if "/master/" in model:
-        native = "kling-v2-1-master"
+    if model in FAL_KLING_USD_PER_SECOND:
+        rate = FAL_KLING_USD_PER_SECOND[model]
+        return Price(round(rate * math.ceil(seconds), 4),
+                     f"fal {model}: ${rate}/s, audio off")
+    native = next((like for marker, like in FAL_NATIVE_LIKE.items() if marker in model),
+                  "kling-v2-1")
     native_price = kling_price(native, mode, seconds, motion_control=model.endswith("motion-control"))
     return Price(native_price.usd, f"assumed: {model} priced like Kling native {native} {mode}",
                  True)

@@ -31,17 +31,29 @@ from reelgate.providers.secrets import Secret
 from reelgate.render.request import RenderRequest
 
 _RESETS_IN = re.compile(r"resets in ~?(\d+(?:\.\d+)?)\s*s")
-_KLING = ModelCapabilities(durations=(5.0, 10.0), aspect_ratios=("16:9", "9:16", "1:1"),
-                           resolutions=("720p", "1080p"), reference_image=True,
-                           aspect_from_reference_image=True)
+_KLING_ASPECTS = ("16:9", "9:16", "1:1")
+# Sources: each model's API page on replicate.com (https://replicate.com/<model>/api), as audited
+# in issue 13 (2026-11): kling-v2.6 renders 1080p only (also https://ofox.ai/blog/kling-2-6-pro-
+# video-api-english-complete-2026/, seen 2026-12-01: "runs 1080p at 5 or 10 seconds") and takes
+# generate_audio;
+# kling-v2.5-turbo-pro's inputs are prompt, negative_prompt, duration 5|10, aspect_ratio and
+# start_image, no generate_audio (its schema as mirrored at
+# https://api.core.today/v1/models/kwaivgi/kling-v2.5-turbo-pro/llms.txt, seen 2026-12-01).
 MODELS: dict[str, ModelCapabilities] = {
-    "kwaivgi/kling-v2.6": _KLING,
-    "kwaivgi/kling-v2.5-turbo-pro": _KLING,
+    "kwaivgi/kling-v2.6": ModelCapabilities(
+        durations=(5.0, 10.0), aspect_ratios=_KLING_ASPECTS, resolutions=("1080p",),
+        reference_image=True, aspect_from_reference_image=True),
+    "kwaivgi/kling-v2.5-turbo-pro": ModelCapabilities(
+        durations=(5.0, 10.0), aspect_ratios=_KLING_ASPECTS, resolutions=("720p", "1080p"),
+        reference_image=True, aspect_from_reference_image=True),
     "kwaivgi/kling-v2.1": ModelCapabilities(
         durations=(5.0, 10.0), resolutions=("720p", "1080p"), modes=("standard", "pro"),
         text_to_video=False, reference_image=True, requires_reference_image=True,
         aspect_from_reference_image=True),
 }
+
+# Models with a generate_audio input; audio is off (dearer, and presets have no sound field yet).
+AUDIO_MODELS = frozenset({"kwaivgi/kling-v2.6"})
 
 
 class ReplicateProvider(Provider):
@@ -76,7 +88,7 @@ class ReplicateProvider(Provider):
         if request.model == "kwaivgi/kling-v2.1":
             inputs["mode"] = request.mode or ("pro" if request.resolution == "1080p"
                                               else "standard")
-        else:
+        elif request.model in AUDIO_MODELS:
             inputs["generate_audio"] = False
         return ApiCall("POST", f"/models/{request.model}/predictions", {"input": inputs})
 

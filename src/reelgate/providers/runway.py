@@ -3,8 +3,14 @@
 Auth is ``Bearer`` RUNWAY_API_KEY (or RUNWAYML_API_SECRET, the SDK's name) plus the
 ``X-Runway-Version`` header. Create calls return ``{"id"}``; ``GET /v1/tasks/{id}`` moves through
 PENDING/THROTTLED -> RUNNING -> SUCCEEDED (``output[0]``) | FAILED (``failureCode``) | CANCELLED.
-The output size is set by ``ratio`` in pixels, built here from aspect ratio and resolution.
+The output size is set by ``ratio`` in pixels, built here from aspect ratio and resolution
+(``aleph2`` keeps the input video's frame; its ``ratio`` is deprecated and not sent). A terminal
+task reports ``cost.credits``, the credits actually charged; that is the recorded cost.
 Runway has no camera control and no motion knob except Act-Two's ``expressionIntensity``.
+
+Models, fields and ratios are those of the official SDK's create params (``runwayml`` 5.24.0 on
+PyPI, ``types/{text,image,video}_to_video_create_params.py``, ``character_performance_...``, seen
+2026-12-01): ``veo3`` is gone from them and ``gen4_aleph`` is replaced by ``aleph2``.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from reelgate.providers.errors import (
     outcome_for_status,
 )
 from reelgate.providers.http import error_text, retry_after_seconds
-from reelgate.providers.pricing import Price, runway_price
+from reelgate.providers.pricing import RUNWAY_USD_PER_CREDIT, Price, runway_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_data_uri
 from reelgate.providers.secrets import Secret
@@ -31,6 +37,8 @@ from reelgate.render.request import RESOLUTION_SHORT_SIDE, RenderRequest
 
 API_VERSION = "2024-11-06"
 PROMPT_LIMIT = 1000  # UTF-16 code units
+# runwayml 5.24.0 create params: every image and video data URI is "up to 5MB".
+DATA_URI_LIMIT_MB = 5
 
 # (aspect ratio, resolution) -> Runway ratio (output pixels).
 RATIOS: dict[tuple[str, str], str] = {
@@ -40,8 +48,8 @@ RATIOS: dict[tuple[str, str], str] = {
     ("3:4", "720p"): "832:1104",
     ("1:1", "720p"): "960:960",
     ("21:9", "720p"): "1584:672",
-    ("16:9", "480p"): "848:480",
-    ("4:3", "480p"): "640:480",
+    ("16:9", "1080p"): "1920:1080",  # Veo 3.1 only; other models render 720p
+    ("9:16", "1080p"): "1080:1920",
 }
 _GEN4_ASPECTS = ("16:9", "9:16", "4:3", "3:4", "1:1", "21:9")
 _WIDE_TALL = ("16:9", "9:16")
@@ -53,25 +61,26 @@ def _model(**overrides: Any) -> ModelCapabilities:
     return ModelCapabilities(**settings)
 
 
+# Each entry: runwayml 5.24.0 create params (PyPI wheel, seen 2026-12-01).
 MODELS: dict[str, ModelCapabilities] = {
     "gen4_turbo": _model(durations=(5.0, 10.0), aspect_ratios=_GEN4_ASPECTS,
                          text_to_video=False, requires_reference_image=True),
     "gen4.5": _model(duration_range=(2.0, 10.0), aspect_ratios=_WIDE_TALL),
-    "veo3": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL, negative_prompt=True,
-                   seed=False),
-    "veo3.1": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL, negative_prompt=True,
-                     seed=False),
+    # Veo 3.1 (text/image_to_video): 720p and 1080p ratios, negativePrompt, seed, audio.
+    "veo3.1": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL,
+                     resolutions=("720p", "1080p"), negative_prompt=True),
     "veo3.1_fast": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL,
-                          negative_prompt=True, seed=False),
-    "gen4_aleph": _model(aspect_ratios=_GEN4_ASPECTS, resolutions=("480p", "720p"),
-                         text_to_video=False, reference_video=True,
-                         requires_reference_video=True, duration_from_reference_video=True),
+                          resolutions=("720p", "1080p"), negative_prompt=True),
+    # aleph2 (video_to_video Variant0): no ratio (deprecated), the frame follows the input video.
+    "aleph2": _model(resolutions=(), text_to_video=False, reference_video=True,
+                     requires_reference_video=True, duration_from_reference_video=True),
     "act_two": _model(aspect_ratios=_GEN4_ASPECTS, text_to_video=False,
                       requires_reference_image=True, reference_video=True,
                       requires_reference_video=True, duration_from_reference_video=True,
                       motion_knob="expressionIntensity"),
 }
-_VEO = frozenset({"veo3", "veo3.1", "veo3.1_fast"})
+_VEO = frozenset({"veo3.1", "veo3.1_fast"})
+_FRAME_FROM_VIDEO = frozenset({"aleph2"})
 
 
 def ratio_for(request: RenderRequest) -> str | None:
@@ -105,6 +114,8 @@ class RunwayProvider(Provider):
         if len(_prompt(request).encode("utf-16-le")) // 2 > PROMPT_LIMIT:
             issues.append(CapabilityIssue("prompt", "error", f"runway takes at most "
                           f"{PROMPT_LIMIT} prompt characters; shorten the prompt layers"))
+        if request.model in _FRAME_FROM_VIDEO:
+            return issues
         ratio = ratio_for(request)
         if ratio is None:
             combos = ", ".join(f"{a} at {r}" for a, r in RATIOS)
@@ -132,8 +143,8 @@ class RunwayProvider(Provider):
             assert request.reference_image and request.reference_video
             body: dict[str, Any] = {
                 "model": "act_two",
-                "character": {"type": "image", "uri": self._uri(request.reference_image, 5)},
-                "reference": {"type": "video", "uri": self._uri(request.reference_video, 16)},
+                "character": {"type": "image", "uri": self._uri(request.reference_image)},
+                "reference": {"type": "video", "uri": self._uri(request.reference_video)},
                 "bodyControl": True,
                 "ratio": ratio,
             }
@@ -141,24 +152,26 @@ class RunwayProvider(Provider):
                 body["expressionIntensity"] = expression_intensity(request.motion_score)
             return ApiCall("POST", "/v1/character_performance", self._with_seed(body, request))
         if request.reference_video is not None:
-            body = {"model": request.model,
-                    "videoUri": self._uri(request.reference_video, 16),
-                    "promptText": prompt, "ratio": ratio}
+            body = {"model": request.model, "videoUri": self._uri(request.reference_video),
+                    "promptText": prompt}
             if request.reference_image is not None:
-                body["references"] = [{"type": "image",
-                                       "uri": self._uri(request.reference_image, 5)}]
+                # aleph2 takes guidance images as timed keyframes; at 0 it guides the first frame.
+                body["keyframes"] = [{"at": 0.0, "uri": self._uri(request.reference_image)}]
             return ApiCall("POST", "/v1/video_to_video", self._with_seed(body, request))
         body = {"model": request.model, "promptText": prompt, "ratio": ratio,
                 "duration": int(request.duration)}
-        if request.model in _VEO and request.negative_prompt:
-            body["negativePrompt"] = ", ".join(request.negative_prompt)
+        if request.model in _VEO:
+            # "Audio inclusion affects pricing" (runwayml 5.24); presets have no sound field yet.
+            body["audio"] = False
+            if request.negative_prompt:
+                body["negativePrompt"] = ", ".join(request.negative_prompt)
         if request.reference_image is not None:
-            body["promptImage"] = self._uri(request.reference_image, 5)
+            body["promptImage"] = self._uri(request.reference_image)
             return ApiCall("POST", "/v1/image_to_video", self._with_seed(body, request))
         return ApiCall("POST", "/v1/text_to_video", self._with_seed(body, request))
 
-    def _uri(self, reference: str, limit_mb: int) -> str:
-        return url_or_data_uri(reference, limit_bytes=limit_mb * MB, provider=self.name)
+    def _uri(self, reference: str) -> str:
+        return url_or_data_uri(reference, limit_bytes=DATA_URI_LIMIT_MB * MB, provider=self.name)
 
     def _with_seed(self, body: dict[str, Any], request: RenderRequest) -> dict[str, Any]:
         if request.seed is not None and self.capabilities_for(request.model).seed:
@@ -173,12 +186,13 @@ class RunwayProvider(Provider):
     def parse_status(self, body: Any) -> TaskStatus:
         status = body["status"]
         if status == "SUCCEEDED":
-            return TaskStatus("succeeded", video_url=body["output"][0])
+            return TaskStatus("succeeded", video_url=body["output"][0], cost_usd=charged_usd(body))
         if status == "FAILED":
-            return TaskStatus("failed", failure=_task_failure(body))
+            return TaskStatus("failed", failure=_task_failure(body), cost_usd=charged_usd(body))
         if status == "CANCELLED":
             return TaskStatus("failed", failure=RenderFailure(
-                Outcome.PROVIDER_FAILED, f"task {body.get('id')} was cancelled on Runway's side"))
+                Outcome.PROVIDER_FAILED, f"task {body.get('id')} was cancelled on Runway's side"),
+                cost_usd=charged_usd(body))
         return TaskStatus("running" if status == "RUNNING" else "queued")
 
     def classify_error(self, status: int, body: Any, headers: httpx.Headers) -> RenderFailure:
@@ -189,6 +203,15 @@ class RunwayProvider(Provider):
         return RenderFailure(outcome, text or f"HTTP {status}", status_code=status,
                              retryable=retryable,
                              retry_after=retry_after_seconds(headers) if retryable else None)
+
+
+def charged_usd(body: Mapping[str, Any]) -> float | None:
+    """USD from a terminal task's ``cost.credits`` (what Runway charged), None if absent."""
+    cost = body.get("cost")
+    credits = cost.get("credits") if isinstance(cost, Mapping) else None
+    if isinstance(credits, bool) or not isinstance(credits, int | float):
+        return None
+    return round(credits * RUNWAY_USD_PER_CREDIT, 4)
 
 
 def _prompt(request: RenderRequest) -> str:
