@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from reelgate.collect.items import PresetFile
+
+# The sweep points this process renders, kept from collection until the first sweep item runs.
+PLANNED_KEY = pytest.StashKey[list[Any]]()
+# The run id the controller hands every xdist worker (see pytest_configure_node).
+RUN_ID_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,7 +65,8 @@ def pytest_configure(config: pytest.Config) -> None:
         from reelgate.collect.summary import RunSummary
 
         check_options(config)  # a bad value stops here, before collection or any render
-        remove_leftovers(config)  # before xdist starts workers that could be writing
+        if not config.option.collectonly:  # --co only lists: it deletes nothing either
+            remove_leftovers(config)  # before xdist starts workers that could be writing
         config.pluginmanager.register(RunSummary(config), "reelgate-summary")
 
 
@@ -71,7 +78,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start every selected render at once, unless this is an xdist worker (it renders lazily)."""
+    """Open the ledger before any item runs (a bad one stops the run here) and plan the renders;
+    nothing starts until a sweep item runs, so ``--co`` opens, renders and writes nothing."""
+    if session.config.option.collectonly or not session.items:
+        return
     from reelgate.collect.items import SweepItem
 
     wanted = [item for item in session.items
@@ -79,11 +89,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if not wanted:
         return
     from reelgate.collect.ledger import open_run_ledger
-    from reelgate.collect.runtime import get_hub
 
     open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
     if not hasattr(session.config, "workerinput"):  # a worker cannot know its items yet
-        get_hub(session.config).start((item.preset, item.point) for item in wanted)
+        session.config.stash[PLANNED_KEY] = [(item.preset, item.point) for item in wanted]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The first sweep item to run starts every planned render at once (they render concurrently)."""
+    planned = item.config.stash.get(PLANNED_KEY, None)
+    if not planned:
+        return
+    from reelgate.collect.items import SweepItem
+
+    if isinstance(item, SweepItem):
+        from reelgate.collect.runtime import get_hub
+
+        del item.config.stash[PLANNED_KEY]
+        get_hub(item.config).start(planned)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
@@ -102,6 +125,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         line = f"reelgate: {note.removeprefix('; ')}"
     if line:
         terminalreporter.write_line(line)
+    if not getattr(config.pluginmanager.get_plugin("reelgate-summary"), "rows", None):
+        return  # no preset item ran: nothing to call unused
     from reelgate.collect.housekeeping import report_unused
 
     report_unused(terminalreporter, exitstatus)
@@ -122,13 +147,12 @@ def pytest_runtest_call(item: pytest.Item) -> object:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: object) -> None:
-    """xdist: every worker writes its ledger rows under the controller's run id and commit."""
-    from reelgate.collect.ledger import git_commit, run_id
-
+    """xdist: every worker writes its ledger rows under the controller's run id (each worker
+    reads the commit itself, when it first writes a row)."""
     config = node.config  # type: ignore[attr-defined]
-    if not hasattr(config, "_reelgate_run"):
-        config._reelgate_run = (run_id(), git_commit(config.rootpath))
-    node.workerinput["reelgate_run_id"], node.workerinput["reelgate_commit"] = config._reelgate_run  # type: ignore[attr-defined]
+    if RUN_ID_KEY not in config.stash:
+        config.stash[RUN_ID_KEY] = uuid.uuid4().hex[:16]
+    node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -31,7 +31,7 @@ class RunLedger:
         self.ledger = open_ledger(url, root=root)
         workerinput = getattr(config, "workerinput", {})
         self.run_id = workerinput.get("reelgate_run_id") or run_id()
-        self.commit = workerinput.get("reelgate_commit") or git_commit(root)
+        self.commit = git_commit(root)
         self._queue: queue.SimpleQueue[list[Any] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self.failures: list[str] = []
@@ -202,7 +202,9 @@ def money_line(config: pytest.Config) -> str | None:
     from reelgate.records import LedgerError
 
     ledger = config.stash.get(LEDGER_KEY, None)
-    run = ledger.run_id if ledger is not None else getattr(config, "_reelgate_run", (None,))[0]
+    from reelgate.plugin import RUN_ID_KEY
+
+    run = ledger.run_id if ledger is not None else config.stash.get(RUN_ID_KEY, None)
     if run is None:
         return None
     try:
