@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from reelgate.collect.config import provider_override
 from reelgate.collect.runtime import get_analyzer, get_hub
 from reelgate.preset.model import Preset
 from reelgate.verdict.rubric import ClipVerdict, judge_clip
@@ -126,7 +127,7 @@ class Judge:
                     metrics[name] = metrics.get(name, 0.0) + value / len(verdict.clips)
             metrics = {k: round(v, 4) for k, v in metrics.items()}
             metrics["usable_rate"] = verdict.rate
-            request = requests_for_point(preset, point)[0]
+            request = requests_for_point(preset, point, provider_override(self.config))[0]
             points[point] = {
                 "motion_score": verdict.motion_score, "verdict": verdict.verdict,
                 "usable": verdict.usable, "total": verdict.total, "metrics": metrics,

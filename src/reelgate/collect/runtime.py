@@ -37,13 +37,12 @@ class Rendered:
 class RenderHub:
     def __init__(self, config: pytest.Config) -> None:
         from reelgate.cassettes import Recorder
-        from reelgate.render.service import ProviderOverride, RenderOptions
+        from reelgate.render.service import RenderOptions
 
         self.config = config
         self.settings: Settings = settings(config)
         self.mode = config.getoption("preset_record")
-        override = provider_override(config)
-        self.override = (ProviderOverride(override.name, override.base_url) if override else None)
+        self.override = provider_override(config)
         self.recorder = Recorder(self.settings.cassettes, self.mode)
         self.options = self._options(config, RenderOptions)
         self._service = None
@@ -76,7 +75,8 @@ class RenderHub:
             budget = SharedBudget(max_cost, run_directory(self.settings.root, run_id))
         return factory(
             media_root=self.settings.root,
-            override=self.override,
+            base_urls=({self.override.name: self.override.base_url}
+                       if self.override and self.override.base_url else {}),
             concurrency=config.getoption("preset_concurrency"),
             max_cost=max_cost,
             transport=self.recorder.transport(),
@@ -101,20 +101,19 @@ class RenderHub:
                 continue
             self._started.add((preset.id, point))
             try:
-                requests = requests_for_point(preset, point)
+                requests = requests_for_point(preset, point, self.override)
             except PlanError as exc:
                 self._fail_point(preset, point, str(exc))
                 continue
             for request in requests:
-                sent = self.service.resolve(request)
-                self._requests[request.key] = sent
+                self._requests[request.key] = request
                 self._renders[request.key] = (preset, point, request.repeat)
                 try:
-                    self.recorder.prepare(sent)
+                    self.recorder.prepare(request)
                 except CassetteError as exc:
                     self._errors[request.key] = f"{exc}\n{self._fix_hint(preset, exc)}"
                     continue
-                batch.append(sent)
+                batch.append(request)
         if not batch:
             return
         worker = getattr(self.config, "workerinput", {}).get("workerid", "gw0")
