@@ -59,6 +59,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "preset: items collected from a reelgate preset file")
+    from reelgate.collect.config import settings
+
+    settings(config)  # the run's one frozen config (reelgate.run.RunConfig), read once
     if not hasattr(config, "workerinput"):  # the summary is the controller's (or the only process's)
         from reelgate.collect.housekeeping import remove_leftovers
         from reelgate.collect.options import check_options
@@ -88,7 +91,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
               if isinstance(item, SweepItem) and item.get_closest_marker("skip") is None]
     if not wanted:
         return
-    from reelgate.collect.ledger import open_run_ledger
+    from reelgate.collect.runtime import open_run_ledger
 
     open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
     if not hasattr(session.config, "workerinput"):  # a worker cannot know its items yet
@@ -103,23 +106,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     from reelgate.collect.items import SweepItem
 
     if isinstance(item, SweepItem):
-        from reelgate.collect.runtime import get_hub
+        from reelgate.collect.runtime import get_run
 
         del item.config.stash[PLANNED_KEY]
-        get_hub(item.config).start(planned)
+        get_run(item.config).start(planned)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
     config = terminalreporter.config
     if hasattr(config, "workerinput"):
         return
-    from reelgate.collect.runtime import HUB_KEY
+    from reelgate.collect.runtime import started_run
 
-    hub = config.stash.get(HUB_KEY, None)
+    run = started_run(config)
+    hub = run.started_hub() if run is not None else None
     line = hub.summary_line() if hub is not None else None
     counts = getattr(config.pluginmanager.get_plugin("reelgate-summary"), "unsaved", {})
     if line is None and any(counts.values()):  # under xdist the workers rendered: their reports count
-        from reelgate.collect.runtime import unsaved_note
+        from reelgate.run.hub import unsaved_note
 
         note = unsaved_note(counts["reelgate_kept"], counts["reelgate_not_recorded"])
         line = f"reelgate: {note.removeprefix('; ')}"
@@ -156,15 +160,11 @@ def pytest_configure_node(node: object) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from reelgate.collect.ledger import LEDGER_KEY
-    from reelgate.collect.runtime import HUB_KEY
+    from reelgate.collect.runtime import started_run
 
-    hub = config.stash.get(HUB_KEY, None)
-    if hub is not None:
-        hub.close()
-    ledger = config.stash.get(LEDGER_KEY, None)
-    if ledger is not None:
-        ledger.close()
+    run = started_run(config)
+    if run is not None:
+        run.close()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PresetFile | None:

@@ -60,14 +60,14 @@ def schema_check(
 def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[], None]:
     def sweep(request: pytest.FixtureRequest) -> None:
         """This sweep point's renders are usable clips: rendered, as asked, and scored on the rubric."""
-        from reelgate.collect.judging import get_judge
-        from reelgate.collect.runtime import get_hub
+        from reelgate.collect.runtime import get_run
         from reelgate.verdict.rubric import table
 
         item = request.node
-        result = get_judge(config).point(preset, point)
+        run = get_run(config)
+        result = run.point(preset, point)
         verdict = result.verdict
-        hub = get_hub(config)
+        hub = run.hub
         for report in result.renders:
             item.add_report_section("call", "render", report.summary())
         item.user_properties.extend([
@@ -83,7 +83,7 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
                 f"{verdict.describe()}")
         if verdict.verdict == "fail":
             raise PresetCheckFailed("\n".join([head, *result.problems, *_clip_tables(result, config, table)]))
-        if verdict.verdict == "pass-with-edits" and config.getoption("preset_strict"):
+        if verdict.verdict == "pass-with-edits" and run.conf.strict:
             raise PresetCheckFailed("\n".join([head + " (fails under --preset-strict)",
                                                 *_clip_tables(result, config, table)]))
 
@@ -120,9 +120,9 @@ def _clip_tables(result: object, config: pytest.Config, table: Callable[..., str
 def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
     def regression(request: pytest.FixtureRequest) -> None:
         """No worse than the last approved version; motion_score still moves motion."""
-        from reelgate.collect.approval import approve_or_compare
+        from reelgate.collect.runtime import get_run
 
-        outcome = approve_or_compare(preset, config)
+        outcome = get_run(config).regression(preset, _xfailed_points(preset, config))
         request.node.add_report_section("call", "regression", "\n".join(outcome.lines))
         request.node.user_properties.append(("reelgate_regression_json", json.dumps(outcome.data)))
         if outcome.failed:
@@ -131,17 +131,27 @@ def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None
     return regression
 
 
+def _xfailed_points(preset: Preset, config: pytest.Config) -> set[str]:
+    """Sweep points the preset marks as known failures (xfail): approved as they are."""
+    from reelgate.collect.marks import marks_for
+    from reelgate.collect.suite import get_suite
+
+    marks = get_suite(config).get(preset.source).marks
+    return {point for point in preset.sweep
+            if any(m.name == "xfail" for m in marks_for(marks, f"sweep[{point}]"))}
+
+
 def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
     def reference(request: pytest.FixtureRequest) -> None:
         """The reference clip is fit to drive motion: every gate measure within its bounds."""
         from reelgate.analysis import AnalysisError
         from reelgate.analysis.gate import describe_violations, reference_gate
-        from reelgate.collect.runtime import get_analyzer
+        from reelgate.collect.runtime import get_run
 
         assert preset.reference_video is not None
         shown = _shown(preset.reference_video, config)
         try:
-            analysis = get_analyzer(config).analyze(preset.reference_video)
+            analysis = get_run(config).analyzer.analyze(preset.reference_video)
         except AnalysisError as exc:
             raise PresetCheckFailed(f"reference {shown}: {exc}") from None
         violations = reference_gate(analysis, preset.thresholds.reference)

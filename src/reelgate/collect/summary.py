@@ -104,16 +104,20 @@ class RunSummary:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.rows:
             return
-        from reelgate.collect.ledger import money_line
-        from reelgate.collect.runtime import HUB_KEY
+        from reelgate.collect.config import settings
+        from reelgate.collect.runtime import started_run
+        from reelgate.plugin import RUN_ID_KEY
+        from reelgate.run.ledger import money_line
 
         terminalreporter.section("reelgate")
         for line in self.table():
             terminalreporter.write_line(line)
-        money = money_line(self.config)
+        run = started_run(self.config)
+        money = money_line(settings(self.config), run.open_ledger() if run else None,
+                           self.config.stash.get(RUN_ID_KEY, None))
         if money:
             terminalreporter.write_line(money)
-        hub = self.config.stash.get(HUB_KEY, None)
+        hub = run.started_hub() if run else None
         if hub is not None and hub.reconciled and any(hub.reconciled):
             settled, left = hub.reconciled
             terminalreporter.write_line(
