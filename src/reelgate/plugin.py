@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reelgate.collect.details import UNSAVED_KEY, WORKEROUTPUT_KEY, export, merge, unsaved
+
 if TYPE_CHECKING:
     from reelgate.collect.items import PresetFile
 
@@ -121,11 +123,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     run = started_run(config)
     hub = run.started_hub() if run is not None else None
     line = hub.summary_line() if hub is not None else None
-    counts = getattr(config.pluginmanager.get_plugin("reelgate-summary"), "unsaved", {})
-    if line is None and any(counts.values()):  # under xdist the workers rendered: their reports count
+    counts = unsaved(config) if UNSAVED_KEY in config.stash else {}
+    if line is None and any(counts.values()):  # under xdist the workers rendered: their counts
         from reelgate.run.hub import unsaved_note
 
-        note = unsaved_note(counts["reelgate_kept"], counts["reelgate_not_recorded"])
+        note = unsaved_note(counts["kept"], counts["not_recorded"])
         line = f"reelgate: {note.removeprefix('; ')}"
     if line:
         terminalreporter.write_line(line)
@@ -157,6 +159,35 @@ def pytest_configure_node(node: object) -> None:
     if RUN_ID_KEY not in config.stash:
         config.stash[RUN_ID_KEY] = uuid.uuid4().hex[:16]
     node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
+    # Each preset file goes to one worker (see pytest_xdist_make_scheduler): it renders them whole.
+    node.workerinput["reelgate_whole_presets"] = config.option.dist in ("load", "loadfile", "loadscope")  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """xdist's default ``--dist load``, except that a preset file's items go to one worker
+    (as ``loadfile`` does), so its points render once, together, on that worker."""
+    if config.getvalue("dist") != "load":
+        return None
+    from reelgate.collect.scheduling import PresetScheduling
+
+    return PresetScheduling(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker sends what its preset items recorded for the report (not in JUnit XML)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    text = export(session.config) if workeroutput is not None else None
+    if text is not None:
+        workeroutput[WORKEROUTPUT_KEY] = text
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist controller: merge a worker's share of the report."""
+    text = getattr(node, "workeroutput", {}).get(WORKEROUTPUT_KEY)
+    if text:
+        merge(node.config, text)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

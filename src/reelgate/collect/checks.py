@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from reelgate.collect import details
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
 from reelgate.preset.diagnostics import Diagnostic
@@ -74,11 +74,11 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
             ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
             ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
             ("cost_usd", result.cost_usd), ("source", hub.source),
-            ("reelgate_kept", hub.unsaved_count(preset, point)),  # failed renders: cassettes untouched
-            ("reelgate_not_recorded", hub.unsaved_count(preset, point, "not_recorded")),
             *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
-            ("reelgate_point_json", json.dumps(_point_data(preset, point, result, config))),
         ])
+        details.record(config, item.nodeid, "points", _point_data(preset, point, result, config), point)
+        details.count_unsaved(config, hub.unsaved_count(preset, point),  # failed renders: cassettes untouched
+                              hub.unsaved_count(preset, point, "not_recorded"))
         head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {verdict.verdict}; "
                 f"{verdict.describe()}")
         if verdict.verdict == "fail":
@@ -91,7 +91,7 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
 
 
 def _point_data(preset: Preset, point: str, result: Any, config: pytest.Config) -> dict[str, Any]:
-    """The sweep point as the HTML report shows it (sent with the test report, so xdist works)."""
+    """The sweep point as the HTML report shows it (an xdist worker sends it in workeroutput)."""
     verdict = result.verdict
     clip_paths = {r.key: r.clip_path for r in result.renders}
     return {
@@ -124,7 +124,7 @@ def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None
 
         outcome = get_run(config).regression(preset, _xfailed_points(preset, config))
         request.node.add_report_section("call", "regression", "\n".join(outcome.lines))
-        request.node.user_properties.append(("reelgate_regression_json", json.dumps(outcome.data)))
+        details.record(config, request.node.nodeid, "regression", outcome.data)
         if outcome.failed:
             raise PresetCheckFailed("\n".join(outcome.lines))
 
@@ -155,11 +155,11 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
         except AnalysisError as exc:
             raise PresetCheckFailed(f"reference {shown}: {exc}") from None
         violations = reference_gate(analysis, preset.thresholds.reference)
-        request.node.user_properties.append(("reelgate_reference_json", json.dumps({
+        details.record(config, request.node.nodeid, "reference", ({
             "file": shown, "violations": [v.model_dump() for v in violations],
             "quality": analysis.quality.model_dump(), "duration": analysis.video.duration,
             "cuts": analysis.continuity.cuts, "pacing_variation": analysis.motion.pacing_variation,
-        })))
+        }))
         if violations:
             raise PresetCheckFailed(describe_violations(shown, violations) + "\n(bounds from scenario "
                                     f"{preset.scenario!r}; override them under thresholds.reference)")

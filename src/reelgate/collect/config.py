@@ -22,7 +22,6 @@ def run_config(config: pytest.Config) -> RunConfig:
     option = config.getini("preset_scenarios")
     scenarios = (root / option).resolve() if option else paths[0] / "scenarios.yaml"
     workerinput = getattr(config, "workerinput", None)
-    dist = getattr(config.option, "dist", "no")
     return RunConfig(
         root=root, preset_paths=paths, scenarios=scenarios,
         cassettes=(root / (config.getini("preset_cassettes") or "cassettes")).resolve(),
@@ -41,7 +40,7 @@ def run_config(config: pytest.Config) -> RunConfig:
         prune=config.getoption("preset_prune", None),
         run_id=workerinput.get("reelgate_run_id") if workerinput else None,
         worker=workerinput.get("workerid") if workerinput else None,
-        whole_presets=workerinput is not None and dist in ("loadfile", "loadscope"),
+        whole_presets=bool(workerinput and workerinput.get("reelgate_whole_presets")),
     )
 
 

@@ -5,7 +5,6 @@ Built from test reports (which xdist sends from the workers), so it works the sa
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ class RunSummary:
         self.config = config
         self.rows: dict[str, PresetRow] = {}
         self.failures: list[tuple[str, int, str, str]] = []  # file, line, title, message
-        self.unsaved = {"reelgate_kept": 0, "reelgate_not_recorded": 0}  # failed renders, from workers too
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -55,13 +53,6 @@ class RunSummary:
         row.items[name] = outcome
         if report.failed or report.skipped:
             row.messages[name] = _longrepr_text(report)
-        for key, value in report.user_properties:
-            if key == "reelgate_point_json":
-                row.details.setdefault("points", {})[props["reelgate_point"]] = json.loads(value)
-            elif key in self.unsaved:
-                self.unsaved[key] += int(value)
-            elif key in ("reelgate_regression_json", "reelgate_reference_json"):
-                row.details[key.removeprefix("reelgate_").removesuffix("_json")] = json.loads(value)
         if "reelgate_point" in props:
             point = str(props["reelgate_point"])
             row.points[point] = str(props.get("verdict", outcome))
@@ -74,6 +65,11 @@ class RunSummary:
 
     def run_data(self) -> dict[str, Any]:
         """Everything the run decided, per preset, as plain data (the HTML report's input)."""
+        from reelgate.collect.details import details
+
+        for path, entry in details(self.config).items():  # the items' own, and xdist workers'
+            if path in self.rows:
+                self.rows[path].details.update(entry)
         return {
             "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "root": str(self.config.rootpath),
