@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reelgate.collect.details import UNSAVED_KEY, WORKEROUTPUT_KEY, export, merge, unsaved
+
 if TYPE_CHECKING:
     from reelgate.collect.items import PresetFile
+
+# The sweep points this process renders, kept from collection until the first sweep item runs.
+PLANNED_KEY = pytest.StashKey[list[Any]]()
+# The run id the controller hands every xdist worker (see pytest_configure_node).
+RUN_ID_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,13 +61,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "preset: items collected from a reelgate preset file")
+    from reelgate.collect.config import settings
+
+    settings(config)  # the run's one frozen config (reelgate.run.RunConfig), read once
     if not hasattr(config, "workerinput"):  # the summary is the controller's (or the only process's)
         from reelgate.collect.housekeeping import remove_leftovers
         from reelgate.collect.options import check_options
         from reelgate.collect.summary import RunSummary
 
         check_options(config)  # a bad value stops here, before collection or any render
-        remove_leftovers(config)  # before xdist starts workers that could be writing
+        if not config.option.collectonly:  # --co only lists: it deletes nothing either
+            remove_leftovers(config)  # before xdist starts workers that could be writing
         config.pluginmanager.register(RunSummary(config), "reelgate-summary")
 
 
@@ -71,37 +83,56 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start every selected render at once, unless this is an xdist worker (it renders lazily)."""
+    """Open the ledger before any item runs (a bad one stops the run here) and plan the renders;
+    nothing starts until a sweep item runs, so ``--co`` opens, renders and writes nothing."""
+    if session.config.option.collectonly or not session.items:
+        return
     from reelgate.collect.items import SweepItem
 
     wanted = [item for item in session.items
               if isinstance(item, SweepItem) and item.get_closest_marker("skip") is None]
     if not wanted:
         return
-    from reelgate.collect.ledger import open_run_ledger
-    from reelgate.collect.runtime import get_hub
+    from reelgate.collect.runtime import open_run_ledger
 
     open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
     if not hasattr(session.config, "workerinput"):  # a worker cannot know its items yet
-        get_hub(session.config).start((item.preset, item.point) for item in wanted)
+        session.config.stash[PLANNED_KEY] = [(item.preset, item.point) for item in wanted]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The first sweep item to run starts every planned render at once (they render concurrently)."""
+    planned = item.config.stash.get(PLANNED_KEY, None)
+    if not planned:
+        return
+    from reelgate.collect.items import SweepItem
+
+    if isinstance(item, SweepItem):
+        from reelgate.collect.runtime import get_run
+
+        del item.config.stash[PLANNED_KEY]
+        get_run(item.config).start(planned)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
     config = terminalreporter.config
     if hasattr(config, "workerinput"):
         return
-    from reelgate.collect.runtime import HUB_KEY
+    from reelgate.collect.runtime import started_run
 
-    hub = config.stash.get(HUB_KEY, None)
+    run = started_run(config)
+    hub = run.started_hub() if run is not None else None
     line = hub.summary_line() if hub is not None else None
-    counts = getattr(config.pluginmanager.get_plugin("reelgate-summary"), "unsaved", {})
-    if line is None and any(counts.values()):  # under xdist the workers rendered: their reports count
-        from reelgate.collect.runtime import unsaved_note
+    counts = unsaved(config) if UNSAVED_KEY in config.stash else {}
+    if line is None and any(counts.values()):  # under xdist the workers rendered: their counts
+        from reelgate.run.hub import unsaved_note
 
-        note = unsaved_note(counts["reelgate_kept"], counts["reelgate_not_recorded"])
+        note = unsaved_note(counts["kept"], counts["not_recorded"])
         line = f"reelgate: {note.removeprefix('; ')}"
     if line:
         terminalreporter.write_line(line)
+    if not getattr(config.pluginmanager.get_plugin("reelgate-summary"), "rows", None):
+        return  # no preset item ran: nothing to call unused
     from reelgate.collect.housekeeping import report_unused
 
     report_unused(terminalreporter, exitstatus)
@@ -122,25 +153,49 @@ def pytest_runtest_call(item: pytest.Item) -> object:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: object) -> None:
-    """xdist: every worker writes its ledger rows under the controller's run id and commit."""
-    from reelgate.collect.ledger import git_commit, run_id
-
+    """xdist: every worker writes its ledger rows under the controller's run id (each worker
+    reads the commit itself, when it first writes a row)."""
     config = node.config  # type: ignore[attr-defined]
-    if not hasattr(config, "_reelgate_run"):
-        config._reelgate_run = (run_id(), git_commit(config.rootpath))
-    node.workerinput["reelgate_run_id"], node.workerinput["reelgate_commit"] = config._reelgate_run  # type: ignore[attr-defined]
+    if RUN_ID_KEY not in config.stash:
+        config.stash[RUN_ID_KEY] = uuid.uuid4().hex[:16]
+    node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
+    # Each preset file goes to one worker (see pytest_xdist_make_scheduler): it renders them whole.
+    node.workerinput["reelgate_whole_presets"] = config.option.dist in ("load", "loadfile", "loadscope")  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """xdist's default ``--dist load``, except that a preset file's items go to one worker
+    (as ``loadfile`` does), so its points render once, together, on that worker."""
+    if config.getvalue("dist") != "load":
+        return None
+    from reelgate.collect.scheduling import PresetScheduling
+
+    return PresetScheduling(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker sends what its preset items recorded for the report (not in JUnit XML)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    text = export(session.config) if workeroutput is not None else None
+    if text is not None:
+        workeroutput[WORKEROUTPUT_KEY] = text
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist controller: merge a worker's share of the report."""
+    text = getattr(node, "workeroutput", {}).get(WORKEROUTPUT_KEY)
+    if text:
+        merge(node.config, text)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from reelgate.collect.ledger import LEDGER_KEY
-    from reelgate.collect.runtime import HUB_KEY
+    from reelgate.collect.runtime import started_run
 
-    hub = config.stash.get(HUB_KEY, None)
-    if hub is not None:
-        hub.close()
-    ledger = config.stash.get(LEDGER_KEY, None)
-    if ledger is not None:
-        ledger.close()
+    run = started_run(config)
+    if run is not None:
+        run.close()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PresetFile | None:

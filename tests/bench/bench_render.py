@@ -15,7 +15,7 @@ from pathlib import Path
 from reelgate.preset.camera import parse_camera
 from reelgate.providers.timing import RetryPolicy
 from reelgate.render.request import RenderRequest
-from reelgate.render.service import ProviderOverride, RenderOptions, RenderService
+from reelgate.render.service import RenderOptions, RenderService
 from reelgate.simulator import SimulatorConfig, running_simulator, simulator_env, simulator_state
 
 MOVES = ("slow pan right", "gentle tilt up", "push in", "locked", "handheld", "fast pan left")
@@ -45,7 +45,7 @@ def run(url: str, requests: list[RenderRequest], concurrency: int) -> float:
     with tempfile.TemporaryDirectory(prefix="reelgate-bench-") as media:
         options = RenderOptions(
             media_root=Path(media),
-            override=ProviderOverride("kling", url),
+            base_urls={"kling": url},
             concurrency=concurrency,
             poll_interval=0.1,
             retry=RetryPolicy(attempts=3, backoff=0.2),

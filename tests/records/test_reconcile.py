@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-from reelgate.collect.ledger import SUBMIT_WINDOW_S, reconcile
 from reelgate.providers.base import TaskCharge
 from reelgate.records import open_ledger
+from reelgate.run.ledger import SUBMIT_WINDOW_S, reconcile
 from tests.records.rows import make_row
 
 

@@ -17,7 +17,7 @@ import pytest
 from reelgate.providers.errors import Outcome
 from reelgate.providers.timing import FAST_RETRY, FastForwardClock
 from reelgate.render.budget import Budget, BudgetExceeded, SharedBudget
-from reelgate.render.service import ProviderOverride, RenderOptions, RenderService
+from reelgate.render.service import RenderOptions, RenderService
 from reelgate.simulator import SimulatorConfig, running_simulator, set_faults, simulator_env
 from reelgate.simulator import simulator_state as state
 from tests.providers.factories import SECRETS, make_request, recorded_answers
@@ -32,7 +32,7 @@ def sim_url() -> Iterator[str]:
 
 
 def sim_options(tmp_path: Path, url: str, **overrides: object) -> RenderOptions:
-    settings: dict = {"media_root": tmp_path, "override": ProviderOverride("kling", url),
+    settings: dict = {"media_root": tmp_path, "base_urls": {"kling": url},
                       "poll_interval": 0.02, "retry": FAST_RETRY, "env": simulator_env()}
     return RenderOptions(**{**settings, **overrides})
 

@@ -17,7 +17,7 @@ from reelgate.providers.result import RenderResult
 from reelgate.providers.timing import FAST_RETRY, FastForwardClock
 from reelgate.render.cost import CostLimitError
 from reelgate.render.request import ProviderChoice, RenderRequest
-from reelgate.render.service import ProviderOverride, RenderOptions, RenderService
+from reelgate.render.service import RenderOptions, RenderService
 from reelgate.simulator import SimulatorConfig, running_simulator, set_faults, simulator_env
 from reelgate.simulator import simulator_state as state
 from tests.providers.factories import SECRETS, make_request, media_files, recorded_answers
@@ -37,15 +37,14 @@ def render_one(options: RenderOptions, request: RenderRequest) -> RenderResult:
 
 
 def sim_options(tmp_path: Path, url: str, **overrides: object) -> RenderOptions:
-    settings: dict = {"media_root": tmp_path, "override": ProviderOverride("kling", url),
+    settings: dict = {"media_root": tmp_path, "base_urls": {"kling": url},
                       "poll_interval": 0.02, "retry": FAST_RETRY, "env": simulator_env()}
     return RenderOptions(**{**settings, **overrides})
 
 
 def test_renders_concurrently_and_each_caller_waits_for_its_own(tmp_path: Path,
                                                                 sim_url: str) -> None:
-    requests = [make_request(sweep_point=f"p{i}", motion_score=i % 10,
-                             provider="runway", model="gen4_turbo") for i in range(8)]
+    requests = [make_request(sweep_point=f"p{i}", motion_score=i % 10) for i in range(8)]
     with RenderService(sim_options(tmp_path, sim_url, concurrency=8)) as service:
         started = time.monotonic()
         estimate = service.start(requests)
@@ -60,7 +59,7 @@ def test_renders_concurrently_and_each_caller_waits_for_its_own(tmp_path: Path,
     assert elapsed < 8 * 0.3, "renders ran one after another"
     assert (final.done, final.failed, final.queued) == (8, 0, 0)
     assert final.cost_usd == pytest.approx(8 * 0.21) and "8 done" in final.line()
-    assert {(r.provider, r.served_by) for r in results} == {("kling", "kling")}  # overridden
+    assert {(r.provider, r.served_by) for r in results} == {("kling", "kling")}
     assert service.request("hero-shot/p0").model == "kling-v2-6"
     assert len(media_files(tmp_path)) == 8
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from reelgate.collect import details
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
 from reelgate.preset.diagnostics import Diagnostic
@@ -60,30 +60,30 @@ def schema_check(
 def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[], None]:
     def sweep(request: pytest.FixtureRequest) -> None:
         """This sweep point's renders are usable clips: rendered, as asked, and scored on the rubric."""
-        from reelgate.collect.judging import get_judge
-        from reelgate.collect.runtime import get_hub
+        from reelgate.collect.runtime import get_run
         from reelgate.verdict.rubric import table
 
         item = request.node
-        result = get_judge(config).point(preset, point)
+        run = get_run(config)
+        result = run.point(preset, point)
         verdict = result.verdict
-        hub = get_hub(config)
+        hub = run.hub
         for report in result.renders:
             item.add_report_section("call", "render", report.summary())
         item.user_properties.extend([
             ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
             ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
             ("cost_usd", result.cost_usd), ("source", hub.source),
-            ("reelgate_kept", hub.unsaved_count(preset, point)),  # failed renders: cassettes untouched
-            ("reelgate_not_recorded", hub.unsaved_count(preset, point, "not_recorded")),
             *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
-            ("reelgate_point_json", json.dumps(_point_data(preset, point, result, config))),
         ])
+        details.record(config, item.nodeid, "points", _point_data(preset, point, result, config), point)
+        details.count_unsaved(config, hub.unsaved_count(preset, point),  # failed renders: cassettes untouched
+                              hub.unsaved_count(preset, point, "not_recorded"))
         head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {verdict.verdict}; "
                 f"{verdict.describe()}")
         if verdict.verdict == "fail":
             raise PresetCheckFailed("\n".join([head, *result.problems, *_clip_tables(result, config, table)]))
-        if verdict.verdict == "pass-with-edits" and config.getoption("preset_strict"):
+        if verdict.verdict == "pass-with-edits" and run.conf.strict:
             raise PresetCheckFailed("\n".join([head + " (fails under --preset-strict)",
                                                 *_clip_tables(result, config, table)]))
 
@@ -91,7 +91,7 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
 
 
 def _point_data(preset: Preset, point: str, result: Any, config: pytest.Config) -> dict[str, Any]:
-    """The sweep point as the HTML report shows it (sent with the test report, so xdist works)."""
+    """The sweep point as the HTML report shows it (an xdist worker sends it in workeroutput)."""
     verdict = result.verdict
     clip_paths = {r.key: r.clip_path for r in result.renders}
     return {
@@ -120,15 +120,25 @@ def _clip_tables(result: object, config: pytest.Config, table: Callable[..., str
 def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
     def regression(request: pytest.FixtureRequest) -> None:
         """No worse than the last approved version; motion_score still moves motion."""
-        from reelgate.collect.approval import approve_or_compare
+        from reelgate.collect.runtime import get_run
 
-        outcome = approve_or_compare(preset, config)
+        outcome = get_run(config).regression(preset, _xfailed_points(preset, config))
         request.node.add_report_section("call", "regression", "\n".join(outcome.lines))
-        request.node.user_properties.append(("reelgate_regression_json", json.dumps(outcome.data)))
+        details.record(config, request.node.nodeid, "regression", outcome.data)
         if outcome.failed:
             raise PresetCheckFailed("\n".join(outcome.lines))
 
     return regression
+
+
+def _xfailed_points(preset: Preset, config: pytest.Config) -> set[str]:
+    """Sweep points the preset marks as known failures (xfail): approved as they are."""
+    from reelgate.collect.marks import marks_for
+    from reelgate.collect.suite import get_suite
+
+    marks = get_suite(config).get(preset.source).marks
+    return {point for point in preset.sweep
+            if any(m.name == "xfail" for m in marks_for(marks, f"sweep[{point}]"))}
 
 
 def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
@@ -136,20 +146,20 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
         """The reference clip is fit to drive motion: every gate measure within its bounds."""
         from reelgate.analysis import AnalysisError
         from reelgate.analysis.gate import describe_violations, reference_gate
-        from reelgate.collect.runtime import get_analyzer
+        from reelgate.collect.runtime import get_run
 
         assert preset.reference_video is not None
         shown = _shown(preset.reference_video, config)
         try:
-            analysis = get_analyzer(config).analyze(preset.reference_video)
+            analysis = get_run(config).analyzer.analyze(preset.reference_video)
         except AnalysisError as exc:
             raise PresetCheckFailed(f"reference {shown}: {exc}") from None
         violations = reference_gate(analysis, preset.thresholds.reference)
-        request.node.user_properties.append(("reelgate_reference_json", json.dumps({
+        details.record(config, request.node.nodeid, "reference", ({
             "file": shown, "violations": [v.model_dump() for v in violations],
             "quality": analysis.quality.model_dump(), "duration": analysis.video.duration,
             "cuts": analysis.continuity.cuts, "pacing_variation": analysis.motion.pacing_variation,
-        })))
+        }))
         if violations:
             raise PresetCheckFailed(describe_violations(shown, violations) + "\n(bounds from scenario "
                                     f"{preset.scenario!r}; override them under thresholds.reference)")

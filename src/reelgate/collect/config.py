@@ -1,61 +1,56 @@
-"""Where the suite lives, read from ini options and resolved against the rootdir."""
+"""The run's config (``reelgate.run.RunConfig``), read once from options and ini in pytest_configure."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from reelgate.run.config import RunConfig
+
 if TYPE_CHECKING:
     from reelgate.plan import ProviderOverride
 
-SETTINGS_KEY = pytest.StashKey["Settings"]()
+SETTINGS_KEY = pytest.StashKey[RunConfig]()
+Settings = RunConfig  # the suite's paths and the run's options, one frozen object
 
 
-@dataclass(frozen=True)
-class Settings:
-    root: Path
-    preset_paths: tuple[Path, ...]
-    scenarios: Path
-    cassettes: Path
-    approved: Path
+def run_config(config: pytest.Config) -> RunConfig:
+    """Every option and ini value reelgate reads, with paths resolved against the rootdir."""
+    root = config.rootpath.resolve()
+    paths = tuple((root / p).resolve() for p in (config.getini("preset_paths") or ["presets"]))
+    option = config.getini("preset_scenarios")
+    scenarios = (root / option).resolve() if option else paths[0] / "scenarios.yaml"
+    workerinput = getattr(config, "workerinput", None)
+    return RunConfig(
+        root=root, preset_paths=paths, scenarios=scenarios,
+        cassettes=(root / (config.getini("preset_cassettes") or "cassettes")).resolve(),
+        approved=(root / (config.getini("preset_approved") or "approved")).resolve(),
+        record=config.getoption("preset_record", "none") or "none",
+        provider=config.getoption("preset_provider", None),
+        provider_url=config.getoption("preset_provider_url", None),
+        concurrency=config.getoption("preset_concurrency", None),
+        max_cost=config.getoption("preset_max_cost", None),
+        poll_interval=config.getoption("preset_poll_interval", None),
+        approve=bool(config.getoption("preset_approve", False)),
+        strict=bool(config.getoption("preset_strict", False)),
+        ledger_option=config.getoption("preset_ledger", None),
+        ledger_ini=config.getini("preset_ledger") or "",
+        html=config.getoption("preset_html", None),
+        prune=config.getoption("preset_prune", None),
+        run_id=workerinput.get("reelgate_run_id") if workerinput else None,
+        worker=workerinput.get("workerid") if workerinput else None,
+        whole_presets=bool(workerinput and workerinput.get("reelgate_whole_presets")),
+    )
 
-    def owns(self, path: Path) -> bool:
-        """Whether a file is a preset of this suite (and so becomes preset items)."""
-        from reelgate.preset.suite import is_preset_file  # the preset stage, only once a YAML file is seen
 
-        path = path.resolve()
-        if path == self.scenarios:
-            return False
-        for base in self.preset_paths:
-            if path == base:
-                return is_preset_file(Path(path.name), self.scenarios.name)
-            if path.is_relative_to(base):
-                return is_preset_file(path.relative_to(base), self.scenarios.name)
-        return False
-
-
-def settings(config: pytest.Config) -> Settings:
-    """The plugin's ini options, read once; paths are relative to the rootdir."""
+def settings(config: pytest.Config) -> RunConfig:
+    """The run's config (built in pytest_configure; built here if a hook needs it earlier)."""
     if SETTINGS_KEY not in config.stash:
-        root = config.rootpath.resolve()
-        paths = tuple((root / p).resolve() for p in (config.getini("preset_paths") or ["presets"]))
-        option = config.getini("preset_scenarios")
-        scenarios = (root / option).resolve() if option else paths[0] / "scenarios.yaml"
-        cassettes = (root / (config.getini("preset_cassettes") or "cassettes")).resolve()
-        approved = (root / (config.getini("preset_approved") or "approved")).resolve()
-        config.stash[SETTINGS_KEY] = Settings(root=root, preset_paths=paths, scenarios=scenarios,
-                                              cassettes=cassettes, approved=approved)
+        config.stash[SETTINGS_KEY] = run_config(config)
     return config.stash[SETTINGS_KEY]
 
 
 def provider_override(config: pytest.Config) -> ProviderOverride | None:
     """``--preset-provider NAME [--preset-provider-url URL]`` for every preset of the run."""
-    name = config.getoption("preset_provider", None)
-    if not name:
-        return None
-    from reelgate.plan import ProviderOverride
-
-    return ProviderOverride(name=name, base_url=config.getoption("preset_provider_url", None))
+    return settings(config).override()

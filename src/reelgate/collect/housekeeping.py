@@ -95,7 +95,7 @@ def why_not_prunable(config: pytest.Config, exitstatus: int) -> str | None:
     with every preset file valid and each of its items run, knows what the suite needs."""
     if not is_full_run(config):
         return "not a full run (-k, -m, --lf, --deselect or a subset of the preset paths)"
-    from reelgate.collect.items import get_suite
+    from reelgate.collect.suite import get_suite
 
     conf = settings(config)
     invalid = sorted(os.path.relpath(path, conf.root) for path, result in get_suite(config).results.items()
@@ -123,7 +123,7 @@ def _all_items_ran(items: dict[str, str], result: object) -> bool:
 
 def needed_keys(config: pytest.Config) -> set[str]:
     """Every render key the valid presets of the suite ask for."""
-    from reelgate.collect.items import get_suite
+    from reelgate.collect.suite import get_suite
 
     keys = set()
     for result in get_suite(config).results.values():
@@ -138,7 +138,7 @@ def needed_keys(config: pytest.Config) -> set[str]:
 def protected_names(config: pytest.Config) -> set[str]:
     """Ids a preset file that is not valid may still mean (its ``id:`` and its file stem): their
     recordings and approvals are never unused, whatever else the run decides."""
-    from reelgate.collect.items import get_suite
+    from reelgate.collect.suite import get_suite
 
     names = set()
     for path, result in get_suite(config).results.items():
@@ -149,7 +149,7 @@ def protected_names(config: pytest.Config) -> set[str]:
 
 def unused_approvals(config: pytest.Config) -> list[Path]:
     """Approved records whose preset no longer exists (or is no longer valid under that id)."""
-    from reelgate.collect.items import get_suite
+    from reelgate.collect.suite import get_suite
 
     directory = settings(config).approved
     if not directory.is_dir():

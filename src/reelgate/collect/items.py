@@ -23,21 +23,10 @@ from reelgate.collect.checks import (
     schema_check,
     sweep_check,
 )
-from reelgate.collect.config import settings
 from reelgate.collect.marks import marks_for
+from reelgate.collect.suite import get_suite
 from reelgate.preset.check import PresetResult
 from reelgate.preset.model import Preset
-from reelgate.preset.suite import Suite, load_suite
-
-SUITE_KEY = pytest.StashKey[Suite]()
-
-
-def get_suite(config: pytest.Config) -> Suite:
-    """The checked suite, loaded once per session (per worker under xdist)."""
-    if SUITE_KEY not in config.stash:
-        conf = settings(config)
-        config.stash[SUITE_KEY] = load_suite(conf.root, list(conf.preset_paths), conf.scenarios)
-    return config.stash[SUITE_KEY]
 
 
 class PresetFile(pytest.Module):

@@ -5,7 +5,6 @@ Built from test reports (which xdist sends from the workers), so it works the sa
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ class RunSummary:
         self.config = config
         self.rows: dict[str, PresetRow] = {}
         self.failures: list[tuple[str, int, str, str]] = []  # file, line, title, message
-        self.unsaved = {"reelgate_kept": 0, "reelgate_not_recorded": 0}  # failed renders, from workers too
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -55,13 +53,6 @@ class RunSummary:
         row.items[name] = outcome
         if report.failed or report.skipped:
             row.messages[name] = _longrepr_text(report)
-        for key, value in report.user_properties:
-            if key == "reelgate_point_json":
-                row.details.setdefault("points", {})[props["reelgate_point"]] = json.loads(value)
-            elif key in self.unsaved:
-                self.unsaved[key] += int(value)
-            elif key in ("reelgate_regression_json", "reelgate_reference_json"):
-                row.details[key.removeprefix("reelgate_").removesuffix("_json")] = json.loads(value)
         if "reelgate_point" in props:
             point = str(props["reelgate_point"])
             row.points[point] = str(props.get("verdict", outcome))
@@ -74,6 +65,11 @@ class RunSummary:
 
     def run_data(self) -> dict[str, Any]:
         """Everything the run decided, per preset, as plain data (the HTML report's input)."""
+        from reelgate.collect.details import details
+
+        for path, entry in details(self.config).items():  # the items' own, and xdist workers'
+            if path in self.rows:
+                self.rows[path].details.update(entry)
         return {
             "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "root": str(self.config.rootpath),
@@ -104,16 +100,20 @@ class RunSummary:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.rows:
             return
-        from reelgate.collect.ledger import money_line
-        from reelgate.collect.runtime import HUB_KEY
+        from reelgate.collect.config import settings
+        from reelgate.collect.runtime import started_run
+        from reelgate.plugin import RUN_ID_KEY
+        from reelgate.run.ledger import money_line
 
         terminalreporter.section("reelgate")
         for line in self.table():
             terminalreporter.write_line(line)
-        money = money_line(self.config)
+        run = started_run(self.config)
+        money = money_line(settings(self.config), run.open_ledger() if run else None,
+                           self.config.stash.get(RUN_ID_KEY, None))
         if money:
             terminalreporter.write_line(money)
-        hub = self.config.stash.get(HUB_KEY, None)
+        hub = run.started_hub() if run else None
         if hub is not None and hub.reconciled and any(hub.reconciled):
             settled, left = hub.reconciled
             terminalreporter.write_line(

@@ -31,23 +31,43 @@ class ProviderOverride:
     base_url: str | None = None
 
 
-def _choice(spec: ProviderSpec | ProviderOverride) -> ProviderChoice:
+def _choice(spec: ProviderSpec) -> ProviderChoice:
+    cls = _provider_class(spec.name)
+    return ProviderChoice(name=spec.name, model=spec.model or cls.default_model, mode=spec.mode)
+
+
+def _provider_class(name: str) -> type:
     try:
-        cls = provider_class(spec.name)
+        return provider_class(name)
     except ProviderConfigError as exc:
         raise PlanError(str(exc)) from None
     except ImportError as exc:  # a provider package that is registered but broken
-        raise PlanError(f"provider {spec.name!r} is registered but cannot be imported: {exc}; "
+        raise PlanError(f"provider {name!r} is registered but cannot be imported: {exc}; "
                         "reinstall the package that provides it") from None
-    mode = spec.mode if isinstance(spec, ProviderSpec) else None
-    return ProviderChoice(name=spec.name, model=spec.model or cls.default_model, mode=mode)
+
+
+def primary_target(preset: Preset, override: ProviderOverride | None = None) -> ProviderChoice:
+    """Who renders the preset: its own provider, or the run's override of it.
+
+    The override keeps what still applies: the preset's model when the override's provider
+    has it, and its mode when the provider is the same (so ``--preset-provider kling`` on a
+    Kling preset sends the same request, and its recording still replays).
+    """
+    if override is None:
+        return _choice(preset.provider)
+    cls = _provider_class(override.name)
+    named = preset.provider.model
+    model = override.model or (named if named in cls.models else cls.default_model)
+    mode = preset.provider.mode if preset.provider.name == override.name else None
+    return ProviderChoice(name=override.name, model=model, mode=mode)
 
 
 def requests_for_point(
     preset: Preset, point: str, override: ProviderOverride | None = None
 ) -> list[RenderRequest]:
-    """The requests of one sweep point: one per repeat."""
-    primary = _choice(override or preset.provider)
+    """The requests of one sweep point, one per repeat, as they are sent: the run's override
+    applied (it drops the failover: the run asked for one provider)."""
+    primary = primary_target(preset, override)
     failover = None if override or preset.failover is None else _choice(preset.failover)
     return [
         RenderRequest(
@@ -111,7 +131,7 @@ def _unknown_providers(
     out = []
     for part, spec in targets:
         try:
-            _choice(spec)
+            _provider_class(spec.name)
         except PlanError as exc:
             path = _field_path(f"{part}.name", located)
             message = str(exc)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         probe_clip,
     )
     from reelgate.render.cost import CostEstimate, CostLimitError, estimate_cost, guard_cost
-    from reelgate.render.service import Progress, ProviderOverride, RenderOptions, RenderService
+    from reelgate.render.service import Progress, RenderOptions, RenderService
 
 _LAZY = {
     "ClipProbe": "contract",
@@ -34,7 +34,6 @@ _LAZY = {
     "estimate_cost": "cost",
     "guard_cost": "cost",
     "Progress": "service",
-    "ProviderOverride": "service",
     "RenderOptions": "service",
     "RenderService": "service",
 }
@@ -48,7 +47,6 @@ __all__ = [
     "MediaStore",
     "Progress",
     "ProviderChoice",
-    "ProviderOverride",
     "RenderOptions",
     "RenderRequest",
     "RenderService",

@@ -16,7 +16,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
@@ -32,25 +32,18 @@ from reelgate.render.budget import Budget, BudgetExceeded, Hold
 from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
 from reelgate.render.flight import InFlight, is_live, local_failure
-from reelgate.render.request import ProviderChoice, RenderRequest
+from reelgate.render.request import RenderRequest
 from reelgate.render.store import MediaStore
 
 _STATES = ("queued", "running", "downloading", "done", "failed")
 
 
 @dataclass(frozen=True)
-class ProviderOverride:
-    """Send every request to this provider (e.g. ``kling`` at the simulator's base URL)."""
-
-    name: str
-    base_url: str | None = None
-    model: str | None = None
-
-
-@dataclass(frozen=True)
 class RenderOptions:
     media_root: Path
-    override: ProviderOverride | None = None
+    # Where a provider is reached instead of its public API (e.g. kling at 'reelgate simulate');
+    # which provider renders a request is the plan's decision (``--preset-provider``), not ours.
+    base_urls: Mapping[str, str] = field(default_factory=dict)
     concurrency: int | None = None  # per provider; default: the provider's own
     max_cost: float | None = None  # USD for the run
     deadline_s: float = 900.0  # per render, from submit to stored clip
@@ -99,8 +92,9 @@ class RenderService:
         self._unknown = 0.0
         self._flights: dict[str, InFlight] = {}
         self._budget = options.budget or Budget(options.max_cost)
-        override = options.override
-        self.live = is_live(options.live, options.replay, override.base_url if override else None)
+        urls: set[str | None] = set(options.base_urls.values()) or {None}
+        self.live = options.live if options.live is not None else any(
+            is_live(None, options.replay, url) for url in urls)
         self._providers: dict[str, Provider] = {}
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -114,7 +108,7 @@ class RenderService:
         Raises before any call: UnknownProviderError, UnknownModelError, MissingCredentialsError
         (all ProviderConfigError), CostLimitError, or ValueError for repeated keys.
         """
-        batch = [self.resolve(request) for request in requests]
+        batch = list(requests)
         keys = Counter(r.key for r in batch)
         repeated = sorted(k for k, n in keys.items() if n > 1 or k in self._requests)
         if repeated:
@@ -130,18 +124,6 @@ class RenderService:
             self._futures[request.key] = asyncio.run_coroutine_threadsafe(
                 self._render(request), loop)
         return estimate
-
-    def resolve(self, request: RenderRequest) -> RenderRequest:
-        """The request as it will be sent: with the override applied (and failover dropped)."""
-        override = self.options.override
-        if override is None:
-            return request
-        cls = provider_class(override.name)
-        model = override.model or (request.model if request.model in cls.models
-                                   else cls.default_model)
-        mode = request.mode if override.name == request.provider else None
-        return request.retarget(ProviderChoice(name=override.name, model=model, mode=mode)
-                                ).model_copy(update={"failover": None})
 
     def _check_setup(self, batch: list[RenderRequest]) -> None:
         targets = {(r.provider, r.model) for r in batch}
@@ -326,10 +308,8 @@ class RenderService:
     def task_charges(self, name: str, timeout: float = 180.0) -> dict[str, TaskCharge] | None:
         """The provider's task list as charges by task id (see Provider.task_charges); None when
         it has no list or cannot be read now. Read straight from the provider, never recorded."""
-        override = self.options.override
-        base_url = override.base_url if override and override.name == name else None
         try:
-            provider = provider_class(name).from_env(self._env, base_url=base_url,
+            provider = provider_class(name).from_env(self._env, base_url=self.options.base_urls.get(name),
                                                      retry=self.options.retry)
         except ProviderConfigError:
             return None
@@ -356,10 +336,8 @@ class RenderService:
 
     def _provider(self, name: str) -> Provider:
         if name not in self._providers:
-            override = self.options.override
-            base_url = override.base_url if override and override.name == name else None
             cls = provider_class(name)
-            options = {"base_url": base_url, "transport": self.options.transport,
+            options = {"base_url": self.options.base_urls.get(name), "transport": self.options.transport,
                        "clock": self.options.clock, "retry": self.options.retry,
                        "poll_interval": self.options.poll_interval}
             if self.options.replay:  # a placeholder key: replayed answers never check it

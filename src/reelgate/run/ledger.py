@@ -16,22 +16,22 @@ import uuid
 import warnings
 from typing import Any
 
-import pytest
+from reelgate.run.config import RunConfig
 
-LEDGER_KEY = pytest.StashKey["RunLedger"]()
+
+class LedgerWarning(UserWarning):
+    """Rows the ledger could not take: the verdicts stand, their record is what failed."""
 
 
 class RunLedger:
-    def __init__(self, config: pytest.Config) -> None:
-        from reelgate.records import open_ledger, resolve_ledger_url
+    """The run's connection; raises reelgate.records.LedgerError when it cannot be opened."""
 
-        self.config = config
-        root = config.rootpath
-        url = resolve_ledger_url(config.getoption("preset_ledger"), config.getini("preset_ledger"), root)
-        self.ledger = open_ledger(url, root=root)
-        workerinput = getattr(config, "workerinput", {})
-        self.run_id = workerinput.get("reelgate_run_id") or run_id()
-        self.commit = workerinput.get("reelgate_commit") or git_commit(root)
+    def __init__(self, conf: RunConfig) -> None:
+        from reelgate.records import open_ledger
+
+        self.ledger = open_ledger(ledger_url(conf), root=conf.root)
+        self.run_id = conf.run_id or run_id()
+        self.commit = git_commit(conf.root)
         self._queue: queue.SimpleQueue[list[Any] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self.failures: list[str] = []
@@ -79,13 +79,13 @@ class RunLedger:
         done.wait(timeout)
 
     def close(self) -> None:
-        """Write what is queued, then close (pytest_unconfigure)."""
+        """Write what is queued, then close (at the end of the run)."""
         if self._writer is not None:
             self._queue.put(None)
             self._writer.join(timeout=60)
         self.ledger.close()
         for failure in self.failures[:1]:
-            warnings.warn(pytest.PytestWarning(f"reelgate: ledger rows not written: {failure}"), stacklevel=1)
+            warnings.warn(LedgerWarning(f"reelgate: ledger rows not written: {failure}"), stacklevel=1)
 
 
 def run_id() -> str:
@@ -101,16 +101,10 @@ def git_commit(root: object) -> str | None:
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
-def open_run_ledger(config: pytest.Config) -> RunLedger:
-    """The session's ledger; raises pytest.UsageError with the ledger's one-line reason."""
-    if LEDGER_KEY not in config.stash:
-        from reelgate.records import LedgerError
+def ledger_url(conf: RunConfig) -> str:
+    from reelgate.records import resolve_ledger_url
 
-        try:
-            config.stash[LEDGER_KEY] = RunLedger(config)
-        except LedgerError as exc:
-            raise pytest.UsageError(f"reelgate: {exc}") from None
-    return config.stash[LEDGER_KEY]
+    return resolve_ledger_url(conf.ledger_option, conf.ledger_ini, conf.root)
 
 
 def prompt_hash(text: str) -> str:
@@ -196,13 +190,12 @@ def _unclaimed_task(tasks: dict[str, Any], claimed: set[str], written_at: float)
     return fitting[0][1] if fitting else None
 
 
-def money_line(config: pytest.Config) -> str | None:
+def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None) -> str | None:
     """What the run spent, from its ledger rows (every xdist worker's): known spend, renders of
     unknown charge and interrupted ones with the most they may have cost."""
     from reelgate.records import LedgerError
 
-    ledger = config.stash.get(LEDGER_KEY, None)
-    run = ledger.run_id if ledger is not None else getattr(config, "_reelgate_run", (None,))[0]
+    run = ledger.run_id if ledger is not None else run
     if run is None:
         return None
     try:
@@ -210,11 +203,9 @@ def money_line(config: pytest.Config) -> str | None:
             ledger.flush()
             rows = ledger.ledger.rows(run)
         else:
-            from reelgate.records import open_ledger, resolve_ledger_url
+            from reelgate.records import open_ledger
 
-            url = resolve_ledger_url(config.getoption("preset_ledger"), config.getini("preset_ledger"),
-                                     config.rootpath)
-            with open_ledger(url, root=config.rootpath, create=False) as reader:
+            with open_ledger(ledger_url(conf), root=conf.root, create=False) as reader:
                 rows = reader.rows(run)
     except LedgerError:
         return None
@@ -232,6 +223,6 @@ def money_line(config: pytest.Config) -> str | None:
                      "reconciled on the next run where the provider lists its tasks)")
     from reelgate.render.flight import is_local_url
 
-    if is_local_url(config.getoption("preset_provider_url", None)):
+    if is_local_url(conf.provider_url):
         text += " (against a simulator on this machine: nothing was paid)"
     return text

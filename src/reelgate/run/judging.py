@@ -1,4 +1,4 @@
-"""The verdicts of a session: renders analysed and scored once, shared by the items that ask.
+"""The verdicts of a run: renders analysed and scored once, shared by the items that ask.
 
 A sweep item asks for its point's verdict; the regression item asks for every point's verdict
 and the run's record, which it compares with (or, with ``--preset-approve``, writes as) the
@@ -8,18 +8,18 @@ approved one. Clips are analysed through the content-hash cache, so a second run
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from reelgate.collect.runtime import get_analyzer, get_hub
 from reelgate.preset.model import Preset
+from reelgate.run.config import RunConfig
+from reelgate.run.hub import Analyzer, RenderHub
+from reelgate.run.ledger import RunLedger
 from reelgate.verdict.rubric import ClipVerdict, judge_clip
 from reelgate.verdict.usable import PointVerdict, judge_point
 
-JUDGE_KEY = pytest.StashKey["Judge"]()
 ARTIFACTS = Path(".reelgate") / "artifacts"
 
 
@@ -35,9 +35,15 @@ class PointResult:
 
 
 class Judge:
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.root = config.rootpath
+    """Judges each sweep point once; ``ledger()`` opens the run's ledger for its rows."""
+
+    def __init__(self, conf: RunConfig, hub: RenderHub, analyzer: Analyzer,
+                 ledger: Callable[[], RunLedger]) -> None:
+        self.conf = conf
+        self.root = conf.root
+        self.hub = hub
+        self.analyzer = analyzer
+        self._ledger = ledger
         self._points: dict[tuple[str, str], PointResult] = {}
 
     def point(self, preset: Preset, point: str) -> PointResult:
@@ -52,7 +58,7 @@ class Judge:
         from reelgate.analysis import AnalysisError
         from reelgate.verdict.contact_sheet import write_contact_sheet
 
-        rendered = get_hub(self.config).results(preset, point)
+        rendered = self.hub.results(preset, point)
         clips: list[ClipVerdict] = []
         problems: list[str] = []
         sheets: dict[str, str] = {}
@@ -69,7 +75,7 @@ class Judge:
                 problems.append(f"{report.key}: " + "; ".join(report.problems))
                 continue
             try:
-                analysis = get_analyzer(self.config).analyze(report.clip_path)
+                analysis = self.analyzer.analyze(report.clip_path)
             except AnalysisError as exc:
                 problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
                 continue
@@ -91,11 +97,11 @@ class Judge:
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
         """One ledger row per render: its verdict, scores, cost (or its unknown charge) and latency."""
-        from reelgate.collect.ledger import open_run_ledger, render_row
+        from reelgate.run.ledger import render_row
 
-        ledger = open_run_ledger(self.config)
+        ledger = self._ledger()
         by_key = {clip.key: clip for clip in clips}
-        hub = get_hub(self.config)
+        hub = self.hub
         rows = []
         for report in reports:
             clip = by_key.get(report.key)
@@ -126,7 +132,7 @@ class Judge:
                     metrics[name] = metrics.get(name, 0.0) + value / len(verdict.clips)
             metrics = {k: round(v, 4) for k, v in metrics.items()}
             metrics["usable_rate"] = verdict.rate
-            request = requests_for_point(preset, point)[0]
+            request = requests_for_point(preset, point, self.conf.override())[0]
             points[point] = {
                 "motion_score": verdict.motion_score, "verdict": verdict.verdict,
                 "usable": verdict.usable, "total": verdict.total, "metrics": metrics,
@@ -146,9 +152,3 @@ class Judge:
 
         return {"preset": preset.id, "version": preset.version, "scenario": preset.scenario,
                 "analyzer": ANALYZER_VERSION, "variables": variables, "points": points}
-
-
-def get_judge(config: pytest.Config) -> Judge:
-    if JUDGE_KEY not in config.stash:
-        config.stash[JUDGE_KEY] = Judge(config)
-    return config.stash[JUDGE_KEY]

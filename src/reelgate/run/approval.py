@@ -6,11 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
-from reelgate.collect.config import settings
-from reelgate.collect.judging import get_judge
 from reelgate.preset.model import Preset
+from reelgate.run.judging import Judge
 
 
 @dataclass
@@ -22,13 +19,15 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def approve_or_compare(preset: Preset, config: pytest.Config) -> Outcome:
-    """Compare this run with the approved record, or approve it under --preset-approve."""
-    lines, failed, data = _approve_or_compare(preset, config)
+def approve_or_compare(preset: Preset, judge: Judge, accepted: set[str]) -> Outcome:
+    """Compare this run with the approved record, or approve it under --preset-approve;
+    ``accepted`` are the sweep points the preset marks as known failures (xfail)."""
+    lines, failed, data = _approve_or_compare(preset, judge, accepted)
     return Outcome(lines, failed, {"preset": preset.id, "lines": lines, **data})
 
 
-def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str], bool, dict[str, Any]]:
+def _approve_or_compare(preset: Preset, judge: Judge,
+                        accepted: set[str]) -> tuple[list[str], bool, dict[str, Any]]:
     from reelgate.records.approved import (
         BrokenApproval,
         approved_path,
@@ -41,8 +40,7 @@ def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str
     from reelgate.verdict.motion import motion_response
     from reelgate.verdict.regression import compare
 
-    conf = settings(config)
-    judge = get_judge(config)
+    conf = judge.conf
     path = approved_path(conf.approved, preset.id)
     shown = os.path.relpath(path, conf.root)
     where = os.path.relpath(preset.source, conf.root)
@@ -55,12 +53,11 @@ def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str
         approved = load_approved(path)
     except BrokenApproval as exc:
         return [str(exc)], True, {"motion": motion}
-    if config.getoption("preset_approve"):
-        accepted = _xfailed_points(preset, config)
+    if conf.approve:
         blockers = [f"sweep[{p}] is {v['verdict']}" for p, v in current["points"].items()
                     if v["verdict"] == "fail" and p not in accepted]
         blockers += [] if response.ok else [response.message]
-        blockers += _reference_blockers(preset, config)
+        blockers += _reference_blockers(preset, judge)
         if blockers:
             return [f"not approved: {preset.id} has failing checks: " + "; ".join(blockers)], True, \
                 {"motion": motion}
@@ -107,25 +104,13 @@ def _approve_or_compare(preset: Preset, config: pytest.Config) -> tuple[list[str
                            "approved_version": approved.get("version")}
 
 
-def _xfailed_points(preset: Preset, config: pytest.Config) -> set[str]:
-    """Sweep points the preset marks as known failures (xfail): approved as they are."""
-    from reelgate.collect.items import get_suite
-    from reelgate.collect.marks import marks_for
-
-    marks = get_suite(config).get(preset.source).marks
-    return {point for point in preset.sweep
-            if any(m.name == "xfail" for m in marks_for(marks, f"sweep[{point}]"))}
-
-
-def _reference_blockers(preset: Preset, config: pytest.Config) -> list[str]:
+def _reference_blockers(preset: Preset, judge: Judge) -> list[str]:
     if preset.reference_video is None:
         return []
     from reelgate.analysis import AnalysisError
     from reelgate.analysis.gate import reference_gate
-    from reelgate.collect.runtime import get_analyzer
-
     try:
-        violations = reference_gate(get_analyzer(config).analyze(preset.reference_video),
+        violations = reference_gate(judge.analyzer.analyze(preset.reference_video),
                                     preset.thresholds.reference)
     except AnalysisError as exc:
         return [f"reference unusable: {exc}"]

@@ -1,0 +1,60 @@
+"""What the end-of-run report shows of each preset beyond pass or fail, kept out of the user's
+JUnit XML: items record it here; an xdist worker sends its share in ``workeroutput`` (as
+syrupy does) and the controller merges it when the worker goes down."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+# {preset file: {"points": {point: data}, "regression": data, "reference": data}}
+DETAILS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
+# Failed renders of a recording run: cassettes kept unchanged, and ones never written.
+UNSAVED_KEY = pytest.StashKey[dict[str, int]]()
+WORKEROUTPUT_KEY = "reelgate"
+
+
+def record(config: pytest.Config, nodeid: str, kind: str, data: Any, point: str | None = None) -> None:
+    entry = config.stash.setdefault(DETAILS_KEY, {}).setdefault(nodeid.split("::")[0], {})
+    if point is None:
+        entry[kind] = data
+    else:
+        entry.setdefault(kind, {})[point] = data
+
+
+def count_unsaved(config: pytest.Config, kept: int, not_recorded: int) -> None:
+    counts = unsaved(config)
+    counts["kept"] += kept
+    counts["not_recorded"] += not_recorded
+
+
+def unsaved(config: pytest.Config) -> dict[str, int]:
+    return config.stash.setdefault(UNSAVED_KEY, {"kept": 0, "not_recorded": 0})
+
+
+def details(config: pytest.Config) -> dict[str, dict[str, Any]]:
+    return config.stash.get(DETAILS_KEY, {})
+
+
+def export(config: pytest.Config) -> str | None:
+    """This worker's share as JSON, or None when its items recorded nothing."""
+    if DETAILS_KEY not in config.stash and UNSAVED_KEY not in config.stash:
+        return None
+    return json.dumps({"details": details(config), "unsaved": unsaved(config)})
+
+
+def merge(config: pytest.Config, text: str) -> None:
+    """A worker's share (``export``) into this process's: files are distinct per worker, but a
+    preset's items may still be split (``--dist`` other than the plugin's grouping)."""
+    data = json.loads(text)
+    for path, entry in data.get("details", {}).items():
+        for kind, value in entry.items():
+            if kind == "points":
+                for point, point_data in value.items():
+                    record(config, path, kind, point_data, point)
+            else:
+                record(config, path, kind, value)
+    counts = data.get("unsaved", {})
+    count_unsaved(config, int(counts.get("kept", 0)), int(counts.get("not_recorded", 0)))

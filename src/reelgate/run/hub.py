@@ -1,0 +1,383 @@
+"""The run's render side: the plan, the recorder and the render service.
+
+Nothing renders itself: a sweep point asks the hub for its results and waits only for its
+own. Without xdist every selected render starts together when the first sweep item runs;
+under xdist a worker cannot know which items it will be given, so it starts a preset's
+renders when the first of its items arrives (``--dist loadfile`` keeps a preset's items on
+one worker).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reelgate.preset.model import Preset
+from reelgate.run.config import RunConfig
+
+if TYPE_CHECKING:
+    from reelgate.run.ledger import RunLedger
+
+# A render still running after this long gets a progress line, then again every as long.
+PROGRESS_EVERY_S = 2.0
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One render's outcome as an item sees it: a contract report, or why it could not run."""
+
+    key: str
+    report: object | None  # reelgate.render.contract.ContractReport
+    error: str | None
+
+
+class RenderHub:
+    """``ledger()`` gives the run's ledger, opening it (renders write rows while in flight);
+    ``open_ledger()`` gives it only if it is open; ``say`` prints a progress line."""
+
+    def __init__(self, conf: RunConfig, ledger: Callable[[], RunLedger],
+                 open_ledger: Callable[[], RunLedger | None],
+                 say: Callable[[str], None] | None = None) -> None:
+        from reelgate.cassettes import Recorder
+        from reelgate.render.service import RenderOptions
+
+        self.conf = conf
+        self.mode = conf.record
+        self.override = conf.override()
+        self._ledger = ledger
+        self._open_ledger = open_ledger
+        self._say = say
+        self.recorder = Recorder(conf.cassettes, self.mode)
+        self.options = self._options(RenderOptions)
+        self._service = None
+        self._requests: dict[str, object] = {}
+        self._errors: dict[str, str] = {}
+        self._started: set[tuple[str, str]] = set()
+        self.unsaved: dict[str, str] = {}  # render key -> "kept" | "not_recorded" (it failed)
+        self._renders: dict[str, tuple[Preset, str, int]] = {}
+        self._results: dict[str, object] = {}
+        self.logged: set[str] = set()  # render keys with their final ledger row
+        self.reconciled: tuple[int, int] | None = None
+        self._terminate = Terminate()
+        self._whole_presets = conf.whole_presets
+
+    def _options(self, factory: type) -> object:
+        """Render options; a live run shares one budget file with every process of the run."""
+        from reelgate.render.budget import SharedBudget, remove_finished_runs, run_directory
+        from reelgate.render.flight import is_live
+
+        replay = self.conf.replay
+        max_cost = self.conf.max_cost
+        budget = None
+        url = self.override.base_url if self.override else None
+        if is_live(None, replay, url):
+            run_id = self._ledger().run_id
+            if self.conf.worker is None:
+                remove_finished_runs(self.conf.root, keep=run_id)
+            budget = SharedBudget(max_cost, run_directory(self.conf.root, run_id))
+        return factory(
+            media_root=self.conf.root,
+            base_urls=({self.override.name: self.override.base_url}
+                       if self.override and self.override.base_url else {}),
+            concurrency=self.conf.concurrency,
+            max_cost=max_cost,
+            transport=self.recorder.transport(),
+            replay=replay,
+            poll_interval=self.conf.poll_interval or _local_poll(self.override),
+            budget=budget,
+            on_task=None if replay else self._task_accepted,
+        )
+
+    # -- planning --------------------------------------------------------------------------
+
+    def start(self, wanted: Iterable[tuple[Preset, str]]) -> None:
+        """Prepare recordings and begin the renders of these sweep points (each at most once)."""
+        from reelgate.cassettes import CassetteError
+        from reelgate.plan import PlanError, requests_for_point
+        from reelgate.providers import ProviderConfigError
+        from reelgate.render.cost import CostLimitError
+
+        batch = []
+        for preset, point in wanted:
+            if (preset.id, point) in self._started:
+                continue
+            self._started.add((preset.id, point))
+            try:
+                requests = requests_for_point(preset, point, self.override)
+            except PlanError as exc:
+                self._fail_point(preset, point, str(exc))
+                continue
+            for request in requests:
+                self._requests[request.key] = request
+                self._renders[request.key] = (preset, point, request.repeat)
+                try:
+                    self.recorder.prepare(request)
+                except CassetteError as exc:
+                    self._errors[request.key] = f"{exc}\n{self._fix_hint(preset, exc)}"
+                    continue
+                batch.append(request)
+        if not batch:
+            return
+        if self.reconciled is None and not self.options.replay and self.conf.worker in (None, "gw0"):
+            from reelgate.run.ledger import reconcile
+
+            self.reconciled = reconcile(self._ledger(), self.service.task_charges)
+        self._terminate.install()  # renders are about to be in flight
+        try:
+            self.service.start(batch)
+        except (ProviderConfigError, CostLimitError, ValueError) as exc:
+            for request in batch:
+                self._errors[request.key] = f"renders not started: {exc}"
+
+    def _fail_point(self, preset: Preset, point: str, message: str) -> None:
+        for repeat in range(preset.repeats):
+            self._errors[_key(preset.id, point, repeat)] = message
+
+    def _fix_hint(self, preset: Preset, exc: Exception) -> str:
+        from reelgate.cassettes import MissingRecording, StaleRecording
+
+        where = os.path.relpath(preset.source, self.conf.root)
+        if isinstance(exc, MissingRecording):
+            mode = "once"
+        elif isinstance(exc, StaleRecording):
+            mode = "rewrite"
+        else:
+            return "restore the file from version control, or re-record it (--preset-record=rewrite)"
+        return (f"record it with: pytest {where} --preset-record={mode} (live: provider keys and "
+                "--preset-max-cost; or against the simulator: --preset-provider kling "
+                "--preset-provider-url http://127.0.0.1:8765 with 'reelgate simulate' running)")
+
+    # -- results ---------------------------------------------------------------------------
+
+    @property
+    def service(self):  # type: ignore[no-untyped-def]
+        if self._service is None:
+            from reelgate.render.service import RenderService
+
+            self._service = RenderService(self.options)
+        return self._service
+
+    def results(self, preset: Preset, point: str) -> list[Rendered]:
+        """The renders of one sweep point, waiting for them (with a progress line when slow)."""
+        from reelgate.cassettes import CassetteError
+        from reelgate.render.contract import check_output_contract
+
+        if self._whole_presets:  # an xdist worker that is given whole files: render them together
+            self.start((preset, p) for p in preset.sweep)
+        else:
+            self.start([(preset, point)])
+        out = []
+        for repeat in range(preset.repeats):
+            key = _key(preset.id, point, repeat)
+            if key in self._errors:
+                out.append(Rendered(key, None, self._errors[key]))
+                continue
+            result = self._wait(key)
+            self._results[key] = result
+            report = check_output_contract(self._requests[key], result)
+            try:
+                finished = self.recorder.finish(key, succeeded=result.ok)
+            except CassetteError as exc:
+                self._errors[key] = str(exc)
+                out.append(Rendered(key, report, str(exc)))  # refused, but paid: still logged
+                continue
+            if finished in ("kept", "not_recorded"):
+                self.unsaved[key] = finished
+                shown = self.recorder.shown(self.recorder.path_for(self._requests[key]))
+                note = (f"{shown} kept unchanged: a failed render is never recorded" if finished == "kept"
+                        else f"{shown} not written: a failed render is never recorded")
+                report = replace(report, problems=(*report.problems, note))
+            out.append(Rendered(key, report, None))
+        if self._service is not None and not self._service.interrupted():
+            self._terminate.restore()  # nothing in flight: SIGTERM kills as usual again
+        return out
+
+    def unsaved_count(self, preset: Preset, point: str, kind: str = "kept") -> int:
+        """How many renders of a point failed in this recording run and so left their previous
+        cassette as it was (``kept``) or wrote none (``not_recorded``)."""
+        return sum(self.unsaved.get(_key(preset.id, point, r)) == kind for r in range(preset.repeats))
+
+    def unknown_charge(self, key: str) -> tuple[float, str | None] | None:
+        """(list price, task id) when render ``key`` may have been charged without our knowing."""
+        result = self._results.get(key)
+        if result is None or not result.charge_unknown:  # type: ignore[attr-defined]
+            return None
+        attempt = next(a for a in result.attempts if a.charge_unknown)  # type: ignore[attr-defined]
+        return result.unknown_usd, attempt.task_id  # type: ignore[attr-defined]
+
+    def task_id(self, key: str) -> str | None:
+        result = self._results.get(key)
+        return getattr(result, "task_id", None)
+
+    # -- the ledger while renders are in flight ----------------------------------------------
+
+    def _task_accepted(self, request: object, task_id: str | None, estimate: float) -> None:
+        """On the render loop: a submit goes out (no task id yet) or the provider took the task;
+        write it down before a kill can lose it."""
+        key = request.key  # type: ignore[attr-defined]
+        self._log_unfinished([(key, request, task_id, estimate)], "interrupted", now=True)
+
+    def _log_unfinished(self, renders: list[tuple[str, object, str | None, float]],
+                        charge: str, *, now: bool = False) -> None:
+        """Rows for renders not judged (yet); ``now`` commits before returning, else queued."""
+        from reelgate.run.ledger import render_row
+
+        ledger = self._open_ledger()
+        if ledger is None:
+            return
+        rows = []
+        for key, request, task_id, usd in renders:
+            if key in self.logged or key not in self._renders:
+                continue
+            preset, point, repeat = self._renders[key]
+            rows.append(render_row(ledger, preset, point, repeat,
+                                   provider=request.provider, model=request.model,  # type: ignore[attr-defined]
+                                   replayed=False, cost_usd=usd, charge=charge, task_id=task_id))
+        if rows and now:
+            from reelgate.records import LedgerError
+
+            try:
+                ledger.ledger.append(rows, replace=True)
+            except LedgerError as exc:
+                ledger.failures.append(str(exc))
+        elif rows:
+            ledger.append(rows)
+
+    def _log_at_close(self) -> None:
+        """Renders the run will not judge: in flight (interrupted), or done but never asked for."""
+        service = self._service
+        if service is None or self.options.replay:
+            return
+        flights = service.interrupted()
+        self._log_unfinished([(f.request.key, f.request, f.task_id, f.estimate) for f in flights],
+                             "interrupted")
+        done = []
+        for key in self._renders:
+            if key in self.logged or key in {f.request.key for f in flights}:
+                continue
+            try:
+                result = service.result(key, timeout=0)
+            except (KeyError, TimeoutError):
+                continue
+            if result.cost_usd or result.charge_unknown:
+                charge = "unknown" if result.charge_unknown else "known"
+                done.append((key, self._requests[key], result.task_id,
+                             result.cost_usd + result.unknown_usd, charge))
+        for key, request, task_id, usd, charge in done:
+            self._log_unfinished([(key, request, task_id, usd)], charge)
+
+    def _wait(self, key: str):  # type: ignore[no-untyped-def]
+        started = time.monotonic()
+        while True:
+            try:
+                return self.service.result(key, timeout=PROGRESS_EVERY_S)
+            except TimeoutError:
+                if self._say is not None and time.monotonic() - started >= PROGRESS_EVERY_S:
+                    self._say(f"[reelgate] waiting for {key}; {self.service.progress().line()}")
+
+    @property
+    def source(self) -> str:
+        """Where this run's clips come from: replayed, simulated (a local server) or live."""
+        if self.options.replay:
+            return "replayed"
+        if self.override is not None and self.override.base_url:
+            return "simulated"
+        return "live"
+
+    def summary_line(self) -> str | None:
+        if self._service is None:
+            return None
+        progress = self._service.progress()
+        if not progress.total:
+            return None
+        if self.options.replay:
+            source = self.recorder.shown(self.recorder.directory)
+            return (f"reelgate: {progress.done} renders replayed from {source}, {progress.failed} "
+                    f"failed; recorded cost ${progress.cost_usd:.2f}, nothing spent")
+        where = f" via {self.override.base_url}" if self.override and self.override.base_url else ""
+        return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}" + unsaved_note(
+            sum(v == "kept" for v in self.unsaved.values()),
+            sum(v == "not_recorded" for v in self.unsaved.values()))
+
+    def close(self) -> None:
+        try:
+            self._log_at_close()
+        finally:
+            self._terminate.restore()
+            if self._service is not None:
+                self._service.close()
+            budget = self.options.budget
+            if budget is not None:
+                budget.close()
+
+
+class Terminate:
+    """SIGTERM, while renders are in flight, interrupts the run as Ctrl-C does, so the renders
+    in flight are written to the ledger before exit; the previous handler is restored after."""
+
+    def __init__(self) -> None:
+        self._previous: object | None = None
+
+    def install(self) -> None:
+        if self._previous is not None or threading.current_thread() is not threading.main_thread():
+            return
+        self._previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, self._interrupt)
+
+    def restore(self) -> None:
+        if self._previous is None or threading.current_thread() is not threading.main_thread():
+            return
+        signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
+        self._previous = None
+
+    @staticmethod
+    def _interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum} (SIGTERM) while renders were in flight")
+
+
+def unsaved_note(kept: int, not_recorded: int) -> str:
+    """The summary's words for recordings a failed render did not touch."""
+    parts = []
+    if kept:
+        parts.append(f"{kept} recording{'s' * (kept != 1)} kept unchanged because the render failed")
+    if not_recorded:
+        parts.append(f"{not_recorded} failed render{'s' * (not_recorded != 1)} not recorded")
+    return "".join(f"; {part}" for part in parts)
+
+
+def _local_poll(override: object | None) -> float | None:
+    """A simulator on this machine answers at once: poll it often rather than every few seconds."""
+    from reelgate.render.flight import is_local_url
+
+    return 0.1 if is_local_url(getattr(override, "base_url", None)) else None
+
+
+def _key(preset_id: str, point: str, repeat: int) -> str:
+    return f"{preset_id}/{point}" + (f"-{repeat}" if repeat else "")
+
+
+class Analyzer:
+    """Clip analysis for a run, cached by content hash under ``.reelgate``."""
+
+    def __init__(self, root: Path, offline: bool) -> None:
+        from reelgate.analysis.cache import AnalysisCache
+
+        self.root = root
+        self.offline = offline
+        self.cache = AnalysisCache(root)
+
+    def analyze(self, path: str):  # type: ignore[no-untyped-def]
+        """Analyse a local clip, or an https reference (fetched once, then from the cache)."""
+        from reelgate.analysis import analyze_clip
+
+        if path.startswith("https://"):
+            from reelgate.analysis.fetch import fetch_reference
+
+            path = str(fetch_reference(path, self.root, offline=self.offline))
+        return analyze_clip(path, root=self.root, cache=self.cache)
