@@ -110,6 +110,19 @@ def test_html_report_without_the_report_extra_says_which_extra(base_env: dict[st
     assert not ledger.exists()
 
 
+def test_preset_html_without_the_report_extra_is_a_usage_error(base_env: dict[str, str],
+                                                               tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    done = _base(["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                  "--rootdir", str(REPO), str(REPO / "presets"), "--preset-html", str(report)],
+                 base_env, REPO)
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stderr.strip().splitlines() == [
+        f"ERROR: --preset-html {report}: the HTML report and its charts needs matplotlib, which is "
+        "not installed: pip install 'pytest-reelgate[report]'"]
+    assert not report.exists()
+
+
 def test_postgres_ledger_without_the_postgres_extra_says_which_extra(base_env: dict[str, str],
                                                                      tmp_path: Path) -> None:
     code = ("from reelgate.records import LedgerError, open_ledger\ntry:\n"

@@ -45,6 +45,10 @@ def check_options(config: pytest.Config) -> None:
                                 "first, or write --preset-prune=yes)")
     html = config.getoption("preset_html", None)
     if html:
+        from reelgate.extras import missing
+
+        if absent := missing("report"):
+            raise pytest.UsageError(f"--preset-html {html}: {absent}")
         problem = unwritable(Path(html))
         if problem:
             raise pytest.UsageError(f"--preset-html {html}: {problem}; give a file path in a "
