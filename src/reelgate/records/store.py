@@ -9,6 +9,7 @@ to one file at once; PostgreSQL serves teams.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from reelgate.records.vocabulary import NATURAL_KEY
 DEFAULT_CONNECT_TIMEOUT = 5.0
 # How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT = 60.0
+WAL_RETRY_S = 0.05  # seconds between tries to switch a fresh ledger to WAL while another holds it
 # Rows per transaction in a bulk append: big enough for speed, small enough that a killed run
 # loses at most one unfinished batch.
 BATCH_ROWS = 5000
@@ -265,13 +267,25 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def _use_wal(engine: Engine) -> None:
-    """WAL lets readers and one writer work at once; the setting is stored in the file."""
+    """WAL lets readers and one writer work at once; the setting is stored in the file. Switching
+    needs the file to itself, and SQLite answers "locked" at once rather than waiting while
+    another process (an xdist worker opening the same fresh ledger) holds it: so retry, up to the
+    busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
-        mode = raw.execute("PRAGMA journal_mode").fetchone()
-        if not mode or str(mode[0]).lower() != "wal":
-            raw.execute("PRAGMA journal_mode=WAL")
+        while True:
+            mode = raw.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() == "wal":
+                return
+            try:
+                raw.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(WAL_RETRY_S)
 
 
 @contextmanager
