@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   "the scenarios file (default: <first preset path>/scenarios.yaml)", default="")
 
 
+def _if_loaded(module: str) -> Any:
+    """A reelgate module only if something already imported it. A preset item or a started run
+    implies its module is loaded, so hooks that run for every test ask this instead of importing:
+    a project without presets imports none of the stages."""
+    return sys.modules.get(module)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "preset: items collected from a reelgate preset file")
     from reelgate.collect.config import settings
@@ -85,12 +93,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Open the ledger before any item runs (a bad one stops the run here) and plan the renders;
     nothing starts until a sweep item runs, so ``--co`` opens, renders and writes nothing."""
-    if session.config.option.collectonly or not session.items:
+    items = _if_loaded("reelgate.collect.items")
+    if session.config.option.collectonly or not session.items or items is None:
         return
-    from reelgate.collect.items import SweepItem
-
     wanted = [item for item in session.items
-              if isinstance(item, SweepItem) and item.get_closest_marker("skip") is None]
+              if isinstance(item, items.SweepItem) and item.get_closest_marker("skip") is None]
     if not wanted:
         return
     from reelgate.collect.runtime import open_run_ledger
@@ -118,9 +125,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     config = terminalreporter.config
     if hasattr(config, "workerinput"):
         return
-    from reelgate.collect.runtime import started_run
-
-    run = started_run(config)
+    runtime = _if_loaded("reelgate.collect.runtime")
+    run = runtime.started_run(config) if runtime is not None else None
     hub = run.started_hub() if run is not None else None
     line = hub.summary_line() if hub is not None else None
     counts = unsaved(config) if UNSAVED_KEY in config.stash else {}
@@ -141,9 +147,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> object:
     """Replayed preset items run with the network blocked outside loopback."""
-    from reelgate.collect.items import PresetItem
-
-    if not isinstance(item, PresetItem) or item.config.getoption("preset_record") != "none":
+    items = _if_loaded("reelgate.collect.items")
+    if (items is None or not isinstance(item, items.PresetItem)
+            or item.config.getoption("preset_record") != "none"):
         return (yield)
     from reelgate.collect.network import blocked_network
 
@@ -191,9 +197,8 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from reelgate.collect.runtime import started_run
-
-    run = started_run(config)
+    runtime = _if_loaded("reelgate.collect.runtime")
+    run = runtime.started_run(config) if runtime is not None else None
     if run is not None:
         run.close()
 

@@ -62,3 +62,22 @@ def test_a_project_without_presets_sees_nothing_of_the_plugin(pytester: pytest.P
     assert reelgate_lines(result) == []  # no "full run" check of unused recordings, no summary
     assert tree(pytester.path) == before
     assert not (pytester.path / ".reelgate").exists()
+
+
+# What a run without presets must not import: the stages and their heavy libraries (the plugin's
+# hooks run for every test, so an import there is paid by every project that installs reelgate).
+STAGES_AND_LIBRARIES = ("reelgate.collect.items", "reelgate.preset.check", "reelgate.run.session",
+                        "pydantic", "jsonschema", "av", "cv2", "vcr", "httpx")
+
+
+def test_a_project_without_presets_imports_no_stage(pytester: pytest.Pytester) -> None:
+    """In a fresh process (pytester's in-process runs share the test session's modules)."""
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_unconfigure(config):\n"
+        f"    loaded = [m for m in {STAGES_AND_LIBRARIES!r} if m in sys.modules]\n"
+        "    open('loaded.txt', 'w').write(' '.join(loaded))\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert (pytester.path / "loaded.txt").read_text() == ""
