@@ -15,6 +15,7 @@ import httpx  # noqa: F401
 import numpy  # noqa: F401
 import pytest
 import sqlalchemy  # noqa: F401
+import yaml  # noqa: F401  (its C parser builds nodes of the first yaml.nodes it saw)
 
 with contextlib.suppress(ImportError):  # the [postgres] extra
     import psycopg  # noqa: F401

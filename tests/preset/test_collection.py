@@ -57,6 +57,17 @@ def test_marks_from_yaml_select_with_m_and_xfail_applies(suite: SuiteWriter) -> 
     result.stdout.fnmatch_lines(["*known drift*"])
 
 
+def test_yaml_marks_need_no_registration_and_every_item_is_marked_preset(suite: SuiteWriter) -> None:
+    suite.pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    suite.preset("cup.yaml", VALID + "marks: [smoke]\n")
+    suite.preset("shoe.yaml", VALID)
+    result = suite.pytester.runpytest("presets", "test_plain.py", "-m", "smoke", "--strict-markers",
+                                      "-W", "error::pytest.PytestUnknownMarkWarning", "--co", "-q")
+    result.stdout.fnmatch_lines(["presets/cup.yaml::schema", "*5/11 tests collected (6 deselected)*"])
+    result = suite.pytester.runpytest("presets", "test_plain.py", "-m", "preset", "--co", "-q")
+    result.stdout.fnmatch_lines(["*10/11 tests collected (1 deselected)*"])  # all but test_plain
+
+
 def test_skip_mark_with_reason(suite: SuiteWriter) -> None:
     suite.preset("cup.yaml", VALID + "marks: [{skip: waiting for the new reference}]\n")
     result = suite.pytester.runpytest("presets", "-rs")

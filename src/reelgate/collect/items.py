@@ -23,7 +23,7 @@ from reelgate.collect.checks import (
     schema_check,
     sweep_check,
 )
-from reelgate.collect.marks import marks_for
+from reelgate.collect.marks import marks_for, register_marks
 from reelgate.collect.suite import get_suite
 from reelgate.preset.check import PresetResult
 from reelgate.preset.model import Preset
@@ -66,6 +66,8 @@ class PresetItem(pytest.Function):
     ) -> Any:
         item = cls.from_parent(parent, name=name, callobj=check)
         item.preset_result = result
+        item.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
+        register_marks(parent.config, result.marks)  # before marks_for names them (--strict-markers)
         for mark in marks_for(result.marks, name):
             item.add_marker(mark)
         return item

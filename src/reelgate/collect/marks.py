@@ -26,3 +26,14 @@ def marks_for(marks: list[MarkSpec], item_name: str) -> list[pytest.MarkDecorato
         elif isinstance(mark, SkipMark):
             out.append(pytest.mark.skip(reason=reason))
     return out
+
+
+def register_marks(config: pytest.Config, marks: list[MarkSpec]) -> None:
+    """Register the plain marks a preset names (``marks: [smoke]``), as a conftest would: a team
+    selects presets with ``-m smoke`` without registering each name, and ``--strict-markers``
+    and ``-W error`` stay clean."""
+    known = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
+    for mark in marks:
+        if isinstance(mark, str) and mark not in known:
+            config.addinivalue_line("markers", f"{mark}: named in a preset file's marks")
+            known.add(mark)
