@@ -14,12 +14,10 @@ def run(suite: SuiteWriter, *args: str, subprocess: bool = False, full: bool = F
     """pytest presets without the regression items (approval is tested in tests/gate), unless
     ``full``: a run of every item, as unused-recording detection needs."""
     args_list = list(args)
-    if full:
-        pass
-    elif "-k" in args_list:
+    if not full and "-k" in args_list:
         at = args_list.index("-k") + 1
         args_list[at] = f"({args_list[at]}) and not regression"
-    else:
+    elif not full:
         args_list += ["-k", "not regression"]
     runner = suite.pytester.runpytest_subprocess if subprocess else suite.pytester.runpytest
     (suite.root / "presets" / "scenarios.yaml").write_text(LENIENT)

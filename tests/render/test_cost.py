@@ -36,3 +36,19 @@ def test_ci_needs_a_budget() -> None:
     assert guard_cost(REQUESTS, None, env={}).lines
     assert guard_cost(REQUESTS, 5, env={"CI": "true"}).lines
     assert guard_cost([], None, env={"CI": "true"}).total_usd == 0
+
+
+@pytest.mark.parametrize(("url", "free"), [
+    ("http://127.0.0.1:8765", True),
+    ("http://localhost:8765/v1", True),
+    ("https://[::1]:9000", True),
+    ("http://127.example.com", False),  # a name that starts like a loopback address is a real host
+    ("http://localhost.example.com", False),
+    ("https://api-singapore.klingai.com", False),
+    (None, False),
+])
+def test_only_this_machine_renders_for_free(url: str | None, free: bool) -> None:
+    """The budget skips the simulator on this machine; a look-alike host name is paid for."""
+    from reelgate.render.flight import is_live
+
+    assert is_live(None, replay=False, base_url=url) is not free

@@ -15,7 +15,6 @@ recording run can never replace good recordings with the failure.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import time
 from collections.abc import Mapping
@@ -36,6 +35,7 @@ from reelgate.cassettes.fingerprint import changes, fingerprint, normalized
 from reelgate.cassettes.format import Cassette, Interaction, load_cassette, record, save_cassette
 from reelgate.cassettes.matching import match_key, shrink_body
 from reelgate.cassettes.scrub import scrub_body, scrub_url
+from reelgate.loopback import is_loopback_host
 from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.request import RenderRequest
 
@@ -178,7 +178,7 @@ class _CassetteTransport(httpx.AsyncBaseTransport):
         render = CURRENT_RENDER.get()
         session = self.recorder.session_for(render.key) if render is not None else None
         if render is None or session is None:
-            if self.recorder.replay_only and not _is_loopback(request.url.host):
+            if self.recorder.replay_only and not is_loopback_host(request.url.host):
                 raise NetworkBlocked(f"network access to {request.url.host} is blocked in replay "
                                      "(--preset-record=none); record with --preset-record=once")
             return await self.recorder._network(request)
@@ -216,10 +216,3 @@ def _to_response(stored: dict[str, Any]) -> httpx.Response:
                           content=stored["body"]["string"] or b"")
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

@@ -7,11 +7,12 @@ pytest-recording's ``--block-network`` does. Loopback stays open for local serve
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from reelgate.loopback import is_loopback_host
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -25,12 +26,7 @@ def _allowed(address: Any) -> bool:
     if isinstance(address, (str, bytes)):  # a unix socket path
         return True
     host = address[0] if isinstance(address, tuple) and address else ""
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return host == "" or is_loopback_host(str(host))
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reelgate.loopback import is_loopback_url
 from reelgate.providers.base import Provider
 from reelgate.providers.errors import Outcome, RenderFailure
 from reelgate.render.request import RenderRequest
@@ -24,13 +25,9 @@ class InFlight:
     task_id: str | None = None
 
 
-LOOPBACK_PREFIXES = ("http://127.", "http://localhost", "http://[::1]", "https://127.",
-                     "https://localhost", "https://[::1]")
-
-
 def is_local_url(url: str | None) -> bool:
     """A server on this machine (the simulator): nothing sent there is paid for."""
-    return bool(url) and str(url).lower().startswith(LOOPBACK_PREFIXES)
+    return is_loopback_url(url)
 
 
 def is_live(live: bool | None, replay: bool, base_url: str | None) -> bool:
