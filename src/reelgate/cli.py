@@ -13,15 +13,26 @@ _COMMAND_MODULES = (
     "reelgate.analysis.cli",
     "reelgate.simulator.cli",
     "reelgate.records.cli",
+    "reelgate.scaffold.cli",
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reelgate", description="Gate AI video presets like code.")
+    parser.add_argument("--version", action="version", version=f"reelgate {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pytest-reelgate")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
