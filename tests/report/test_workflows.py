@@ -92,31 +92,45 @@ def _normal(name: str) -> str:
     return name.strip().lower().replace("_", "-").replace(".", "-")
 
 
+ACTION = "pytest-reelgate/pytest-reelgate@v1"
+
+
+def _action_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for step in job["steps"] if step.get("uses") == ACTION]
+
+
 def test_example_gate_replays_every_pull_request_without_keys() -> None:
     workflow = _load("preset-gate.example.yml")
     triggers = _triggers(workflow)
     assert "labeled" in triggers["pull_request"]["types"] and triggers["schedule"][0]["cron"]
     replay = workflow["jobs"]["replay"]
-    runs = _runs(replay)
-    assert "pytest presets" in runs and "--preset-record=none" in runs
-    assert "--preset-html report.html" in runs and "--junitxml" in runs
+    [gate] = _action_steps(replay)
+    assert gate["with"]["mode"] == "replay"
     assert "secrets." not in yaml.safe_dump(replay)
     assert "pull_request" in replay["if"]
 
 
-def test_example_gate_renders_live_under_a_budget_on_label_or_schedule() -> None:
+def test_example_gate_renders_live_under_a_budget_with_keys_for_that_step_only() -> None:
     live = _load("preset-gate.example.yml")["jobs"]["live"]
     assert "live-render" in live["if"] and "schedule" in live["if"]
-    assert live["env"]["KLING_ACCESS_KEY"] == "${{ secrets.KLING_ACCESS_KEY }}"
-    assert live["env"]["KLING_SECRET_KEY"] == "${{ secrets.KLING_SECRET_KEY }}"
-    runs = _runs(live)
-    assert "--preset-record=new_episodes" in runs and "--preset-max-cost 20" in runs
-    assert "--preset-html report.html" in runs and "--junitxml" in runs
+    assert "env" not in live  # job-level env would show the keys to every step, uploads included
+    [gate] = _action_steps(live)
+    assert gate["with"]["mode"] == "live" and gate["with"]["max-cost"] == "20"
+    assert gate["with"]["record"] == "new_episodes"
+    assert gate["with"]["ledger-url"] == "${{ secrets.REELGATE_LEDGER_URL }}"
+    assert "KLING_SECRET_KEY=${{ secrets.KLING_SECRET_KEY }}" in gate["with"]["provider-env"]
+    others = [step for step in live["steps"] if step is not gate]
+    assert "secrets." not in yaml.safe_dump(others)
 
 
-def test_example_gate_uploads_the_report_from_both_jobs() -> None:
+def test_example_gate_uploads_what_the_live_job_recorded() -> None:
     jobs = _load("preset-gate.example.yml")["jobs"]
     for name in ("replay", "live"):
-        assert set(_uses(jobs[name])) <= KNOWN_ACTIONS
-        [upload] = [s for s in jobs[name]["steps"] if s.get("uses") == "actions/upload-artifact@v4"]
-        assert upload["if"] == "always()" and "report.html" in upload["with"]["path"]
+        assert set(_uses(jobs[name])) <= KNOWN_ACTIONS | {ACTION}
+    [upload] = [s for s in jobs["live"]["steps"] if s.get("uses") == "actions/upload-artifact@v4"]
+    assert upload["if"] == "always()" and upload["with"]["path"] == "cassettes/"
+
+
+def test_this_repository_replays_its_examples_through_its_own_action() -> None:
+    [gate] = [step for step in _load("gate.yml")["jobs"]["replay"]["steps"] if step.get("uses") == "./"]
+    assert gate["with"]["mode"] == "replay"
