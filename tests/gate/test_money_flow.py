@@ -26,10 +26,16 @@ def gate(suite: SuiteWriter, simulator: str, monkeypatch: pytest.MonkeyPatch) ->
     return prepare(suite, simulator, monkeypatch, LENIENT, PRESET)
 
 
-def args(simulator: str, *more: str) -> list[str]:
+def as_live(simulator: str) -> str:
+    """The simulator as a paid provider: 0.0.0.0 reaches it but is not a loopback name, so the
+    run counts its renders as live spend (on 127.0.0.1 they are simulated and free)."""
+    return simulator.replace("127.0.0.1", "0.0.0.0")
+
+
+def args(simulator: str, *more: str, live: bool = True) -> list[str]:
     return ["presets", "-p", "no:warnings", "-p", "no:cacheprovider", "-k", "sweep",
-            "--preset-record=all", "--preset-provider", "kling", "--preset-provider-url", simulator,
-            *more]
+            "--preset-record=all", "--preset-provider", "kling", "--preset-provider-url",
+            as_live(simulator) if live else simulator, *more]
 
 
 def rows(suite: SuiteWriter) -> list:
@@ -39,7 +45,8 @@ def rows(suite: SuiteWriter) -> list:
 
 def test_replays_pass_under_any_budget(gate: SuiteWriter, simulator: str) -> None:
     # Issue 11 defect 4: replays held their list price; a $1 budget failed items at random.
-    gate.pytester.runpytest(*args(simulator, "--preset-max-cost", "0.01")).assert_outcomes(passed=3)
+    gate.pytester.runpytest(*args(simulator, "--preset-max-cost", "0.01", live=False)).assert_outcomes(
+        passed=3)
     replay = gate.pytester.runpytest("presets", "-p", "no:warnings", "-k", "sweep",
                                      "--preset-max-cost", "0.01")
     replay.assert_outcomes(passed=3)
@@ -94,10 +101,8 @@ def test_sigterm_writes_renders_in_flight_and_the_next_run_reconciles_them(
 
 
 def test_two_xdist_workers_share_one_budget(gate: SuiteWriter, simulator: str) -> None:
-    # 0.0.0.0 reaches the simulator but is not a loopback name: the run counts as live here.
-    live_url = simulator.replace("127.0.0.1", "0.0.0.0")
     gate.preset("mug.yaml", PRESET.replace("ceramic cup", "glass mug"))
-    result = gate.pytester.runpytest_subprocess(*args(live_url, "-n", "2", "--dist", "loadfile",
+    result = gate.pytester.runpytest_subprocess(*args(simulator, "-n", "2", "--dist", "loadfile",
                                                       "--preset-max-cost", "0.9",
                                                       "--preset-concurrency", "1"))
     result.assert_outcomes(passed=4, failed=2)  # six renders of $0.21 on two workers, $0.90
@@ -105,3 +110,21 @@ def test_two_xdist_workers_share_one_budget(gate: SuiteWriter, simulator: str) -
     spent = sum(r.cost_usd for r in rows(gate))
     assert spent == pytest.approx(4 * PRICE) and spent <= 0.9
     assert simulator_state(simulator)["tasks_created"] == 4
+
+
+def test_each_render_is_logged_by_where_its_clip_came_from(gate: SuiteWriter, simulator: str) -> None:
+    """A recording run replays what it has and renders the rest: the ledger tells them apart, and
+    a simulator on this machine is never money spent (it once showed as $14.49 of live spend)."""
+    once = ["presets", "-p", "no:warnings", "-p", "no:cacheprovider", "-k", "sweep",
+            "--preset-record=once", "--preset-provider", "kling", "--preset-provider-url", simulator]
+    gate.pytester.runpytest(*once).assert_outcomes(passed=3)
+    gate.preset("mug.yaml", PRESET.replace("ceramic cup", "glass mug"))
+    result = gate.pytester.runpytest(*once)
+    result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines([f"reelgate: nothing spent; 3 renders by a simulator on this machine "
+                                 f"(${3 * PRICE:.2f} at the provider's prices, not paid)"])
+    second = [r for r in rows(gate) if r.run_id != rows(gate)[0].run_id]
+    assert sorted((r.preset_id, r.source) for r in second) == (
+        [("cup", "replayed")] * 3 + [("mug", "simulated")] * 3)
+    assert sum(r.spend_usd for r in rows(gate)) == 0.0
+    assert "replayed+simulated" not in result.stdout.str()  # each preset's clips came from one place

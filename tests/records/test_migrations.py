@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Engine, MetaData, Table, create_engine, inspect, select, text
+from sqlalchemy import Column, Engine, MetaData, String, Table, create_engine, inspect, select, text
 
 from reelgate.records import LedgerError, open_ledger
 from reelgate.records.migrations import LATEST_VERSION, migrate
@@ -103,11 +103,11 @@ def test_a_version_2_ledger_gains_charge_and_task_columns_keeping_its_rows(ledge
         assert migrate(engine, "test", target=2) == 2
         version_2 = Table(RENDERS, MetaData(), *render_columns())
         with engine.begin() as conn:
-            conn.execute(version_2.insert(), [make_row().model_dump(exclude={"charge", "task_id"})])
+            conn.execute(version_2.insert(), [make_row().model_dump(exclude={"charge", "task_id", "source"})])
     finally:
         engine.dispose()
     with open_ledger(ledger_url) as ledger:
-        assert ledger.check().schema_version == 3
+        assert ledger.check().schema_version == LATEST_VERSION
         (row,) = ledger.rows()
         assert (row.charge, row.task_id) == ("known", None)
         ledger.append(make_row(repeat=1, charge="unknown", task_id="t-1", cost_usd=0.35))
@@ -115,3 +115,23 @@ def test_a_version_2_ledger_gains_charge_and_task_columns_keeping_its_rows(ledge
         assert (unknown.task_id, unknown.cost_usd) == ("t-1", 0.35)
         ledger.settle(row_id, 0.21)
         assert ledger.unsettled() == [] and ledger.rows()[-1].cost_usd == 0.21
+
+
+def test_a_version_3_ledger_gains_the_source_of_every_render(ledger_url: str) -> None:
+    """Migration 4: older rows knew only replayed or not; what was not replayed counted as live."""
+    engine = _raw_engine(ledger_url)
+    try:
+        assert migrate(engine, "test", target=3) == 3
+        version_3 = Table(RENDERS, MetaData(), *render_columns(), Column("charge", String(16)),
+                          Column("task_id", String(200)))
+        rows = [make_row(repeat=0, replayed=False, cost_usd=1.0).model_dump(exclude={"source"}),
+                make_row(repeat=1, replayed=True, cost_usd=1.0).model_dump(exclude={"source"})]
+        with engine.begin() as conn:
+            conn.execute(version_3.insert(), rows)
+    finally:
+        engine.dispose()
+    with open_ledger(ledger_url) as ledger:
+        assert ledger.check().schema_version == LATEST_VERSION
+        assert [(row.source, row.spend_usd) for row in ledger.rows()] == [("live", 1.0), ("replayed", 0.0)]
+        ledger.append(make_row(repeat=2, source="simulated", cost_usd=1.0))
+        assert [(row.source, row.replayed, row.spend_usd) for row in ledger.rows()][-1] == ("simulated", False, 0.0)

@@ -57,6 +57,7 @@ class _Session:
     replay: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     played: dict[str, int] = field(default_factory=dict)
     dirty: bool = False
+    sent: int = 0  # requests that reached the network: none means the render was replayed
 
     def next_response(self, key: str) -> dict[str, Any] | None:
         """Recorded answers in order; past the last, the last again (polls may differ in count)."""
@@ -192,6 +193,7 @@ class _CassetteTransport(httpx.AsyncBaseTransport):
                 f"{session.cassette.path} has no answer for {request.method} {request.url.path}; "
                 "the provider flow changed since it was recorded: re-record with --preset-record=rewrite"
             )
+        session.sent += 1
         response = await self.recorder._network(request)
         content = await response.aread()
         await response.aclose()

@@ -73,7 +73,7 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
         item.user_properties.extend([
             ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
             ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
-            ("cost_usd", result.cost_usd), ("source", hub.source),
+            ("cost_usd", result.cost_usd), ("source", hub.sources_of(r.key for r in result.renders)),
             *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
         ])
         details.record(config, item.nodeid, "points", _point_data(preset, point, result, config), point)

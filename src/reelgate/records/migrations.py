@@ -82,10 +82,20 @@ def _charge_and_task_columns(conn: Connection) -> None:
     Index("ix_reelgate_renders_charge", current_renders.c.charge).create(conn)
 
 
+def _source_column(conn: Connection) -> None:
+    """Where each clip came from, so a simulator's renders are not counted as money spent. Older
+    rows knew only replayed or not: a render that was not replayed was live as far as they knew."""
+    source = String(16).compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {RENDERS} ADD COLUMN source {source} NOT NULL DEFAULT 'live'"))
+    conn.execute(text(f"UPDATE {RENDERS} SET source = 'replayed' WHERE replayed = :yes"), {"yes": True})
+    Index("ix_reelgate_renders_source", current_renders.c.source).create(conn)
+
+
 MIGRATION_STEPS: tuple[Migration, ...] = (
     Migration(1, "renders table", _create_renders),
     Migration(2, "week column and report indexes", _week_column_and_report_indexes),
     Migration(3, "charge and task id columns", _charge_and_task_columns),
+    Migration(4, "source column", _source_column),
 )
 LATEST_VERSION = MIGRATION_STEPS[-1].version
 

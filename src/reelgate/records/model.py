@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from reelgate.records.vocabulary import NATURAL_KEY, USABLE_VERDICTS, Charge, Verdict
+from reelgate.records.vocabulary import NATURAL_KEY, USABLE_VERDICTS, Charge, Source, Verdict
 
 
 def utc_now() -> datetime:
@@ -40,6 +41,7 @@ class LedgerRow(BaseModel):
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
     repeat: int = Field(default=0, ge=0)
     replayed: bool = False
+    source: Source = "live"
     verdict: Verdict
     continuity: float | None = None
     subject: float | None = None
@@ -48,6 +50,21 @@ class LedgerRow(BaseModel):
     latency_s: float = Field(default=0.0, ge=0)
     charge: Charge = "known"
     task_id: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _source_and_replayed_agree(cls, data: Any) -> Any:
+        """``replayed`` is the older column: a row gives either and the other follows from it."""
+        if not isinstance(data, dict):
+            return data
+        source, replayed = data.get("source"), data.get("replayed")
+        if source is None and replayed is not None:
+            return {**data, "source": "replayed" if replayed else "live"}
+        if source is not None and replayed is None:
+            return {**data, "replayed": source == "replayed"}
+        if source is not None and bool(replayed) != (source == "replayed"):
+            raise ValueError(f"source {source!r} and replayed={replayed!r} disagree")
+        return data
 
     @field_validator("preset_version", mode="before")
     @classmethod
@@ -69,8 +86,9 @@ class LedgerRow(BaseModel):
 
     @property
     def spend_usd(self) -> float:
-        """What this render cost the team: a replay re-reads a recording, so it spends nothing."""
-        return 0.0 if self.replayed else self.cost_usd
+        """What this render cost the team: a replay re-reads a recording and a simulator on this
+        machine charges nothing real, so only a live render spends."""
+        return self.cost_usd if self.source == "live" else 0.0
 
     @property
     def key(self) -> tuple[str | int, ...]:

@@ -3,8 +3,8 @@ the trend against the previous period, and presets to retire.
 
 Every figure is aggregated by the database (GROUP BY through SQLAlchemy); Python only receives
 one row per group. Usable means pass or pass-with-edits. Spend counts live renders only: a replay
-re-reads a recording and costs nothing, so cost per usable clip is live spend over usable live
-clips.
+re-reads a recording and a simulator on this machine charges nothing real, so cost per usable
+clip is live spend over usable live clips.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Label, Select, and_, case, cast, false, func, select
+from sqlalchemy import ColumnElement, Float, Label, Select, and_, case, cast, func, select
 
 from reelgate.records.model import utc_now, week_start
 from reelgate.records.schema import renders
@@ -22,7 +22,7 @@ from reelgate.records.store import Ledger
 from reelgate.records.vocabulary import SECTIONS, USABLE_VERDICTS
 
 _USABLE = renders.c.verdict.in_(USABLE_VERDICTS)
-_LIVE = renders.c.replayed == false()
+_LIVE = renders.c.source == "live"  # simulated renders are free, replays re-read a recording
 
 
 @dataclass(frozen=True)

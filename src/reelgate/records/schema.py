@@ -107,6 +107,8 @@ renders = Table(
     # Added by migration 3: known | unknown (sent, answer lost) | interrupted; the task to ask.
     Column("charge", String(16), nullable=False, server_default="known"),
     Column("task_id", String(200)),
+    # Added by migration 4: live | simulated | replayed (records.vocabulary.SOURCES).
+    Column("source", String(16), nullable=False, server_default="live"),
     *render_constraints(),
 )
 

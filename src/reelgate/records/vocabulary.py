@@ -14,6 +14,10 @@ USABLE_VERDICTS: tuple[Verdict, ...] = ("pass", "pass-with-edits")
 # middle of (interrupted). A later run reconciles the last two from the provider's task list.
 Charge = Literal["known", "unknown", "interrupted"]
 CHARGES: tuple[Charge, ...] = ("known", "unknown", "interrupted")
+# Where a render's clip came from: a paid provider, a provider on this machine (the simulator),
+# or a recording. Only ``live`` is money spent.
+Source = Literal["live", "simulated", "replayed"]
+SOURCES: tuple[Source, ...] = ("live", "simulated", "replayed")
 
 # The natural key of a row: the same render recorded twice (a retried write, two workers racing
 # on one item) is one row. The provider is the one that served the clip, so a failover render

@@ -238,7 +238,8 @@ class RenderHub:
             preset, point, repeat = self._renders[key]
             rows.append(render_row(ledger, preset, point, repeat,
                                    provider=request.provider, model=request.model,  # type: ignore[attr-defined]
-                                   replayed=False, cost_usd=usd, charge=charge, task_id=task_id))
+                                   source=self.source_of(key), cost_usd=usd, charge=charge,
+                                   task_id=task_id))
         if rows and now:
             from reelgate.records import LedgerError
 
@@ -286,7 +287,27 @@ class RenderHub:
         """Where this run's clips come from: replayed, simulated (a local server) or live."""
         if self.options.replay:
             return "replayed"
-        if self.override is not None and self.override.base_url:
+        from reelgate.loopback import is_loopback_url
+
+        if self.override is not None and is_loopback_url(self.override.base_url):
+            return "simulated"
+        return "live"
+
+    def sources_of(self, keys: Iterable[str]) -> str:
+        """Where a point's clips came from, e.g. ``replayed`` or ``replayed+simulated`` when a
+        recording run replayed some renders and recorded others."""
+        found = sorted({self.source_of(key) for key in keys})
+        return "+".join(found) if found else self.source
+
+    def source_of(self, key: str) -> str:
+        """Where one render's clip came from: its recording (nothing went out), a provider on
+        this machine (the simulator: free), or a live provider."""
+        session = self.recorder.session_for(key)
+        if session is not None and session.replay and not session.sent:
+            return "replayed"
+        from reelgate.loopback import is_loopback_url
+
+        if self.override is not None and is_loopback_url(self.override.base_url):
             return "simulated"
         return "live"
 

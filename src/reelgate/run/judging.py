@@ -109,7 +109,7 @@ class Judge:
             unknown = hub.unknown_charge(report.key)
             rows.append(render_row(
                 ledger, preset, point, repeat, provider=report.served_by or report.provider,
-                model=report.served_model or report.model, replayed=hub.source == "replayed",
+                model=report.served_model or report.model, source=hub.source_of(report.key),
                 verdict=clip.verdict if clip else "error", metrics=clip.metrics if clip else None,
                 cost_usd=report.cost_usd + (unknown[0] if unknown else 0.0),
                 latency_s=report.timings.total_s, charge="unknown" if unknown else "known",

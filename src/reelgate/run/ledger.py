@@ -112,7 +112,7 @@ def prompt_hash(text: str) -> str:
 
 
 def render_row(ledger: RunLedger, preset: Any, point: str, repeat: int, *, provider: str,
-               model: str, replayed: bool, verdict: str = "error",
+               model: str, source: str, verdict: str = "error",
                metrics: dict[str, float] | None = None, cost_usd: float = 0.0,
                latency_s: float = 0.0, charge: str = "known", task_id: str | None = None) -> Any:
     """One ledger row for a render of ``preset`` at ``point``: judged, or not (verdict error)."""
@@ -125,7 +125,7 @@ def render_row(ledger: RunLedger, preset: Any, point: str, repeat: int, *, provi
         preset_version=preset.version, scenario=preset.scenario,
         prompt_hash=prompt_hash(preset.prompt), reference_id=reference_id(preset.reference_video),
         motion_score=preset.sweep[point], sweep_point=point, camera_intent=preset.camera_text,
-        provider=provider, model=model, seed=preset.output.seed, repeat=repeat, replayed=replayed,
+        provider=provider, model=model, seed=preset.output.seed, repeat=repeat, source=source,
         verdict=verdict, continuity=metrics.get("continuity"), subject=metrics.get("subject"),
         camera_match=metrics.get("camera_match"), cost_usd=round(cost_usd, 6),
         latency_s=round(latency_s, 3), charge=charge, task_id=task_id,
@@ -152,7 +152,7 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
 
     try:
         pending = [(i, row) for i, row in ledger.ledger.unsettled()
-                   if row.run_id != ledger.run_id and not row.replayed]
+                   if row.run_id != ledger.run_id and row.source != "replayed"]
         claimed = ledger.ledger.task_ids() if pending else set()
     except LedgerError as exc:
         ledger.failures.append(str(exc))
@@ -209,9 +209,14 @@ def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None) -> st
                 rows = reader.rows(run)
     except LedgerError:
         return None
-    live = [row for row in rows if not row.replayed]
+    live = [row for row in rows if row.source == "live"]
+    simulated = [row for row in rows if row.source == "simulated"]
     if not live:
-        return None
+        if not simulated:
+            return None
+        return (f"reelgate: nothing spent; {len(simulated)} render{'s' * (len(simulated) != 1)} by a "
+                f"simulator on this machine (${sum(row.cost_usd for row in simulated):.2f} at the "
+                "provider's prices, not paid)")
     spent = sum(row.cost_usd for row in live if row.charge == "known")
     text = f"reelgate: ${spent:.2f} spent"
     for charge, words in (("unknown", "of unknown charge"), ("interrupted", "interrupted")):
@@ -221,8 +226,6 @@ def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None) -> st
             text += (f", {len(pending)} render{'s' * (len(pending) != 1)} {words} (up to "
                      f"${sum(row.cost_usd for row in pending):.2f}; {ids} with a task id, "
                      "reconciled on the next run where the provider lists its tasks)")
-    from reelgate.render.flight import is_local_url
-
-    if is_local_url(conf.provider_url):
-        text += " (against a simulator on this machine: nothing was paid)"
+    if simulated:
+        text += f"; {len(simulated)} more by a simulator on this machine (not paid)"
     return text
