@@ -4,10 +4,10 @@ import av
 import numpy as np
 import pytest
 
+from reelgate.media import MediaStore, StoredClip
 from reelgate.providers.errors import Outcome
 from reelgate.providers.result import RenderResult, Timings
 from reelgate.render.contract import ContractTolerance, check_output_contract, probe_clip
-from reelgate.render.store import MediaStore, StoredClip
 from reelgate.simulator.render import ClipSpec, render_clip
 from tests.providers.factories import make_request
 

@@ -20,7 +20,7 @@ import av
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import RenderResult, Timings
-from reelgate.render.request import RESOLUTION_SHORT_SIDE, RenderRequest
+from reelgate.request import RESOLUTION_SHORT_SIDE, RenderRequest
 
 #: A clip whose container ``comment`` starts with this was rendered at a reduced size on purpose
 #: (the simulator's clips, live or replayed from cassettes): its resolution is not checked.
