@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from reelgate.collect.details import UNSAVED_KEY, WORKEROUTPUT_KEY, export, merge, unsaved
+from reelgate.collect.details import RUN_ID_KEY, UNSAVED_KEY, WORKEROUTPUT_KEY, export, merge, unsaved
 
 if TYPE_CHECKING:
     from reelgate.collect.items import PresetFile
 
 # The sweep points this process renders, kept from collection until the first sweep item runs.
 PLANNED_KEY = pytest.StashKey[list[Any]]()
-# The run id the controller hands every xdist worker (see pytest_configure_node).
-RUN_ID_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

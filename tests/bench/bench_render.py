@@ -14,8 +14,8 @@ from pathlib import Path
 
 from reelgate.preset.camera import parse_camera
 from reelgate.providers.timing import RetryPolicy
-from reelgate.render.request import RenderRequest
 from reelgate.render.service import RenderOptions, RenderService
+from reelgate.request import RenderRequest
 from reelgate.simulator import SimulatorConfig, running_simulator, simulator_env, simulator_state
 
 MOVES = ("slow pan right", "gentle tilt up", "push in", "locked", "handheld", "fast pan left")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import httpx
@@ -19,8 +20,7 @@ from reelgate.cassettes.errors import (
     UnmatchedRequest,
 )
 from reelgate.cassettes.recorder import Recorder
-from reelgate.render.context import CURRENT_RENDER
-from reelgate.render.request import RenderRequest
+from reelgate.request import RENDER_EXTENSION, RenderRequest, render_extensions
 
 CLIP = bytes(range(256)) * 200  # binary "video" body, 51 KB
 SECRET = "sk-live-0123456789abcdef"
@@ -55,18 +55,27 @@ def make_request(prompt: str = "a cup", key: str = "cup") -> RenderRequest:
                          model="kling-v2-6", motion_score=4)
 
 
-async def flow(recorder: Recorder, request: RenderRequest, headers: dict[str, str] | None = None) -> bytes:
-    """What an adapter does: submit, poll until done, download."""
-    CURRENT_RENDER.set(request)
-    async with httpx.AsyncClient(transport=recorder.transport(), base_url="https://api.example.com") as client:
+def api_client(recorder: Recorder) -> httpx.AsyncClient:
+    """One client for the run, as the render service shares one among its renders."""
+    return httpx.AsyncClient(transport=recorder.transport(), base_url="https://api.example.com")
+
+
+async def flow(recorder: Recorder, request: RenderRequest, headers: dict[str, str] | None = None,
+               client: httpx.AsyncClient | None = None) -> bytes:
+    """What an adapter does: submit, poll until done, download, each request tagged with its render."""
+    tag = render_extensions(request)
+    async with contextlib.AsyncExitStack() as stack:
+        if client is None:
+            client = await stack.enter_async_context(api_client(recorder))
         submitted = await client.post("/videos", json={"prompt": request.prompt, "api_key": SECRET},
-                                      headers=headers or {"Authorization": f"Bearer {SECRET}"})
+                                      headers=headers or {"Authorization": f"Bearer {SECRET}"},
+                                      extensions=tag)
         task = submitted.json()["data"]["task_id"]
         while True:
-            status = (await client.get(f"/tasks/{task}")).json()["data"]
+            status = (await client.get(f"/tasks/{task}", extensions=tag)).json()["data"]
             if status["status"] == "succeed":
                 break
-        return (await client.get(status["url"])).content
+        return (await client.get(status["url"], extensions=tag)).content
 
 
 def submit_once(recorder: Recorder) -> RenderRequest:
@@ -75,9 +84,9 @@ def submit_once(recorder: Recorder) -> RenderRequest:
     recorder.prepare(request)
 
     async def submit() -> None:
-        CURRENT_RENDER.set(request)
         async with httpx.AsyncClient(transport=recorder.transport()) as client:
-            await client.post("https://api.example.com/videos", json={"prompt": "a cup"})
+            await client.post("https://api.example.com/videos", json={"prompt": "a cup"},
+                              extensions=render_extensions(request))
 
     asyncio.run(submit())
     return request
@@ -135,13 +144,14 @@ def test_replay_reaches_the_final_state_with_fewer_polls(tmp_path: Path, env: di
     recorder.prepare(request)
 
     async def two_polls_then_download() -> bytes:
-        CURRENT_RENDER.set(request)
-        async with httpx.AsyncClient(transport=recorder.transport(),
-                                     base_url="https://api.example.com") as client:
-            task = (await client.post("/videos", json={"prompt": "a cup", "api_key": "x"})).json()
+        tag = render_extensions(request)
+        async with api_client(recorder) as client:
+            task = (await client.post("/videos", json={"prompt": "a cup", "api_key": "x"},
+                                      extensions=tag)).json()
             for _ in range(9):  # more polls than recorded: the last (final) answer repeats
-                status = (await client.get(f"/tasks/{task['data']['task_id']}")).json()["data"]
-            return (await client.get(status["url"])).content
+                status = (await client.get(f"/tasks/{task['data']['task_id']}",
+                                           extensions=tag)).json()["data"]
+            return (await client.get(status["url"], extensions=tag)).content
 
     assert asyncio.run(two_polls_then_download()) == CLIP
 
@@ -180,10 +190,8 @@ def test_all_records_again_and_new_episodes_adds(tmp_path: Path, env: dict[str, 
     recorder.prepare(request)
 
     async def extra_call() -> int:
-        CURRENT_RENDER.set(request)
-        async with httpx.AsyncClient(transport=recorder.transport(),
-                                     base_url="https://api.example.com") as client:
-            return (await client.get("/account")).status_code
+        async with api_client(recorder) as client:
+            return (await client.get("/account", extensions=render_extensions(request))).status_code
 
     assert asyncio.run(extra_call()) == 200
     recorder.finish(request.key)
@@ -198,12 +206,74 @@ def test_unmatched_request_in_replay(tmp_path: Path, env: dict[str, str]) -> Non
     recorder.prepare(request)
 
     async def other() -> None:
-        CURRENT_RENDER.set(request)
         async with httpx.AsyncClient(transport=recorder.transport()) as client:
-            await client.delete("https://api.example.com/videos/t1")
+            await client.delete("https://api.example.com/videos/t1", extensions=render_extensions(request))
 
     with pytest.raises(UnmatchedRequest, match="has no answer for DELETE /videos/t1"):
         asyncio.run(other())
+
+
+def test_interleaved_renders_on_one_client_each_record_their_own(tmp_path: Path,
+                                                                 env: dict[str, str]) -> None:
+    """Many renders share one client on one event loop: each request's own tag picks the
+    cassette, so renders whose requests interleave never write into each other's."""
+    provider = FakeProvider(polls=3)
+
+    async def interleaving(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0)  # the other render's request goes out before this one is answered
+        return provider(request)
+
+    recorder = Recorder(tmp_path, "once", inner=httpx.MockTransport(interleaving), env=env)
+    cup, mug = make_request("a cup", key="cup"), make_request("a mug", key="mug")
+    for request in (cup, mug):
+        recorder.prepare(request)
+
+    async def both() -> list[bytes]:
+        async with api_client(recorder) as client:
+            return list(await asyncio.gather(flow(recorder, cup, client=client),
+                                             flow(recorder, mug, client=client)))
+
+    assert asyncio.run(both()) == [CLIP, CLIP]
+    assert provider.calls[:2] == ["POST /videos", "POST /videos"]  # they did interleave
+    assert [recorder.finish(r.key) for r in (cup, mug)] == ["written", "written"]
+    cup_text, mug_text = ((tmp_path / r.key).with_suffix(".yaml").read_text() for r in (cup, mug))
+    assert "a cup" in cup_text and "a mug" not in cup_text
+    assert "a mug" in mug_text and "a cup" not in mug_text
+    replay = Recorder(tmp_path, "none", env=env)  # no inner transport: the network is never asked
+    assert [run(replay, r) for r in (cup, mug)] == [CLIP, CLIP]
+
+
+def test_an_untagged_request_is_not_recorded_into_the_running_render(tmp_path: Path,
+                                                                     env: dict[str, str]) -> None:
+    """The tag travels with each request, not with the task: a call the render's own task makes
+    without it (a provider's task list) goes to the network and stays out of the cassette."""
+    provider = FakeProvider()
+    recorder = Recorder(tmp_path, "once", inner=httpx.MockTransport(provider), env=env)
+    request = make_request()
+    recorder.prepare(request)
+
+    async def render_then_list() -> int:
+        async with api_client(recorder) as client:
+            await flow(recorder, request, client=client)
+            return (await client.get("/account")).status_code
+
+    assert asyncio.run(render_then_list()) == 200
+    assert recorder.finish(request.key) == "written"
+    assert provider.calls[-1] == "GET /account"
+    assert "/account" not in (tmp_path / "cup" / "mid.yaml").read_text()
+
+
+def test_a_foreign_value_under_the_render_extension_names_no_render(tmp_path: Path) -> None:
+    """Another library's value under the same key is not taken for a render: in replay it is a
+    stray request, refused like any other."""
+    recorder = Recorder(tmp_path, "none")
+
+    async def stray() -> None:
+        async with httpx.AsyncClient(transport=recorder.transport()) as client:
+            await client.get("https://example.com/", extensions={RENDER_EXTENSION: "cup/mid"})
+
+    with pytest.raises(NetworkBlocked, match="blocked in replay"):
+        asyncio.run(stray())
 
 
 def test_network_is_blocked_outside_renders_in_replay(tmp_path: Path) -> None:

@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 
+from reelgate.media import MediaStore
 from reelgate.providers.base import Provider
 from reelgate.providers.errors import RenderFailure
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import RenderResult
 from reelgate.providers.timing import FAST_RETRY, FastForwardClock, RetryPolicy
-from reelgate.render.request import RenderRequest
-from reelgate.render.store import MediaStore
+from reelgate.request import RenderRequest
 from reelgate.simulator.render import ClipSpec, render_clip
 
 SECRETS = {

@@ -1,6 +1,7 @@
+from reelgate.plan.capabilities import check_capabilities
 from reelgate.preset.camera import parse_camera
-from reelgate.providers.capabilities import CapabilityIssue, check_capabilities
-from reelgate.render.request import ProviderChoice
+from reelgate.providers.capabilities import CapabilityIssue
+from reelgate.request import ProviderChoice
 from tests.providers.factories import make_request
 
 

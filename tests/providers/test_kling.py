@@ -247,7 +247,7 @@ def test_result_is_json_ready(tmp_path: Path) -> None:
 ])
 def test_master_models_have_one_resolution_and_no_mode(model: str, renders: str,
                                                          refused: str, tmp_path: Path) -> None:
-    from reelgate.providers.capabilities import check_capabilities
+    from reelgate.plan.capabilities import check_capabilities
 
     errors = [i for i in check_capabilities(make_request(model=model, resolution=refused))
               if i.severity == "error"]

@@ -109,7 +109,7 @@ def test_throttle_detail_gives_the_wait(tmp_path: Path) -> None:
 
 
 def test_kling_v2_6_renders_1080p_only() -> None:
-    from reelgate.providers.capabilities import check_capabilities
+    from reelgate.plan.capabilities import check_capabilities
 
     issues = check_capabilities(make_request(provider="replicate", model="kwaivgi/kling-v2.6",
                                              resolution="720p"))

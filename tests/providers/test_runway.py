@@ -86,7 +86,7 @@ def test_text_to_video_on_veo_sends_negative_prompt(tmp_path: Path) -> None:
 
 
 def test_veo_renders_1080p_and_gen4_5_does_not() -> None:
-    from reelgate.providers.capabilities import check_capabilities
+    from reelgate.plan.capabilities import check_capabilities
 
     veo = make_request(provider="runway", model="veo3.1", duration=8, resolution="1080p")
     assert not [i for i in check_capabilities(veo) if i.severity == "error"]
@@ -125,7 +125,7 @@ def test_aleph2_video_to_video_sends_no_ratio(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("model", ["veo3", "gen4_aleph"])
 def test_models_gone_from_the_sdk_are_rejected(model: str) -> None:
-    from reelgate.providers.capabilities import check_capabilities
+    from reelgate.plan.capabilities import check_capabilities
 
     issues = check_capabilities(make_request(provider="runway", model=model, duration=8,
                                              reference_video="https://example.com/source.mp4"))

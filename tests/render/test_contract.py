@@ -4,10 +4,10 @@ import av
 import numpy as np
 import pytest
 
+from reelgate.media import MediaStore, StoredClip
 from reelgate.providers.errors import Outcome
 from reelgate.providers.result import RenderResult, Timings
 from reelgate.render.contract import ContractTolerance, check_output_contract, probe_clip
-from reelgate.render.store import MediaStore, StoredClip
 from reelgate.simulator.render import ClipSpec, render_clip
 from tests.providers.factories import make_request
 
@@ -40,7 +40,7 @@ def test_a_real_clip_passes_when_it_matches(tmp_path: Path) -> None:
     report = check_output_contract(make_request(), result_for(clip))
     assert report.passed, report.problems
     assert report.probe and (report.probe.width, report.probe.height) == (1280, 720)
-    assert not report.probe.simulated
+    assert not report.probe.stand_in
     assert report.as_dict()["cost_usd"] == 0.21 and "ok (kling" in report.summary()
 
 
@@ -67,7 +67,7 @@ def test_simulated_clips_check_aspect_but_not_resolution(tmp_path: Path) -> None
     stored = store.put_bytes(render_clip(spec))
     request = make_request(aspect_ratio="9:16")
     report = check_output_contract(request, result_for(stored.path))
-    assert report.passed and report.probe and report.probe.simulated
+    assert report.passed and report.probe and report.probe.stand_in
     assert any("resolution 720p not checked" in note for note in report.notes)
     wrong = check_output_contract(make_request(aspect_ratio="16:9"), result_for(stored.path))
     assert any("aspect ratio 72:128" in problem for problem in wrong.problems)

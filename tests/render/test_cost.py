@@ -1,7 +1,7 @@
 import pytest
 
 from reelgate.render.cost import CostLimitError, estimate_cost, guard_cost
-from reelgate.render.request import ProviderChoice
+from reelgate.request import ProviderChoice
 from tests.providers.factories import make_request
 
 REQUESTS = [make_request(sweep_point=p) for p in ("low", "mid", "high")] + [

@@ -16,8 +16,8 @@ from reelgate.providers.errors import (
 from reelgate.providers.result import RenderResult
 from reelgate.providers.timing import FAST_RETRY, FastForwardClock
 from reelgate.render.cost import CostLimitError
-from reelgate.render.request import ProviderChoice, RenderRequest
 from reelgate.render.service import RenderOptions, RenderService
+from reelgate.request import ProviderChoice, RenderRequest
 from reelgate.simulator import SimulatorConfig, running_simulator, set_faults, simulator_env
 from reelgate.simulator import simulator_state as state
 from tests.providers.factories import SECRETS, make_request, media_files, recorded_answers

@@ -27,7 +27,7 @@ def test_render_end_to_end(sim: str, tmp_path: Path) -> None:
     assert result.cost_source == "provider" and result.cost_usd == pytest.approx(0.21)
     assert result.timings.queued_s is not None and result.timings.render_s >= 0.15
     probe = probe_clip(result.clip.path)
-    assert (probe.width, probe.height) == (72, 128) and probe.simulated
+    assert (probe.width, probe.height) == (72, 128) and probe.stand_in
     assert probe.duration_s == pytest.approx(5.0, abs=0.1)
     state = simulator_state(sim)
     task = state["tasks"][0]

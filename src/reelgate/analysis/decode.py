@@ -13,38 +13,17 @@ import math
 import queue
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import av.error
 
 from reelgate.analysis.errors import AnalysisError, CorruptClip, NotAVideo, UnsupportedClip
-from reelgate.analysis.planes import Frame, Scaler
+from reelgate.analysis.planes import ClipInfo, Frame, Scaler
 from reelgate.analysis.settings import AnalysisSettings
 
 QUEUE_DEPTH = 8
 _NOT_VIDEO_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}
-
-
-@dataclass(frozen=True, slots=True)
-class ClipInfo:
-    """What the container and the first frame say about the clip."""
-
-    container: str
-    codec: str
-    pix_fmt: str
-    coded_width: int
-    coded_height: int
-    width: int  # as displayed: rotation and sample aspect applied
-    height: int
-    rotation: int  # degrees the decoded picture is turned counter-clockwise for display
-    declared_fps: float | None
-    declared_duration: float | None
-    declared_frames: int
-    start_time: float  # the first frame's timestamp in the file, seconds
-    motion_size: tuple[int, int]  # (width, height) of Frame.luma
-    detail_size: tuple[int, int]  # (width, height) of Frame.detail
 
 
 def fit_area(aspect: float, pixels: int) -> tuple[int, int]:

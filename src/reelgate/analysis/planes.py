@@ -4,14 +4,10 @@ display orientation, whatever the pixel format (8- to 16-bit YUV, NV12, grey, RG
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import av
 import cv2
 import numpy as np
-
-if TYPE_CHECKING:
-    from reelgate.analysis.decode import ClipInfo
 
 NATIVE_CROP = (640, 360)  # noise is measured on unscaled pixels, on a centre crop this size
 _PLANAR_8BIT = {
@@ -30,6 +26,26 @@ _PLANAR_8BIT = {
 _PLANAR_HIGH = {  # name -> bits
     f"yuv{s}p{b}le": b for s in ("420", "422", "444", "440") for b in (9, 10, 12, 14, 16)
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ClipInfo:
+    """What the container and the first frame say about the clip."""
+
+    container: str
+    codec: str
+    pix_fmt: str
+    coded_width: int
+    coded_height: int
+    width: int  # as displayed: rotation and sample aspect applied
+    height: int
+    rotation: int  # degrees the decoded picture is turned counter-clockwise for display
+    declared_fps: float | None
+    declared_duration: float | None
+    declared_frames: int
+    start_time: float  # the first frame's timestamp in the file, seconds
+    motion_size: tuple[int, int]  # (width, height) of Frame.luma
+    detail_size: tuple[int, int]  # (width, height) of Frame.detail
 
 
 @dataclass(slots=True)

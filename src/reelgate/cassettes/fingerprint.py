@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reelgate.render.request import RenderRequest, is_url
+from reelgate.request import RenderRequest, is_url
 
 # Labels name a render but do not change it; the failover is asked only when the primary fails,
 # and a run with --preset-provider drops it, so neither is part of what a recording answers.

@@ -1,8 +1,10 @@
 """Record and replay provider HTTP per render, with pytest-recording's record modes.
 
-One ``Recorder`` serves a whole run through one httpx transport. The render that is running
-(a context variable set by the render service) picks its cassette, so many renders share one
-client concurrently, each with its own recording: ``cassettes/<preset-id>/<point>[-<repeat>].yaml``.
+One ``Recorder`` serves a whole run through one httpx transport. Each HTTP request names its
+render in httpx's ``extensions`` (``reelgate.request.RENDER_EXTENSION``, set by the provider on
+every request of a render), which picks its cassette, so many renders share one client
+concurrently, each with its own recording: ``cassettes/<preset-id>/<point>[-<repeat>].yaml``.
+A request naming no render (a provider's task list) is not recorded.
 
 Modes: ``none`` replays only (missing recordings fail, connections outside loopback are
 refused); ``once`` records what has no cassette yet; ``new_episodes`` replays what matches and
@@ -36,8 +38,7 @@ from reelgate.cassettes.format import Cassette, Interaction, load_cassette, reco
 from reelgate.cassettes.matching import match_key, shrink_body
 from reelgate.cassettes.scrub import scrub_body, scrub_url
 from reelgate.loopback import is_loopback_host
-from reelgate.render.context import CURRENT_RENDER
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest, render_of
 
 RecordMode = Literal["none", "once", "new_episodes", "all", "rewrite"]
 # What finish() did: wrote the cassette, had nothing new to write, or (the render failed) kept
@@ -176,7 +177,7 @@ class _CassetteTransport(httpx.AsyncBaseTransport):
         self.recorder = recorder
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        render = CURRENT_RENDER.get()
+        render = render_of(request.extensions)
         session = self.recorder.session_for(render.key) if render is not None else None
         if render is None or session is None:
             if self.recorder.replay_only and not is_loopback_host(request.url.host):

@@ -14,6 +14,8 @@ DETAILS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
 # Failed renders of a recording run: cassettes kept unchanged, and ones never written.
 UNSAVED_KEY = pytest.StashKey[dict[str, int]]()
 WORKEROUTPUT_KEY = "reelgate"
+# The controller's run id, which every xdist worker writes its ledger rows under.
+RUN_ID_KEY = pytest.StashKey[str]()
 
 
 def record(config: pytest.Config, nodeid: str, kind: str, data: Any, point: str | None = None) -> None:

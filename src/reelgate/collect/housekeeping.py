@@ -40,7 +40,7 @@ def remove_leftovers(config: pytest.Config, now: float | None = None) -> list[Pa
     for folder in (conf.cassettes, conf.approved, state):
         removed += _remove_stale(folder, lambda name: TEMPORARY_NAME.fullmatch(name) is not None, cutoff)
     if (state / "media").is_dir():  # the store imports PyAV: only when there is a store
-        from reelgate.render.store import MediaStore
+        from reelgate.media import MediaStore
 
         removed += MediaStore(conf.root).remove_partials(older_than=cutoff)
     removed += _remove_stale(state.joinpath(*_REFERENCE_PARTS),

@@ -101,8 +101,8 @@ class RunSummary:
         if not self.rows:
             return
         from reelgate.collect.config import settings
+        from reelgate.collect.details import RUN_ID_KEY
         from reelgate.collect.runtime import started_run
-        from reelgate.plugin import RUN_ID_KEY
         from reelgate.run.ledger import money_line
 
         terminalreporter.section("reelgate")

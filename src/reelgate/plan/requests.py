@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reelgate.plan.capabilities import check_capabilities
 from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import Preset, ProviderSpec
 from reelgate.preset.yamlload import FieldPath, Located
-from reelgate.providers.capabilities import check_capabilities
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
-from reelgate.render.request import ProviderChoice, RenderRequest
+from reelgate.request import ProviderChoice, RenderRequest
 
 
 class PlanError(Exception):

@@ -7,7 +7,7 @@ polling, deadlines, downloads into the media store and costing. Register it unde
 """
 
 from reelgate.providers.base import ApiCall, Provider, Submitted, TaskStatus
-from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities, check_capabilities
+from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
 from reelgate.providers.errors import (
     MissingCredentialsError,
     Outcome,
@@ -42,7 +42,6 @@ __all__ = [
     "Timings",
     "UnknownModelError",
     "UnknownProviderError",
-    "check_capabilities",
     "create_provider",
     "provider_class",
     "provider_names",

@@ -4,7 +4,9 @@ An adapter says how to build the submit call, read the task state and classify e
 class does the rest the same way for all: submit, poll to a terminal state, download into the
 media store, and report cost and timings. All HTTP goes through one injectable ``httpx``
 client (so tests can pass a ``MockTransport`` and vcrpy can record), and all waiting goes
-through one injectable clock (so replays can skip it).
+through one injectable clock (so replays can skip it). Every HTTP request of a render carries the
+render in its httpx ``extensions`` (``render_extensions``), so a transport that many concurrent
+renders share (the cassette recorder) knows whose request it is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, ClassVar, Literal, Self, TypeVar
 
 import httpx
 
+from reelgate.media import MediaStore
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities, model_issues
 from reelgate.providers.errors import (
     MissingCredentialsError,
@@ -31,8 +34,7 @@ from reelgate.providers.result import RenderResult, Timings
 from reelgate.providers.secrets import Secret, read_secret
 from reelgate.providers.secrets import redact as redact_secrets
 from reelgate.providers.timing import Clock, RetryPolicy, SystemClock
-from reelgate.render.request import RenderRequest
-from reelgate.render.store import MediaStore
+from reelgate.request import RenderRequest, render_extensions
 
 State = Literal["queued", "running", "succeeded", "failed"]
 Stage = Literal["submitting", "running", "downloading"]
@@ -213,12 +215,13 @@ class Provider(ABC):
         start = self.clock.monotonic()
         deadline = start + deadline_s
         submitted: Submitted | None = None
+        tag = render_extensions(request)
         try:
             self._refuse_invalid(request)
             call = self.build_submit(request)
             notify("submitting")
             body = await self._http.call(call, self.base_url, self.auth_headers(), deadline, self,
-                                         idempotent=False)
+                                         idempotent=False, extensions=tag)
             try:
                 submitted = self._parse(lambda b: self.parse_submit(b, call), body, call)
             except RenderFailure as failure:
@@ -229,13 +232,13 @@ class Provider(ABC):
                 on_task(submitted.task_id)
             accepted = self.clock.monotonic()
             notify("running")
-            status, queued_s = await self._wait(submitted, deadline, accepted)
+            status, queued_s = await self._wait(submitted, deadline, accepted, tag)
             finished = self.clock.monotonic()
             notify("downloading")
             assert status.video_url is not None
             try:
                 clip = await self._http.download(status.video_url, store, deadline,
-                                                 status.video_size)
+                                                 status.video_size, tag)
             except RenderFailure as failure:
                 failure.cost_usd = self._cost(request, status)[0]
                 failure.reword(failure.message + " (the task finished, so the provider has "
@@ -246,7 +249,7 @@ class Provider(ABC):
             failure.task_id = submitted.task_id if submitted else None
             failure.reword(self.redact(failure.message))
             if failure.outcome is Outcome.TIMEOUT and submitted and submitted.cancel:
-                await self._http.cancel(submitted.cancel, self.base_url, self.auth_headers())
+                await self._http.cancel(submitted.cancel, self.base_url, self.auth_headers(), tag)
             raise
         done = self.clock.monotonic()
         cost_usd, cost_source = self._cost(request, status)
@@ -288,10 +291,10 @@ class Provider(ABC):
             raise RenderFailure(Outcome.INVALID_PARAMETERS, "; ".join(errors))
 
     async def _wait(
-        self, submitted: Submitted, deadline: float, accepted: float
+        self, submitted: Submitted, deadline: float, accepted: float, tag: Mapping[str, Any]
     ) -> tuple[TaskStatus, float | None]:
         try:
-            return await self._poll_until_done(submitted, deadline, accepted)
+            return await self._poll_until_done(submitted, deadline, accepted, tag)
         except RenderFailure as failure:
             # Only a task the provider itself failed is known to be free; a poll that broke
             # off, or a deadline that passed, leaves a task that may still finish and charge.
@@ -300,7 +303,7 @@ class Provider(ABC):
             raise
 
     async def _poll_until_done(
-        self, submitted: Submitted, deadline: float, accepted: float
+        self, submitted: Submitted, deadline: float, accepted: float, tag: Mapping[str, Any]
     ) -> tuple[TaskStatus, float | None]:
         queued_s: float | None = None
         while True:
@@ -312,7 +315,7 @@ class Provider(ABC):
                 )
             await self.clock.sleep(self.poll_interval)
             body = await self._http.call(submitted.poll, self.base_url, self.auth_headers(),
-                                         deadline, self, idempotent=True)
+                                         deadline, self, idempotent=True, extensions=tag)
             status = self._parse(self.parse_status, body, submitted.poll)
             if status.state in ("running", "succeeded") and queued_s is None:
                 queued_s = self.clock.monotonic() - accepted
@@ -326,7 +329,8 @@ class Provider(ABC):
                 raise failure
             if status.state == "succeeded" and not status.video_url and submitted.result:
                 body = await self._http.call(submitted.result, self.base_url,
-                                             self.auth_headers(), deadline, self, idempotent=True)
+                                             self.auth_headers(), deadline, self, idempotent=True,
+                                             extensions=tag)
                 status = self._parse(self.parse_result, body, submitted.result)
             if status.state == "succeeded":
                 if not status.video_url:

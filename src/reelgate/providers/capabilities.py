@@ -1,20 +1,17 @@
-"""What each provider model can honour, and the check that turns gaps into named issues.
+"""What each provider model can honour, and the checks that turn gaps into named issues.
 
-Each adapter declares a ``ModelCapabilities`` per model. ``check_capabilities`` compares a
-request with it: a value the provider would reject is an error (with the values it accepts); a
-layer the provider has no field for is a warning saying what happens to it instead.
+Each adapter declares a ``ModelCapabilities`` per model. ``model_issues`` compares a request
+with it: a value the provider would reject is an error (with the values it accepts); a layer the
+provider has no field for is a warning saying what happens to it instead. Which provider a
+request goes to is the plan's question (``reelgate.plan.capabilities.check_capabilities``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from reelgate.providers.errors import ProviderConfigError
-from reelgate.render.request import RenderRequest, is_url
-
-if TYPE_CHECKING:
-    from reelgate.providers.base import Provider
+from reelgate.request import RenderRequest, is_url
 
 Severity = Literal["error", "warning"]
 
@@ -159,25 +156,3 @@ def _layer_issues(
                                "reproducible, so compare repeats statistically"))
     return issues
 
-
-def check_capabilities(request: RenderRequest) -> list[CapabilityIssue]:
-    """Issues for the request's provider and model, then for its failover target."""
-    issues = _target_issues(request, prefix="")
-    if request.failover is not None:
-        issues += _target_issues(request.retarget(request.failover), prefix="failover.")
-    return issues
-
-
-def _target_issues(request: RenderRequest, prefix: str) -> list[CapabilityIssue]:
-    from reelgate.providers.registry import provider_class
-
-    try:
-        cls: type[Provider] = provider_class(request.provider)
-        cls.capabilities_for(request.model)
-    except ProviderConfigError as exc:
-        field = "provider.name" if isinstance(exc, LookupError) else "provider.model"
-        return [_error(prefix + field, str(exc))]
-    return [
-        CapabilityIssue(prefix + issue.field, issue.severity, issue.message)
-        for issue in cls.capability_issues(request)
-    ]

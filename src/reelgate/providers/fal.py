@@ -29,7 +29,7 @@ from reelgate.providers.pricing import Price, fal_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_data_uri
 from reelgate.providers.secrets import Secret
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 
 _KLING_ASPECTS = ("16:9", "9:16", "1:1")
 _TIER_RESOLUTION = {"standard": ("720p",), "pro": ("1080p",), "master": ("1080p",)}

@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import httpx
 
+from reelgate.media import ClipRejected, MediaStore, StoredClip
 from reelgate.providers.errors import Outcome, RenderFailure
 from reelgate.providers.timing import Clock, RetryPolicy
-from reelgate.render.store import ClipRejected, MediaStore, StoredClip
 
 AMBIGUOUS_SUBMIT = (
     "not retried: the provider may already have accepted the task, and a second submit "
@@ -99,15 +99,18 @@ class HttpSession:
         errors: ErrorReader,
         *,
         idempotent: bool,
+        extensions: Mapping[str, Any] | None = None,
     ) -> Any:
-        """The JSON body of a successful answer; raises RenderFailure otherwise."""
+        """The JSON body of a successful answer; raises RenderFailure otherwise. ``extensions``
+        go on every attempt's httpx request (the render's tag, see ``reelgate.request``)."""
         url = call.path if call.path.startswith(("http://", "https://")) else base_url + call.path
         where = f"{call.method} {call.path}"
         for attempt in range(1, self.retry.attempts + 1):
             timeout = self._timeout(deadline, where)
             try:
                 response = await self.client.request(
-                    call.method, url, json=call.json, headers=dict(headers), timeout=timeout
+                    call.method, url, json=call.json, headers=dict(headers), timeout=timeout,
+                    extensions=dict(extensions or {}),
                 )
             except httpx.TransportError as exc:
                 failure = self._transport_failure(exc, where, deadline, idempotent=idempotent)
@@ -185,13 +188,15 @@ class HttpSession:
         await self.clock.sleep(delay)
 
     async def download(
-        self, url: str, store: MediaStore, deadline: float, expected_size: int | None
+        self, url: str, store: MediaStore, deadline: float, expected_size: int | None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> StoredClip:
         """Stream the clip into the store; truncated or undecodable downloads are retried."""
         for attempt in range(1, self.retry.attempts + 1):
             timeout = self._timeout(deadline, "the clip download")
             try:
-                async with self.client.stream("GET", url, timeout=timeout) as response:
+                async with self.client.stream("GET", url, timeout=timeout,
+                                              extensions=dict(extensions or {})) as response:
                     if response.status_code >= 400:
                         failure = self._download_refused(response)
                     else:
@@ -233,11 +238,13 @@ class HttpSession:
                 writer.write(chunk)
             return await asyncio.to_thread(writer.commit, next(iter(sizes), None))
 
-    async def cancel(self, call: ApiCall, base_url: str, headers: Mapping[str, str]) -> None:
+    async def cancel(self, call: ApiCall, base_url: str, headers: Mapping[str, str],
+                     extensions: Mapping[str, Any] | None = None) -> None:
         """Best effort, once: a timed-out task should not keep rendering (and charging)."""
         url = call.path if call.path.startswith(("http://", "https://")) else base_url + call.path
         try:
-            await self.client.request(call.method, url, headers=dict(headers), timeout=5.0)
+            await self.client.request(call.method, url, headers=dict(headers), timeout=5.0,
+                                      extensions=dict(extensions or {}))
         except httpx.HTTPError:
             return
 

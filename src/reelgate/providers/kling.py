@@ -33,7 +33,7 @@ from reelgate.providers.pricing import KLING_USD_PER_UNIT, Price, kling_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_raw_base64
 from reelgate.providers.secrets import Secret, read_secret, redact
-from reelgate.render.request import RenderRequest, is_url
+from reelgate.request import RenderRequest, is_url
 
 PROMPT_LIMIT = 2500
 # Kling API reference (text2video/image2video): negative_prompt "cannot exceed 2500 characters".

@@ -31,7 +31,7 @@ from reelgate.providers.pricing import Price, luma_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import url_only
 from reelgate.providers.secrets import Secret
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 
 CONCEPTS: dict[str, str] = {
     "locked": "static",

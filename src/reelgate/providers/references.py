@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reelgate.bounded import BoundedReadError, read_bounded
 from reelgate.providers.errors import Outcome, RenderFailure
-from reelgate.render.request import is_url
+from reelgate.request import is_url
 
 MB = 1024 * 1024
 

@@ -28,7 +28,7 @@ from reelgate.providers.pricing import Price, replicate_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_data_uri
 from reelgate.providers.secrets import Secret
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 
 _RESETS_IN = re.compile(r"resets in ~?(\d+(?:\.\d+)?)\s*s")
 _KLING_ASPECTS = ("16:9", "9:16", "1:1")

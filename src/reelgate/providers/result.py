@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from reelgate.media import StoredClip
 from reelgate.providers.errors import Outcome
-from reelgate.render.store import StoredClip
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from reelgate.providers.pricing import RUNWAY_USD_PER_CREDIT, Price, runway_pric
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_data_uri
 from reelgate.providers.secrets import Secret
-from reelgate.render.request import RESOLUTION_SHORT_SIDE, RenderRequest
+from reelgate.request import RESOLUTION_SHORT_SIDE, RenderRequest
 
 API_VERSION = "2024-11-06"
 PROMPT_LIMIT = 1000  # UTF-16 code units

@@ -1,7 +1,8 @@
-"""Render execution: requests, the media store, the concurrent service, cost and contract checks.
+"""Render execution: the concurrent service, cost and contract checks.
 
-``request`` and ``store`` load eagerly (the providers build on them); the rest loads on first
-use so that importing a provider never drags in the service that uses providers.
+The request (``reelgate.request``) and the media store (``reelgate.media``) live below both this
+package and ``reelgate.providers``, which build on them; they are re-exported here. The rest
+loads on first use, so importing ``reelgate.render`` does not load the service.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from reelgate.render.request import ProviderChoice, RenderRequest
-from reelgate.render.store import MediaStore, StoredClip
+from reelgate.media import MediaStore, StoredClip
+from reelgate.request import ProviderChoice, RenderRequest
 
 if TYPE_CHECKING:
     from reelgate.render.contract import (

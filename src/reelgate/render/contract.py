@@ -20,7 +20,7 @@ import av
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import RenderResult, Timings
-from reelgate.render.request import RESOLUTION_SHORT_SIDE, RenderRequest
+from reelgate.request import RESOLUTION_SHORT_SIDE, RenderRequest
 
 #: A clip whose container ``comment`` starts with this was rendered at a reduced size on purpose
 #: (the simulator's clips, live or replayed from cassettes): its resolution is not checked.
@@ -42,7 +42,7 @@ class ClipProbe:
     fps: float
     frames: int
     codec: str
-    simulated: bool
+    stand_in: bool  # tagged STAND_IN_TAG: rendered small on purpose
     comment: str
 
 
@@ -66,7 +66,7 @@ def probe_clip(path: Path | str) -> ClipProbe:
             fps=round(fps, 3),
             frames=frames,
             codec=stream.codec_context.name,
-            simulated=comment.startswith(STAND_IN_TAG),
+            stand_in=comment.startswith(STAND_IN_TAG),
             comment=comment,
         )
 
@@ -158,8 +158,8 @@ def _compare(
             message + ("; it follows the reference image" if aspect_from_image else ""))
     short_side = min(probe.width, probe.height)
     wanted = RESOLUTION_SHORT_SIDE[request.resolution]
-    if probe.simulated:
-        notes.append(f"simulated clip rendered at {probe.width}x{probe.height}; resolution "
+    if probe.stand_in:
+        notes.append(f"stand-in clip rendered at {probe.width}x{probe.height}; resolution "
                      f"{request.resolution} not checked")
     elif abs(short_side - wanted) / wanted > tolerance.resolution:
         problems.append(f"resolution {probe.width}x{probe.height} (short side {short_side}), "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 
 
 class CostLimitError(ProviderConfigError):

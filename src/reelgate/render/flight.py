@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reelgate.loopback import is_loopback_url
 from reelgate.providers.base import Provider
 from reelgate.providers.errors import Outcome, RenderFailure
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 
 
 @dataclass

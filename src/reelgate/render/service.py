@@ -22,6 +22,7 @@ from types import TracebackType
 
 import httpx
 
+from reelgate.media import MediaStore
 from reelgate.providers.base import Provider, Stage, TaskCharge
 from reelgate.providers.errors import Outcome, ProviderConfigError, RenderFailure
 from reelgate.providers.registry import provider_class
@@ -29,11 +30,9 @@ from reelgate.providers.result import Attempt, RenderResult, Timings
 from reelgate.providers.secrets import Secret
 from reelgate.providers.timing import Clock, FastForwardClock, RetryPolicy
 from reelgate.render.budget import Budget, BudgetExceeded, Hold
-from reelgate.render.context import CURRENT_RENDER
 from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
 from reelgate.render.flight import InFlight, is_live, local_failure
-from reelgate.render.request import RenderRequest
-from reelgate.render.store import MediaStore
+from reelgate.request import RenderRequest
 
 _STATES = ("queued", "running", "downloading", "done", "failed")
 
@@ -218,7 +217,6 @@ class RenderService:
         return result
 
     async def _attempt(self, request: RenderRequest, attempts: list[Attempt]) -> RenderResult:
-        CURRENT_RENDER.set(request)  # lets a shared transport (the cassette recorder) tell renders apart
         provider = self._provider(request.provider)
         async with self._semaphore(provider):
             estimate = provider.list_price(request).usd

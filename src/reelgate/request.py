@@ -1,7 +1,8 @@
 """The render request: one flat, frozen description of one clip to render.
 
 Providers map from this, not from the preset, so the adapters, the simulator and the cost guard
-never depend on how presets are written. The plan stage builds these from presets.
+never depend on how presets are written. The plan stage builds these from presets. It sits below
+both ``reelgate.render`` and ``reelgate.providers`` (see the layers in ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -42,6 +44,13 @@ class ProviderChoice(BaseModel):
     name: str = Field(min_length=1)
     model: str = Field(min_length=1)
     mode: str | None = None
+
+
+#: The httpx request extension that names the render an HTTP request belongs to. The provider
+#: sets it on every request of a render (``render_extensions``); a transport that all concurrent
+#: renders share (the cassette recorder) reads it from ``httpx.Request.extensions``. It travels
+#: with each request, so renders interleaved on one event loop never see each other's.
+RENDER_EXTENSION = "reelgate.render"
 
 
 def is_url(reference: str) -> bool:
@@ -135,3 +144,15 @@ class RenderRequest(BaseModel):
         return self.model_copy(
             update={"provider": choice.name, "model": choice.model, "mode": choice.mode}
         )
+
+
+def render_extensions(request: RenderRequest) -> dict[str, Any]:
+    """The httpx ``extensions`` of every HTTP request sent for ``request`` (the render as served:
+    after a failover it names the failover provider)."""
+    return {RENDER_EXTENSION: request}
+
+
+def render_of(extensions: Mapping[str, Any]) -> RenderRequest | None:
+    """The render an httpx request was sent for (its ``extensions``); None outside a render."""
+    render = extensions.get(RENDER_EXTENSION)
+    return render if isinstance(render, RenderRequest) else None

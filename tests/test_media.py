@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from reelgate.render.store import ClipRejected, MediaStore
+from reelgate.media import ClipRejected, MediaStore
 from tests.providers.factories import clip_bytes, media_files
 
 

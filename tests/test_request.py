@@ -2,7 +2,7 @@ import pytest
 from pydantic import ValidationError
 
 from reelgate.preset.camera import parse_camera
-from reelgate.render.request import ProviderChoice
+from reelgate.request import ProviderChoice
 from tests.providers.factories import make_request
 
 

@@ -3,7 +3,8 @@
 A clip enters the store only whole and verified: bytes stream into a temp file in the same
 directory, the size and decodability are checked, then ``os.replace`` names it by its hash. A
 failed or interrupted download leaves nothing behind but, at worst, a ``.part`` file that
-``remove_partials`` clears (housekeeping calls it at the start of a run).
+``remove_partials`` clears (housekeeping calls it at the start of a run). The providers download
+into it and the render service hands it to them, so it sits below both.
 """
 
 from __future__ import annotations

@@ -1,0 +1,35 @@
+"""The plan's question to the providers: can this request be rendered as asked?
+
+Each adapter declares what its models honour (``reelgate.providers.capabilities``); this looks
+up the request's provider (and its failover target) in the registry and collects the issues.
+It lives in the plan, above the providers, so the capability matrix never imports the registry
+that imports the adapters that declare it.
+"""
+
+from __future__ import annotations
+
+from reelgate.providers.capabilities import CapabilityIssue
+from reelgate.providers.errors import ProviderConfigError
+from reelgate.providers.registry import provider_class
+from reelgate.request import RenderRequest
+
+
+def check_capabilities(request: RenderRequest) -> list[CapabilityIssue]:
+    """Issues for the request's provider and model, then for its failover target."""
+    issues = _target_issues(request, prefix="")
+    if request.failover is not None:
+        issues += _target_issues(request.retarget(request.failover), prefix="failover.")
+    return issues
+
+
+def _target_issues(request: RenderRequest, prefix: str) -> list[CapabilityIssue]:
+    try:
+        cls = provider_class(request.provider)
+        cls.capabilities_for(request.model)
+    except ProviderConfigError as exc:
+        field = "provider.name" if isinstance(exc, LookupError) else "provider.model"
+        return [CapabilityIssue(prefix + field, "error", str(exc))]
+    return [
+        CapabilityIssue(prefix + issue.field, issue.severity, issue.message)
+        for issue in cls.capability_issues(request)
+    ]
