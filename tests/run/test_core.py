@@ -78,3 +78,20 @@ def test_the_core_never_imports_pytest() -> None:
             "print(sorted(m for m in sys.modules if m == 'pytest' or m.startswith('_pytest')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_foreign_cassette_is_the_points_error_naming_the_file_and_the_fix(examples: Path) -> None:
+    conf = config_for(examples)
+    cassette = examples / "cassettes" / "coffee-morning" / "mid.yaml"
+    cassette.write_text("interactions: []\nversion: 1\n")  # a vcrpy cassette of another tool
+    suite = load_suite(conf.root, list(conf.preset_paths), conf.scenarios)
+    preset = next(r.preset for r in suite.results.values() if r.preset and r.preset.id == "coffee-morning")
+    run = Run(conf)
+    try:
+        result = run.point(preset, "mid")
+    finally:
+        run.close()
+    assert result.verdict.verdict == "fail" and not result.verdict.clips
+    problem, hint = result.problems[0].split("\n")
+    assert problem.startswith(f"{cassette}: a vcrpy cassette without reelgate's 'reelgate' block")
+    assert problem.endswith("re-record it with --preset-record=rewrite") and "--preset-record=rewrite" in hint

@@ -11,9 +11,17 @@ import pytest
 from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import parse_camera
 from reelgate.preset.thresholds import Regression, Rubric
-from reelgate.records.approved import BrokenApproval, describe_changes, load_approved, write_approved
+from reelgate.verdict.approved import BrokenApproval, approve, load_approved, write_approved
 from reelgate.verdict.contact_sheet import write_contact_sheet
 from reelgate.verdict.motion import motion_response
+from reelgate.verdict.record import (
+    ApprovedRecord,
+    PointRecord,
+    ProviderVariable,
+    RunRecord,
+    Variables,
+    describe_changes,
+)
 from reelgate.verdict.regression import compare
 from reelgate.verdict.rubric import judge_clip, table
 from reelgate.verdict.usable import judge_point, needed_usable, wilson_interval
@@ -90,11 +98,23 @@ def test_motion_must_rise_with_motion_score() -> None:
     assert not inverted.ok and "inverted" in inverted.message
 
 
-def record(verdict: str = "pass", **metrics: float) -> dict:
+def record(verdict: str = "pass", analyzer: str = "a1", **metrics: float) -> ApprovedRecord:
+    """An approved record of one point, ``mid``; ``metrics`` replace the defaults."""
     base = {"continuity": 1.0, "subject": 0.8, "motion": 0.2, "glitches": 0.0, "usable_rate": 1.0}
-    return {"preset": "p", "version": 1, "variables": {"prompt": "a", "camera": "c"},
-            "points": {"mid": {"verdict": verdict, "metrics": {**base, **metrics}, "clips": ["x"],
-                               "fingerprint": "f"}}}
+    point = PointRecord(motion_score=4.0, verdict=verdict, usable=1, total=1,  # type: ignore[arg-type]
+                        metrics={**base, **metrics}, clips=["x"], fingerprint="f")
+    variables = Variables(prompt="a", reference=[None, None], motion=4.0, camera={"move": "pan-right"},
+                          negative=[], output={"duration": 5.0},
+                          provider=ProviderVariable(name="kling", model="kling-v2-6", mode=None))
+    run = RunRecord(preset="p", version=1, scenario="ad", analyzer=analyzer, provider="kling",
+                    model="kling-v2-6", variables=variables, points={"mid": point})
+    return approve(run, "Ann <ann@example.com>", "2026-12-02T00:00:00Z")
+
+
+def changed(base: ApprovedRecord, **parts: object) -> ApprovedRecord:
+    """``base`` with some of its parts replaced (``mid=`` a point, ``variables=`` ...)."""
+    points = {"mid": parts.pop("mid")} if "mid" in parts else base.points
+    return base.model_copy(update={"points": points, **parts})
 
 
 def test_regression_flags_worse_verdicts_and_metrics_beyond_tolerance() -> None:
@@ -109,10 +129,9 @@ def test_regression_flags_worse_verdicts_and_metrics_beyond_tolerance() -> None:
 
 
 def test_regression_tells_provider_drift_and_counts_changed_layers() -> None:
-    new = record()
-    new["points"]["mid"]["clips"] = ["y"]
+    new = changed(record(), mid=record().points["mid"].model_copy(update={"clips": ["y"]}))
     assert compare(record(), new, Regression()).drift == ["mid"]
-    new["variables"] = {"prompt": "b", "camera": "d"}
+    new = changed(new, variables=new.variables.model_copy(update={"prompt": "b", "camera": {"move": "tilt"}}))
     report = compare(record(), new, Regression())
     assert report.changed_layers == ["prompt", "camera"] and report.multi_variable
     assert not compare(record(), new, Regression(allow_multi_variable=True)).multi_variable
@@ -126,8 +145,9 @@ def test_approved_records_round_trip_and_broken_ones_are_reported(tmp_path: Path
     assert json.loads(path.read_text())["points"]["mid"]["verdict"] == "pass"
     assert describe_changes(record(), record("pass-with-edits", subject=0.5)) == [
         "mid: verdict pass -> pass-with-edits", "mid: subject 0.8 -> 0.5"]
+    assert describe_changes(None, record()) == ["first approval of p v1"]
     path.write_text("{not json")
-    with pytest.raises(BrokenApproval, match="not valid JSON"):
+    with pytest.raises(BrokenApproval, match=r"p.json:1:2: not valid JSON"):
         load_approved(path)
 
 
@@ -144,10 +164,11 @@ def test_contact_sheet_marks_the_frames_at_fault(tmp_path: Path) -> None:
 
 
 def test_metrics_of_another_analyzer_version_are_not_compared() -> None:
-    old, new = record(), record("pass", subject=0.1)
-    old["analyzer"], new["analyzer"] = "1", "2"
+    old, new = record(analyzer="1"), record("pass", analyzer="2", subject=0.1)
     report = compare(old, new, Regression())
     assert report.analyzer_changed == "1 -> 2"
     assert not report.regressed and {r.metric for r in report.rows} == {"verdict"}
-    new["points"]["mid"]["verdict"] = "fail"
+    new = changed(new, mid=new.points["mid"].model_copy(update={"verdict": "fail"}))
     assert [r.metric for r in compare(old, new, Regression()).regressed] == ["verdict"]
+    unknown = record().model_copy(update={"analyzer": None})  # approved before records carried it
+    assert compare(unknown, record(), Regression()).analyzer_changed == "? -> a1"

@@ -1,10 +1,12 @@
 """Cassette files: vcrpy's YAML format, with large bodies moved to a content-addressed store.
 
 A cassette is what vcrpy writes (``version`` and ``interactions``, readable by vcrpy itself) plus
-a ``reelgate`` mapping: the fingerprint of the normalized request it answers, that request, and
-who answered. Video (and any large binary) bodies live in ``cassettes/media/<sha256>.<ext>``,
-named from the cassette by an ``x-reelgate-media`` response header, so cassettes stay a few KB
-and identical clips are stored once.
+a ``reelgate`` mapping (``cassettes.meta``): the render it answers, the fingerprint of the
+normalized request, that request, and who answered. Requests go through vcrpy's public
+``Request`` (constructor and attributes) and its YAML serializer, written as vcrpy writes them.
+Video (and any large binary) bodies live in ``cassettes/media/<sha256>.<ext>``, named from the
+cassette by an ``x-reelgate-media`` response header, so cassettes stay a few KB and identical
+clips are stored once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from vcr.serializers import compat, yamlserializer
 from reelgate.atomic import write_bytes_atomic, write_text_atomic
 from reelgate.cassettes.errors import BrokenCassette, SecretInCassette
 from reelgate.cassettes.matching import match_key, shrink_body
+from reelgate.cassettes.meta import VCRPY_FORMAT, CassetteMeta, dump_meta, parse_meta
 from reelgate.cassettes.scrub import find_leak, scrub_body, scrub_headers, scrub_url
 
 MEDIA_HEADER = "x-reelgate-media"
@@ -48,7 +51,7 @@ class Interaction:
 @dataclass
 class Cassette:
     path: Path
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: CassetteMeta
     interactions: list[Interaction] = field(default_factory=list)
 
     def media(self) -> list[str]:
@@ -88,10 +91,10 @@ def load_cassette(path: Path, media_dir: Path) -> Cassette:
         raise BrokenCassette(f"{path}: broken YAML ({exc}); restore it or re-record") from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise BrokenCassette(f"{path}: not a cassette (no 'interactions' list); re-record it")
-    cassette = Cassette(path, meta=data.get("reelgate") if isinstance(data.get("reelgate"), dict) else {})
+    cassette = Cassette(path, meta=parse_meta(data, str(path)))
     for number, raw in enumerate(data["interactions"], start=1):
         try:
-            request = Request._from_dict(raw["request"])
+            request = _request(raw["request"])
             response = compat.convert_to_bytes(raw["response"])
             response["status"]["code"] = int(response["status"]["code"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -118,11 +121,11 @@ def save_cassette(cassette: Cassette, media_dir: Path, env: dict[str, str] | Non
             response["headers"][MEDIA_HEADER] = [name]
             response["body"]["string"] = b""
         interactions.append({
-            "request": compat.convert_to_unicode(interaction.request._to_dict()),
+            "request": compat.convert_to_unicode(_request_dict(interaction.request)),
             "response": compat.convert_to_unicode(response),
         })
-    text = yamlserializer.serialize({"version": 1, "interactions": interactions,
-                                     "reelgate": cassette.meta})
+    text = yamlserializer.serialize({"version": VCRPY_FORMAT, "interactions": interactions,
+                                     "reelgate": dump_meta(cassette.meta)})
     leaked = find_leak(text, env)
     for _, data in media:
         leaked = leaked or find_leak(data.decode("latin-1"), env)
@@ -135,6 +138,17 @@ def save_cassette(cassette: Cassette, media_dir: Path, env: dict[str, str] | Non
         if not target.exists():
             write_bytes_atomic(target, data)
     write_text_atomic(cassette.path, text)
+
+
+def _request(raw: dict[str, Any]) -> Request:
+    """A stored request as vcrpy's Request (a str body becomes bytes, as vcrpy reads it)."""
+    return Request(raw["method"], raw["uri"], raw["body"], raw["headers"])
+
+
+def _request_dict(request: Request) -> dict[str, Any]:
+    """A request as vcrpy stores it: each header as a one-item list."""
+    return {"method": request.method, "uri": request.uri, "body": request.body,
+            "headers": {name: [value] for name, value in request.headers.items()}}
 
 
 def _read_media(media_dir: Path, name: str, cassette: Path) -> bytes:

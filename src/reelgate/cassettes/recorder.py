@@ -36,6 +36,7 @@ from reelgate.cassettes.errors import (
 from reelgate.cassettes.fingerprint import changes, fingerprint, normalized
 from reelgate.cassettes.format import Cassette, Interaction, load_cassette, record, save_cassette
 from reelgate.cassettes.matching import match_key, shrink_body
+from reelgate.cassettes.meta import CassetteMeta
 from reelgate.cassettes.scrub import scrub_body, scrub_url
 from reelgate.loopback import is_loopback_host
 from reelgate.request import RenderRequest, render_of
@@ -106,8 +107,8 @@ class Recorder:
         """Ready the cassette of one render, or raise why it cannot be used (before any call)."""
         path = self.path_for(request)
         current = normalized(request)
-        meta = {"preset": request.preset_id, "key": request.key, "fingerprint": fingerprint(current),
-                "request": current, "provider": request.provider, "model": request.model}
+        meta = CassetteMeta(preset=request.preset_id, key=request.key, fingerprint=fingerprint(current),
+                            request=current, provider=request.provider, model=request.model)
         exists = path.is_file()  # rewrite replaces it only once the new render has succeeded
         if self.mode in ("all", "rewrite") or (self.mode in ("once", "new_episodes") and not exists):
             session = _Session(request, Cassette(path, meta=meta), may_record=True)
@@ -119,15 +120,16 @@ class Recorder:
         return session
 
     def _replay_session(self, request: RenderRequest, cassette: Cassette,
-                        meta: dict[str, Any]) -> _Session:
+                        meta: CassetteMeta) -> _Session:
         recorded = cassette.meta
-        if recorded.get("preset") not in (None, request.preset_id):
-            raise BrokenCassette(f"{cassette.path} was recorded for preset {recorded.get('preset')!r}, "
+        if recorded.preset != request.preset_id:
+            raise BrokenCassette(f"{cassette.path} was recorded for preset {recorded.preset!r}, "
                                  f"not {request.preset_id!r}; move it back or re-record")
-        if recorded.get("fingerprint") != meta["fingerprint"]:
-            what = changes(recorded.get("request") or {}, meta["request"])
+        if recorded.fingerprint != meta.fingerprint:
+            what = changes(recorded.request, meta.request)
             raise StaleRecording("stale recording: the request changed since it was recorded ("
-                                 + "; ".join(what or ["recorded without a fingerprint"]) + ")")
+                                 + "; ".join(what or ["the recorded fingerprint does not match its request"])
+                                 + ")")
         session = _Session(request, cassette, may_record=self.mode == "new_episodes")
         for interaction in cassette.interactions:
             session.replay.setdefault(interaction.key, []).append(interaction.response)
@@ -144,9 +146,9 @@ class Recorder:
 
     def _keep(self, session: _Session, interaction: Interaction, served: RenderRequest) -> None:
         session.cassette.interactions.append(interaction)
-        session.cassette.meta = {**session.cassette.meta, "served_by": served.provider,
-                                 "served_model": served.model,
-                                 "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        session.cassette.meta = session.cassette.meta.model_copy(update={
+            "served_by": served.provider, "served_model": served.model,
+            "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
         session.dirty = True
 
     def finish(self, key: str, succeeded: bool = True) -> Finished:

@@ -191,15 +191,3 @@ class Preset(BaseModel):
     thresholds: Thresholds
     source: Path
     line: int
-
-    def variables(self) -> dict[str, Any]:
-        """The control variables a regression compares, one value per layer."""
-        return {
-            "prompt": self.prompt_layers or self.prompt,
-            "reference": [self.reference_video, self.reference_image],
-            "motion": self.motion_score,
-            "camera": self.camera.model_dump(),
-            "negative": list(self.negative_prompt),
-            "output": self.output.model_dump(),
-            "provider": self.provider.model_dump(),
-        }

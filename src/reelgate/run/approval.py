@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from reelgate.preset.model import Preset
@@ -28,16 +31,15 @@ def approve_or_compare(preset: Preset, judge: Judge, accepted: set[str]) -> Outc
 
 def _approve_or_compare(preset: Preset, judge: Judge,
                         accepted: set[str]) -> tuple[list[str], bool, dict[str, Any]]:
-    from reelgate.records.approved import (
+    from reelgate.verdict.approved import (
         BrokenApproval,
+        approve,
         approved_path,
-        approver,
-        describe_changes,
         load_approved,
-        stamp,
         write_approved,
     )
     from reelgate.verdict.motion import motion_response
+    from reelgate.verdict.record import describe_changes
     from reelgate.verdict.regression import compare
 
     conf = judge.conf
@@ -46,34 +48,38 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     where = os.path.relpath(preset.source, conf.root)
     current = judge.record(preset)
     response = motion_response(
-        [(p, v["motion_score"], v["metrics"]["motion"]) for p, v in current["points"].items()
-         if "motion" in v["metrics"]], preset.thresholds.regression.motion_monotonic_tolerance)
+        [(p, v.motion_score, v.metrics["motion"]) for p, v in current.points.items()
+         if "motion" in v.metrics], preset.thresholds.regression.motion_monotonic_tolerance)
     motion = response.model_dump()
+    unreadable = None
     try:
-        approved = load_approved(path)
+        approved = load_approved(path, f"re-approve with: pytest {where} --preset-approve", name=shown)
     except BrokenApproval as exc:
-        return [str(exc)], True, {"motion": motion}
+        if not conf.approve:
+            return [str(exc)], True, {"motion": motion}
+        approved, unreadable = None, str(exc)  # approving is the fix: the new record replaces it
     if conf.approve:
-        blockers = [f"sweep[{p}] is {v['verdict']}" for p, v in current["points"].items()
-                    if v["verdict"] == "fail" and p not in accepted]
+        blockers = [f"sweep[{p}] is {v.verdict}" for p, v in current.points.items()
+                    if v.verdict == "fail" and p not in accepted]
         blockers += [] if response.ok else [response.message]
         blockers += _reference_blockers(preset, judge)
         if blockers:
             return [f"not approved: {preset.id} has failing checks: " + "; ".join(blockers)], True, \
                 {"motion": motion}
-        record = stamp({**current, "provider": preset.provider.name,
-                        "model": preset.provider.model}, approver(conf.root))
+        record = approve(current, approver(conf.root), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         write_approved(path, record)
         changes = describe_changes(approved, record)
+        if unreadable is not None:
+            changes = [f"replaces a record that could not be read ({unreadable.split('; ')[0]})"]
         lines = [f"approved {preset.id} v{preset.version} -> {shown}", *(f"  {c}" for c in changes)]
         return lines, False, {"motion": motion, "approved": True, "changes": changes}
     if approved is None:
         return [f"{preset.id} is not approved yet; approve it with: pytest {where} --preset-approve "
                 f"(writes {shown})"], True, {"motion": motion, "unapproved": True}
     report = compare(approved, current, preset.thresholds.regression)
-    lines = [f"{preset.id} v{preset.version} against approved v{approved.get('version')} "
-             f"({approved.get('approved_by', '?')}, {approved.get('approved_at', '?')}):"]
-    unrendered = [p for p, v in current["points"].items() if not v["clips"]]
+    lines = [f"{preset.id} v{preset.version} against approved v{approved.version} "
+             f"({approved.approved_by}, {approved.approved_at}):"]
+    unrendered = [p for p, v in current.points.items() if not v.clips]
     if unrendered:
         lines.append("no clip to compare at " + ", ".join(unrendered) + ": see those sweep items for why")
     failed = False
@@ -101,7 +107,28 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     lines.append(response.message)
     return lines, failed, {"motion": motion, "rows": [r.model_dump() for r in report.rows],
                            "changed_layers": report.changed_layers, "drift": report.drift,
-                           "approved_version": approved.get("version")}
+                           "approved_version": approved.version}
+
+
+def approver(root: Path) -> str:
+    """Who approves: the git user of the repository, else the login name."""
+    parts = []
+    for key in ("user.name", "user.email"):
+        try:
+            value = subprocess.run(["git", "config", key], cwd=root, capture_output=True, text=True,
+                                   timeout=5).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            value = ""
+        if value:
+            parts.append(f"<{value}>" if key == "user.email" else value)
+    if parts:
+        return " ".join(parts)
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def _reference_blockers(preset: Preset, judge: Judge) -> list[str]:

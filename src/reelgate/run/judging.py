@@ -17,6 +17,7 @@ from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
 from reelgate.run.hub import Analyzer, RenderHub
 from reelgate.run.ledger import RunLedger
+from reelgate.verdict.record import RunRecord
 from reelgate.verdict.rubric import ClipVerdict, judge_clip
 from reelgate.verdict.usable import PointVerdict, judge_point
 
@@ -117,38 +118,16 @@ class Judge:
             hub.logged.add(report.key)
         ledger.append(rows)
 
-    def record(self, preset: Preset) -> dict[str, Any]:
-        """This run of the preset in the approved-record shape."""
+    def record(self, preset: Preset) -> RunRecord:
+        """This run of the preset, as the regression compares it with the approved record."""
+        from reelgate.analysis import ANALYZER_VERSION
         from reelgate.cassettes.fingerprint import fingerprint, normalized, reference_id
         from reelgate.plan import requests_for_point
+        from reelgate.verdict.record import point_record, run_record
 
         points = {}
         for point in preset.sweep:
-            result = self.point(preset, point)
-            verdict = result.verdict
-            metrics: dict[str, float] = {}
-            for clip in verdict.clips:
-                for name, value in clip.metrics.items():
-                    metrics[name] = metrics.get(name, 0.0) + value / len(verdict.clips)
-            metrics = {k: round(v, 4) for k, v in metrics.items()}
-            metrics["usable_rate"] = verdict.rate
             request = requests_for_point(preset, point, self.conf.override())[0]
-            points[point] = {
-                "motion_score": verdict.motion_score, "verdict": verdict.verdict,
-                "usable": verdict.usable, "total": verdict.total, "metrics": metrics,
-                "clips": [c.clip for c in verdict.clips], "fingerprint": fingerprint(normalized(request)),
-            }
-        variables = {
-            "prompt": preset.prompt_layers or preset.prompt,
-            "reference": [reference_id(preset.reference_video), reference_id(preset.reference_image)],
-            "motion": preset.motion_score,
-            "camera": preset.camera.model_dump(mode="json"),
-            "negative": list(preset.negative_prompt),
-            "output": preset.output.model_dump(mode="json"),
-            "provider": {"name": preset.provider.name, "model": preset.provider.model,
-                         "mode": preset.provider.mode},
-        }
-        from reelgate.analysis import ANALYZER_VERSION
-
-        return {"preset": preset.id, "version": preset.version, "scenario": preset.scenario,
-                "analyzer": ANALYZER_VERSION, "variables": variables, "points": points}
+            points[point] = point_record(self.point(preset, point).verdict, fingerprint(normalized(request)))
+        references = (reference_id(preset.reference_video), reference_id(preset.reference_image))
+        return run_record(preset, points, references, ANALYZER_VERSION)

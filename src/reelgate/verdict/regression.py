@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 
 from reelgate.preset.thresholds import Regression
+from reelgate.verdict.record import LAYERS, RunRecord, Variables
 from reelgate.verdict.rubric import VERDICT_RANK
 
 # Metrics where a larger value is better; the rest (glitches, cuts, flicker) are better smaller.
 HIGHER_IS_BETTER = {"continuity", "subject", "camera_match", "usable_rate"}
 # Motion is compared both ways: a change of motion is a change of the preset's look.
 TWO_SIDED = {"motion"}
-LAYERS = ("prompt", "reference", "motion", "camera", "negative", "output", "provider")
 
 
 class Row(BaseModel):
@@ -54,38 +52,38 @@ class RegressionReport(BaseModel):
         return "\n".join([*lines, f"  ({unchanged} unchanged)"] if unchanged else lines)
 
 
-def changed_layers(approved: dict[str, Any], current: dict[str, Any]) -> list[str]:
+def changed_layers(approved: Variables, current: Variables) -> list[str]:
     """The control variables (the five layers, output, provider) that differ from the approved ones."""
-    return [layer for layer in LAYERS if approved.get(layer) != current.get(layer)]
+    return [layer for layer in LAYERS if getattr(approved, layer) != getattr(current, layer)]
 
 
-def compare(approved: dict[str, Any], current: dict[str, Any], rules: Regression) -> RegressionReport:
-    """``approved`` and ``current`` are approved-record shaped dicts (see records.approved).
+def compare(approved: RunRecord, current: RunRecord, rules: Regression) -> RegressionReport:
+    """This run against the approved record, point by point.
 
     Metrics measured by another analyzer version are not comparable: then only verdicts are.
     """
-    same_analyzer = approved.get("analyzer") == current.get("analyzer")
+    same_analyzer = approved.analyzer is not None and approved.analyzer == current.analyzer
     rows: list[Row] = []
     drift: list[str] = []
-    for point, now in current["points"].items():
-        before = approved.get("points", {}).get(point)
+    for point, now in current.points.items():
+        before = approved.points.get(point)
         if before is None:
-            rows.append(Row(point=point, metric="verdict", approved="(none)", now=now["verdict"],
+            rows.append(Row(point=point, metric="verdict", approved="(none)", now=now.verdict,
                             change="new point", tolerance="-", worse=False))
             continue
-        worse = VERDICT_RANK[now["verdict"]] > VERDICT_RANK[before["verdict"]]
-        rows.append(Row(point=point, metric="verdict", approved=before["verdict"], now=now["verdict"],
-                        change=_verdict_change(before["verdict"], now["verdict"]),
+        worse = VERDICT_RANK[now.verdict] > VERDICT_RANK[before.verdict]
+        rows.append(Row(point=point, metric="verdict", approved=before.verdict, now=now.verdict,
+                        change=_verdict_change(before.verdict, now.verdict),
                         tolerance="no worse", worse=worse))
-        for metric in sorted(set(before["metrics"]) & set(now["metrics"])) if same_analyzer else ():
-            rows.append(_metric_row(point, metric, before["metrics"][metric], now["metrics"][metric], rules))
-        if before.get("fingerprint") == now.get("fingerprint") and before.get("clips") != now.get("clips"):
+        for metric in sorted(set(before.metrics) & set(now.metrics)) if same_analyzer else ():
+            rows.append(_metric_row(point, metric, before.metrics[metric], now.metrics[metric], rules))
+        if before.fingerprint == now.fingerprint and before.clips != now.clips:
             drift.append(point)
-    layers = changed_layers(approved.get("variables", {}), current.get("variables", {}))
+    layers = changed_layers(approved.variables, current.variables)
     return RegressionReport(rows=rows, changed_layers=layers,
                             multi_variable=len(layers) > 1 and not rules.allow_multi_variable, drift=drift,
                             analyzer_changed=None if same_analyzer else
-                            f"{approved.get('analyzer', '?')} -> {current.get('analyzer', '?')}")
+                            f"{approved.analyzer or '?'} -> {current.analyzer or '?'}")
 
 
 def _verdict_change(before: str, now: str) -> str:
