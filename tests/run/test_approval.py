@@ -64,3 +64,25 @@ def test_a_foreign_file_fails_the_regression_and_approving_replaces_it(examples:
         k: v for k, v in committed.items() if not k.startswith("approved_")}
     _, compared = regression(examples)
     assert not compared.failed, compared.lines
+
+
+def test_approving_an_unchanged_preset_leaves_its_file_byte_for_byte(examples: Path) -> None:
+    """Re-approving a suite must not churn every file's approved_at: the diff shows real changes."""
+    target = examples / "approved" / f"{PRESET}.json"
+    before = target.read_bytes()
+    _, unchanged = regression(examples, approve=True)
+    assert not unchanged.failed and unchanged.data["approval"] == "unchanged"
+    assert unchanged.lines == [f"unchanged {PRESET} v{json.loads(before)['version']}: approved/{PRESET}.json "
+                               "already approves this run"]
+    assert target.read_bytes() == before
+
+    changed = json.loads(before)
+    changed["points"]["mid"]["metrics"]["continuity"] = 0.5  # an approval of other clips
+    target.write_text(json.dumps(changed))
+    _, updated = regression(examples, approve=True)
+    assert updated.data["approval"] == "updated" and updated.lines[0].startswith(f"updated {PRESET} v")
+    assert target.read_bytes() != before
+
+    target.unlink()
+    _, new = regression(examples, approve=True)
+    assert new.data["approval"] == "approved" and new.lines[0].startswith(f"approved {PRESET} v")

@@ -134,6 +134,10 @@ def test_the_scaffold_records_approves_and_replays_against_the_simulator(tmp_pat
     replayed = _pytest(tmp_path)
     assert replayed.returncode == 0, replayed.stdout[-3000:]
     assert "reelgate: 12 renders replayed from cassettes, 0 failed" in replayed.stdout
+    files = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".reelgate" not in p.parts}
+    again = _pytest(tmp_path, "--preset-approve")
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert {p: p.read_bytes() for p in files} == files  # a second approve changes no file
 
 
 def test_the_readme_documents_every_scenario_field_with_its_default() -> None:

@@ -66,13 +66,19 @@ def _approve_or_compare(preset: Preset, judge: Judge,
         if blockers:
             return [f"not approved: {preset.id} has failing checks: " + "; ".join(blockers)], True, \
                 {"motion": motion}
+        if approved is not None and _same_run(approved, current):
+            # Like syrupy's --snapshot-update: an unchanged preset's file is left byte for byte,
+            # so approving a whole suite shows only the presets that really changed in the diff.
+            lines = [f"unchanged {preset.id} v{preset.version}: {shown} already approves this run"]
+            return lines, False, {"motion": motion, "approved": True, "approval": "unchanged", "changes": []}
         record = approve(current, approver(conf.root), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         write_approved(path, record)
         changes = describe_changes(approved, record)
         if unreadable is not None:
             changes = [f"replaces a record that could not be read ({unreadable.split('; ')[0]})"]
-        lines = [f"approved {preset.id} v{preset.version} -> {shown}", *(f"  {c}" for c in changes)]
-        return lines, False, {"motion": motion, "approved": True, "changes": changes}
+        status = "approved" if approved is None and unreadable is None else "updated"
+        lines = [f"{status} {preset.id} v{preset.version} -> {shown}", *(f"  {c}" for c in changes)]
+        return lines, False, {"motion": motion, "approved": True, "approval": status, "changes": changes}
     if approved is None:
         return [f"{preset.id} is not approved yet; approve it with: pytest {where} --preset-approve "
                 f"(writes {shown})"], True, {"motion": motion, "unapproved": True}
@@ -108,6 +114,12 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     return lines, failed, {"motion": motion, "rows": [r.model_dump() for r in report.rows],
                            "changed_layers": report.changed_layers, "drift": report.drift,
                            "approved_version": approved.version}
+
+
+def _same_run(approved: Any, current: Any) -> bool:
+    """Whether the approved file already says what this run says (who and when aside)."""
+    return type(current).model_validate(
+        approved.model_dump(exclude={"format", "approved_by", "approved_at"})) == current
 
 
 def approver(root: Path) -> str:
