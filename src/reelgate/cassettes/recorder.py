@@ -39,6 +39,7 @@ from reelgate.cassettes.matching import match_key, shrink_body
 from reelgate.cassettes.meta import CassetteMeta
 from reelgate.cassettes.scrub import scrub_body, scrub_url
 from reelgate.loopback import is_loopback_host
+from reelgate.plan.capabilities import as_received
 from reelgate.request import RenderRequest, render_of
 
 RecordMode = Literal["none", "once", "new_episodes", "all", "rewrite"]
@@ -109,15 +110,37 @@ class Recorder:
         current = normalized(request)
         meta = CassetteMeta(preset=request.preset_id, key=request.key, fingerprint=fingerprint(current),
                             request=current, provider=request.provider, model=request.model)
-        exists = path.is_file()  # rewrite replaces it only once the new render has succeeded
+        exists = path.is_file()  # a re-recording replaces it only once the new render has succeeded
         if self.mode in ("all", "rewrite") or (self.mode in ("once", "new_episodes") and not exists):
             session = _Session(request, Cassette(path, meta=meta), may_record=True)
         elif not exists:
             raise MissingRecording(f"no recording: {self.shown(path)} does not exist")
         else:
-            session = self._replay_session(request, load_cassette(path, self.media_dir), meta)
+            try:
+                session = self._replay_session(request, load_cassette(path, self.media_dir), meta)
+            except StaleRecording:
+                if self.mode != "new_episodes":
+                    raise
+                # new_episodes: what changed is a new episode; record it from scratch.
+                session = _Session(request, Cassette(path, meta=meta), may_record=True)
         self._sessions[request.key] = session
         return session
+
+    def remove_other_repeats(self, preset_id: str, point: str, keep: set[str]) -> list[Path]:
+        """Under ``rewrite``, the point's cassettes of repeats this run does not render (the
+        preset asks for fewer repeats now): rewriting a point starts it from scratch, so they go
+        at once. The repeats it renders are replaced when their new render succeeds."""
+        folder = self.directory / preset_id
+        if self.mode != "rewrite" or not folder.is_dir():
+            return []
+        removed = []
+        for path in sorted(folder.glob(f"{point}*.yaml")):
+            suffix = path.stem[len(point):]
+            ours = suffix == "" or (suffix.startswith("-") and suffix[1:].isdigit())
+            if ours and f"{preset_id}/{path.stem}" not in keep:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
 
     def _replay_session(self, request: RenderRequest, cassette: Cassette,
                         meta: CassetteMeta) -> _Session:
@@ -125,8 +148,9 @@ class Recorder:
         if recorded.preset != request.preset_id:
             raise BrokenCassette(f"{cassette.path} was recorded for preset {recorded.preset!r}, "
                                  f"not {request.preset_id!r}; move it back or re-record")
-        if recorded.fingerprint != meta.fingerprint:
-            what = changes(recorded.request, meta.request)
+        if recorded.fingerprint != meta.fingerprint and (
+                as_received(recorded.request) != as_received(meta.request)):
+            what = changes(as_received(recorded.request), as_received(meta.request))
             raise StaleRecording("stale recording: the request changed since it was recorded ("
                                  + "; ".join(what or ["the recorded fingerprint does not match its request"])
                                  + ")")

@@ -8,6 +8,8 @@ that imports the adapters that declare it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reelgate.providers.capabilities import CapabilityIssue
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
@@ -33,3 +35,19 @@ def _target_issues(request: RenderRequest, prefix: str) -> list[CapabilityIssue]
         CapabilityIssue(prefix + issue.field, issue.severity, issue.message)
         for issue in cls.capability_issues(request)
     ]
+
+
+def as_received(request: dict[str, Any]) -> dict[str, Any]:
+    """A normalized request (``cassettes.fingerprint.normalized``) as its model receives it: a
+    seed or negative prompt the model does not take is never sent, so it changes nothing the
+    provider answers, and editing it must not make a recording stale."""
+    try:
+        caps = provider_class(str(request.get("provider"))).capabilities_for(str(request.get("model")))
+    except ProviderConfigError:
+        return request
+    received = dict(request)
+    if not caps.seed:
+        received["seed"] = None
+    if not caps.negative_prompt:
+        received["negative_prompt"] = []
+    return received

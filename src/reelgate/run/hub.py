@@ -113,6 +113,7 @@ class RenderHub:
             except PlanError as exc:
                 self._fail_point(preset, point, str(exc))
                 continue
+            self.recorder.remove_other_repeats(preset.id, point, {r.key for r in requests})
             for request in requests:
                 self._requests[request.key] = request
                 self._renders[request.key] = (preset, point, request.repeat)
@@ -146,7 +147,7 @@ class RenderHub:
         if isinstance(exc, MissingRecording):
             mode = "once"
         elif isinstance(exc, StaleRecording):
-            mode = "rewrite"
+            mode = "new_episodes"
         else:
             return "restore the file from version control, or re-record it (--preset-record=rewrite)"
         return (f"record it with: pytest {where} --preset-record={mode} (live: provider keys and "
