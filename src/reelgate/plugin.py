@@ -212,4 +212,4 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PresetFile
         return None
     from reelgate.collect.items import PresetFile
 
-    return PresetFile.from_parent(parent, path=file_path)
+    return PresetFile.for_path(parent, file_path)
