@@ -78,9 +78,25 @@ def pytest_configure(config: pytest.Config) -> None:
         from reelgate.collect.summary import RunSummary
 
         check_options(config)  # a bad value stops here, before collection or any render
+        _group_presets_under_xdist(config)
         if not config.option.collectonly:  # --co only lists: it deletes nothing either
             remove_leftovers(config)  # before xdist starts workers that could be writing
         config.pluginmanager.register(RunSummary(config), "reelgate-summary")
+
+
+def _group_presets_under_xdist(config: pytest.Config) -> None:
+    """xdist's ``--dist load`` (its default under ``-n``) becomes ``loadgroup``, each preset file
+    one group (``collect/scheduling.py``), so one worker renders a preset's points together, once.
+    A project without preset folders keeps its mode: it sees nothing of the plugin."""
+    if config.getoption("dist", "no") != "load" or not _has_preset_folders(config):
+        return
+    config.option.dist = "loadgroup"
+
+
+def _has_preset_folders(config: pytest.Config) -> bool:
+    from reelgate.collect.config import settings
+
+    return any(path.exists() for path in settings(config).preset_paths)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -165,19 +181,22 @@ def pytest_configure_node(node: object) -> None:
     if RUN_ID_KEY not in config.stash:
         config.stash[RUN_ID_KEY] = uuid.uuid4().hex[:16]
     node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
-    # Each preset file goes to one worker (see pytest_xdist_make_scheduler): it renders them whole.
-    node.workerinput["reelgate_whole_presets"] = config.option.dist in ("load", "loadfile", "loadscope")  # type: ignore[attr-defined]
+    # Modes that send a preset file's items to one worker: it renders each preset whole.
+    whole = config.getoption("dist") in ("loadgroup", "loadfile", "loadscope")
+    node.workerinput["reelgate_whole_presets"] = whole  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """xdist's default ``--dist load``, except that a preset file's items go to one worker
-    (as ``loadfile`` does), so its points render once, together, on that worker."""
-    if config.getvalue("dist") != "load":
+    """``--dist loadgroup`` with every preset file one group (xdist's own cannot read the groups
+    on pytest 9: see ``collect/scheduling.py``)."""
+    if config.getoption("dist") != "loadgroup" or not _has_preset_folders(config):
         return None
-    from reelgate.collect.scheduling import PresetScheduling
+    from reelgate.collect.config import settings
+    from reelgate.collect.scheduling import PresetGroupScheduling
 
-    return PresetScheduling(config, log)
+    owns, root = settings(config).owns, config.rootpath
+    return PresetGroupScheduling(config, log, lambda path: owns(root / path))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -93,14 +93,14 @@ def test_sigterm_writes_renders_in_flight_and_the_next_run_reconciles_them(
     assert [(r.charge, r.cost_usd) for r in earlier] == [("known", pytest.approx(PRICE))] * 3
 
 
-def test_two_xdist_workers_share_one_budget(gate: SuiteWriter, simulator: str) -> None:
+def test_four_xdist_workers_share_one_budget(gate: SuiteWriter, simulator: str) -> None:
     # 0.0.0.0 reaches the simulator but is not a loopback name: the run counts as live here.
     live_url = simulator.replace("127.0.0.1", "0.0.0.0")
-    gate.preset("mug.yaml", PRESET.replace("ceramic cup", "glass mug"))
-    result = gate.pytester.runpytest_subprocess(*args(live_url, "-n", "2", "--dist", "loadfile",
-                                                      "--preset-max-cost", "0.9",
+    for name in ("mug", "bowl", "jug"):
+        gate.preset(f"{name}.yaml", PRESET.replace("ceramic cup", f"glass {name}"))
+    result = gate.pytester.runpytest_subprocess(*args(live_url, "-n", "4", "--preset-max-cost", "0.9",
                                                       "--preset-concurrency", "1"))
-    result.assert_outcomes(passed=4, failed=2)  # six renders of $0.21 on two workers, $0.90
+    result.assert_outcomes(passed=4, failed=8)  # twelve renders of $0.21 on four workers, $0.90
     result.stdout.fnmatch_lines(["*budget_exceeded*would take the run past --preset-max-cost $0.90*"])
     spent = sum(r.cost_usd for r in rows(gate))
     assert spent == pytest.approx(4 * PRICE) and spent <= 0.9

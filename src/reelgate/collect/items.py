@@ -20,7 +20,7 @@ import pytest
 
 from reelgate.collect.checks import (
     PresetCheckFailed,
-    plan_diagnostics,
+    plan_report,
     reference_check,
     regression_check,
     schema_check,
@@ -47,10 +47,10 @@ class PresetFile(pytest.Module):
 
     def collect(self) -> Iterator[PresetItem]:
         result = get_suite(self.config).get(self.path)
-        plan = plan_diagnostics(result, self.config)
-        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, plan))
+        report = plan_report(result, self.config)
+        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, report))
         preset = result.preset
-        if preset is None or any(d.severity == "error" for d in plan):
+        if preset is None or report.of("error"):
             return  # an invalid preset, or one its provider would refuse, has nothing else to run
         if preset.reference_video is not None:
             yield PresetItem.for_check(self, "reference", result, reference_check(preset, self.config))
@@ -74,6 +74,8 @@ class PresetItem(pytest.Function):
         item = cls.from_parent(parent, name=name, callobj=check)
         item.preset_result = result
         item.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
+        if parent.config.pluginmanager.hasplugin("xdist"):  # one worker renders the whole preset
+            item.add_marker(pytest.mark.xdist_group(name=parent.nodeid))
         register_marks(parent.config, result.marks)  # before marks_for names them (--strict-markers)
         for mark in marks_for(result.marks, name):
             item.add_marker(mark)
