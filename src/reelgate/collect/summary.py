@@ -92,6 +92,14 @@ class RunSummary:
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in [header, *body]]
 
+    def note_lines(self) -> list[str]:
+        """The providers' notes that hold for every preset of a model, once each, with how many of
+        the run's presets they concern (the schema items recorded them, on xdist workers too)."""
+        from reelgate.collect.details import details
+        from reelgate.plan.schema import note_lines
+
+        return note_lines(entry["notes"] for entry in details(self.config).values() if "notes" in entry)
+
     def _shown_rows(self) -> list[PresetRow]:
         """Presets with something to show: an abstract base whose schema passed is left out."""
         return [row for row in sorted(self.rows.values(), key=lambda r: r.path)
@@ -108,6 +116,8 @@ class RunSummary:
         terminalreporter.section("reelgate")
         for line in self.table():
             terminalreporter.write_line(line)
+        for line in self.note_lines():
+            terminalreporter.write_line(f"reelgate note: {line}")
         run = started_run(self.config)
         money = money_line(settings(self.config), run.open_ledger() if run else None,
                            self.config.stash.get(RUN_ID_KEY, None))
