@@ -80,7 +80,7 @@ def test_preset_items_are_xdist_groups_and_other_tests_still_spread(suite: Suite
     assert "GROUP test_plain" not in listed.stdout.str()
     result = suite.pytester.runpytest_subprocess("presets", "test_plain.py", "-n", "2", "-v",
                                                  "-k", "schema or spread", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=7, deselected=4)
+    result.assert_outcomes(passed=7)  # xdist's summary does not count the deselected
     result.stdout.fnmatch_lines(["*scheduling tests via PresetGroupScheduling*"])
     spread = {line.split("]")[0] for line in result.outlines if "test_spread" in line and "PASSED" in line}
     assert spread == {"[gw0", "[gw1"}  # tests of no group load-balance over both workers

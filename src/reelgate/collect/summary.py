@@ -81,14 +81,17 @@ class RunSummary:
         }
 
     def table(self) -> list[str]:
+        """The per-preset table; none when no preset has anything to show (only schema items ran)."""
         header = ("preset", *POINTS, "usable", "cost", "source", "checks")
-        body = []
+        body: list[tuple[str, ...]] = []
         for row in self._shown_rows():
             verdicts = [row.points.get(p, "-") for p in POINTS]
             usable = " ".join(row.usable.get(p, "") for p in POINTS if row.usable.get(p)) or "-"
             failed = [n for n, o in row.items.items() if o == "failed"]
             checks = "ok" if not failed else "failed: " + ", ".join(failed)
             body.append((row.preset, *verdicts, usable, f"${row.cost:.2f}", row.source or "-", checks))
+        if not body:
+            return []
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in [header, *body]]
 
@@ -151,8 +154,8 @@ class RunSummary:
                 f"::error file={_escape_property(path)},line={line},title={_escape_property(title)}::"
                 f"{_escape_data(first)}")
         target = os.environ.get("GITHUB_STEP_SUMMARY")
-        if target:
-            lines = self.table()
+        lines = self.table()
+        if target and lines:
             markdown = ["## reelgate", "", "| " + " | ".join(lines[0].split()) + " |",
                         "|" + "---|" * len(lines[0].split())]
             for row in self._shown_rows():
