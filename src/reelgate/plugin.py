@@ -78,25 +78,13 @@ def pytest_configure(config: pytest.Config) -> None:
         from reelgate.collect.summary import RunSummary
 
         check_options(config)  # a bad value stops here, before collection or any render
-        _group_presets_under_xdist(config)
+        if config.getoption("dist", "no") == "load":  # xdist's default under -n
+            from reelgate.collect.scheduling import group_presets
+
+            group_presets(config)  # each preset file one xdist_group, run as --dist loadgroup
         if not config.option.collectonly:  # --co only lists: it deletes nothing either
             remove_leftovers(config)  # before xdist starts workers that could be writing
         config.pluginmanager.register(RunSummary(config), "reelgate-summary")
-
-
-def _group_presets_under_xdist(config: pytest.Config) -> None:
-    """xdist's ``--dist load`` (its default under ``-n``) becomes ``loadgroup``, each preset file
-    one group (``collect/scheduling.py``), so one worker renders a preset's points together, once.
-    A project without preset folders keeps its mode: it sees nothing of the plugin."""
-    if config.getoption("dist", "no") != "load" or not _has_preset_folders(config):
-        return
-    config.option.dist = "loadgroup"
-
-
-def _has_preset_folders(config: pytest.Config) -> bool:
-    from reelgate.collect.config import settings
-
-    return any(path.exists() for path in settings(config).preset_paths)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -190,13 +178,11 @@ def pytest_configure_node(node: object) -> None:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadgroup`` with every preset file one group (xdist's own cannot read the groups
     on pytest 9: see ``collect/scheduling.py``)."""
-    if config.getoption("dist") != "loadgroup" or not _has_preset_folders(config):
+    if config.getoption("dist") != "loadgroup":
         return None
-    from reelgate.collect.config import settings
-    from reelgate.collect.scheduling import PresetGroupScheduling
+    from reelgate.collect.scheduling import preset_scheduler
 
-    owns, root = settings(config).owns, config.rootpath
-    return PresetGroupScheduling(config, log, lambda path: owns(root / path))
+    return preset_scheduler(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

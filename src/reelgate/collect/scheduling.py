@@ -19,6 +19,30 @@ from xdist.scheduler import LoadGroupScheduling
 GROUP_SEPARATOR = "@"  # LoadGroupScheduling's: a node id's group follows the last "@"
 
 
+def group_presets(config: pytest.Config) -> None:
+    """xdist's ``--dist load`` (its default under ``-n``) becomes ``loadgroup``, so one worker
+    renders a preset's points together, once. A project without preset folders keeps its mode:
+    it sees nothing of the plugin."""
+    if _has_preset_folders(config):
+        config.option.dist = "loadgroup"
+
+
+def preset_scheduler(config: pytest.Config, log: Any) -> PresetGroupScheduling | None:
+    """The scheduler for ``--dist loadgroup`` in a project with presets (else xdist's own)."""
+    if not _has_preset_folders(config):
+        return None
+    from reelgate.collect.config import settings
+
+    owns, root = settings(config).owns, config.rootpath
+    return PresetGroupScheduling(config, log, lambda path: owns(root / path))
+
+
+def _has_preset_folders(config: pytest.Config) -> bool:
+    from reelgate.collect.config import settings
+
+    return any(path.exists() for path in settings(config).preset_paths)
+
+
 def preset_group(nodeid: str, is_preset: Callable[[str], bool]) -> str | None:
     """The xdist group of a preset item (its file's node id), None for any other test."""
     path = nodeid.split("::", 1)[0]
