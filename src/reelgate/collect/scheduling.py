@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from xdist.scheduler import LoadGroupScheduling
 
+from reelgate.collect.config import settings
+
 GROUP_SEPARATOR = "@"  # LoadGroupScheduling's: a node id's group follows the last "@"
 
 
@@ -31,15 +33,11 @@ def preset_scheduler(config: pytest.Config, log: Any) -> PresetGroupScheduling |
     """The scheduler for ``--dist loadgroup`` in a project with presets (else xdist's own)."""
     if not _has_preset_folders(config):
         return None
-    from reelgate.collect.config import settings
-
     owns, root = settings(config).owns, config.rootpath
     return PresetGroupScheduling(config, log, lambda path: owns(root / path))
 
 
 def _has_preset_folders(config: pytest.Config) -> bool:
-    from reelgate.collect.config import settings
-
     return any(path.exists() for path in settings(config).preset_paths)
 
 
