@@ -76,6 +76,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from reelgate.collect.summary import RunSummary
 
         check_options(config)  # a bad value stops here, before collection or any render
+        if config.getoption("dist", "no") == "load":  # xdist's default under -n
+            from reelgate.collect.scheduling import group_presets
+
+            group_presets(config)  # each preset file one xdist_group, run as --dist loadgroup
         if not config.option.collectonly:  # --co only lists: it deletes nothing either
             remove_leftovers(config)  # before xdist starts workers that could be writing
         config.pluginmanager.register(RunSummary(config), "reelgate-summary")
@@ -163,19 +167,20 @@ def pytest_configure_node(node: object) -> None:
     if RUN_ID_KEY not in config.stash:
         config.stash[RUN_ID_KEY] = uuid.uuid4().hex[:16]
     node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
-    # Each preset file goes to one worker (see pytest_xdist_make_scheduler): it renders them whole.
-    node.workerinput["reelgate_whole_presets"] = config.option.dist in ("load", "loadfile", "loadscope")  # type: ignore[attr-defined]
+    # Modes that send a preset file's items to one worker: it renders each preset whole.
+    whole = config.getoption("dist") in ("loadgroup", "loadfile", "loadscope")
+    node.workerinput["reelgate_whole_presets"] = whole  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """xdist's default ``--dist load``, except that a preset file's items go to one worker
-    (as ``loadfile`` does), so its points render once, together, on that worker."""
-    if config.getvalue("dist") != "load":
+    """``--dist loadgroup`` with every preset file one group (xdist's own cannot read the groups
+    on pytest 9: see ``collect/scheduling.py``)."""
+    if config.getoption("dist") != "loadgroup":
         return None
-    from reelgate.collect.scheduling import PresetScheduling
+    from reelgate.collect.scheduling import preset_scheduler
 
-    return PresetScheduling(config, log)
+    return preset_scheduler(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -210,4 +215,4 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PresetFile
         return None
     from reelgate.collect.items import PresetFile
 
-    return PresetFile.from_parent(parent, path=file_path)
+    return PresetFile.for_path(parent, file_path)

@@ -100,12 +100,12 @@ def test_sigterm_writes_renders_in_flight_and_the_next_run_reconciles_them(
     assert [(r.charge, r.cost_usd) for r in earlier] == [("known", pytest.approx(PRICE))] * 3
 
 
-def test_two_xdist_workers_share_one_budget(gate: SuiteWriter, simulator: str) -> None:
-    gate.preset("mug.yaml", PRESET.replace("ceramic cup", "glass mug"))
-    result = gate.pytester.runpytest_subprocess(*args(simulator, "-n", "2", "--dist", "loadfile",
-                                                      "--preset-max-cost", "0.9",
+def test_four_xdist_workers_share_one_budget(gate: SuiteWriter, simulator: str) -> None:
+    for name in ("mug", "bowl", "jug"):
+        gate.preset(f"{name}.yaml", PRESET.replace("ceramic cup", f"glass {name}"))
+    result = gate.pytester.runpytest_subprocess(*args(simulator, "-n", "4", "--preset-max-cost", "0.9",
                                                       "--preset-concurrency", "1"))
-    result.assert_outcomes(passed=4, failed=2)  # six renders of $0.21 on two workers, $0.90
+    result.assert_outcomes(passed=4, failed=8)  # twelve renders of $0.21 on four workers, $0.90
     result.stdout.fnmatch_lines(["*budget_exceeded*would take the run past --preset-max-cost $0.90*"])
     spent = sum(r.cost_usd for r in rows(gate))
     assert spent == pytest.approx(4 * PRICE) and spent <= 0.9

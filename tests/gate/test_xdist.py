@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,12 +15,14 @@ from tests.gate.conftest import PRESET, prepare
 from tests.suites import LENIENT, SuiteWriter
 
 REPO = Path(__file__).resolve().parents[2]
+PRESETS = ("cup", "mug", "bowl", "jug")  # four presets for four workers
+WORKER_LINE = re.compile(r"^\[(gw\d+)\] .*?(PASSED|FAILED) (presets/\w+\.yaml)::")
 
 
 @pytest.fixture
 def gate(suite: SuiteWriter, simulator: str, monkeypatch: pytest.MonkeyPatch) -> SuiteWriter:
     suite = prepare(suite, simulator, monkeypatch, LENIENT, PRESET)
-    for name in ("mug", "bowl"):
+    for name in PRESETS[1:]:
         suite.preset(f"{name}.yaml", PRESET.replace("ceramic cup", f"stoneware {name}"))
     return suite
 
@@ -38,16 +41,49 @@ def live_run(suite: SuiteWriter, simulator: str, *more: str) -> tuple[pytest.Run
     return result, rows, simulator_state(simulator)["tasks_created"]
 
 
-def test_two_workers_and_none_give_the_same_verdicts_and_rows_each_render_once(
+def test_four_workers_and_none_give_the_same_verdicts_and_rows_each_render_once(
         gate: SuiteWriter, simulator: str) -> None:
     serial, serial_rows, serial_tasks = live_run(gate, simulator, "-n", "0")
-    serial.assert_outcomes(passed=15)
-    parallel, parallel_rows, parallel_tasks = live_run(gate, simulator, "-n", "2")  # the default --dist load
-    parallel.assert_outcomes(passed=15)
-    assert serial_tasks == parallel_tasks == 9  # three presets of three points: each rendered once
-    assert parallel_rows == serial_rows and len(serial_rows) == 9
-    table = [line for line in serial.outlines if line.startswith(("cup", "mug", "bowl"))]
-    assert table and table == [line for line in parallel.outlines if line.startswith(("cup", "mug", "bowl"))]
+    serial.assert_outcomes(passed=20)
+    parallel, parallel_rows, parallel_tasks = live_run(gate, simulator, "-n", "4", "-v")  # no --dist
+    parallel.assert_outcomes(passed=20)
+    assert serial_tasks == parallel_tasks == 12  # four presets of three points: each rendered once
+    assert parallel_rows == serial_rows and len(serial_rows) == 12
+    table = [line for line in serial.outlines if line.startswith(PRESETS)]
+    assert len(table) == 4 and table == [line for line in parallel.outlines if line.startswith(PRESETS)]
+    workers: dict[str, set[str]] = {}
+    for line in parallel.outlines:
+        if found := WORKER_LINE.match(line):
+            workers.setdefault(found[3], set()).add(found[1])
+    assert len(workers) == 4 and all(len(ran_on) == 1 for ran_on in workers.values()), workers
+
+
+def test_preset_items_are_xdist_groups_and_other_tests_still_spread(suite: SuiteWriter) -> None:
+    suite.preset("cup.yaml")
+    suite.pytester.makepyfile(test_plain="""
+        import os, pytest
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_spread(n):
+            print(os.environ["PYTEST_XDIST_WORKER"])
+        """)
+    suite.pytester.makeconftest("""
+        def pytest_collection_finish(session):
+            for item in session.items:
+                marks = [m.kwargs.get("name") for m in item.iter_markers("xdist_group")]
+                if marks:
+                    print("GROUP", item.nodeid, marks)
+        """)
+    listed = suite.pytester.runpytest("presets", "--co", "-q", "-s")
+    listed.stdout.fnmatch_lines(["GROUP presets/cup.yaml::schema ['presets/cup.yaml']",
+                                 "GROUP presets/cup.yaml::regression ['presets/cup.yaml']"])
+    assert "GROUP test_plain" not in listed.stdout.str()
+    result = suite.pytester.runpytest_subprocess("presets", "test_plain.py", "-n", "2", "-v",
+                                                 "-k", "schema or spread", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=7)  # xdist's summary does not count the deselected
+    result.stdout.fnmatch_lines(["*scheduling tests via PresetGroupScheduling*"])
+    spread = {line.split("]")[0] for line in result.outlines if "test_spread" in line and "PASSED" in line}
+    assert spread == {"[gw0", "[gw1"}  # tests of no group load-balance over both workers
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])

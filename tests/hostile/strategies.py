@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from reelgate.plan.cli import schema_diagnostics
+from reelgate.plan.schema import schema_report
 from reelgate.preset.check import PresetResult, check_preset
 from reelgate.preset.scenarios import ScenarioSet
 from tests.suites import SCENARIOS, VALID
@@ -158,7 +158,7 @@ def hostile_presets(draw: st.DrawFn) -> Case:
 def problems(result: PresetResult, scenarios: ScenarioSet, root: Path) -> list[str]:
     """What is wrong with a check's answer beyond the verdict: unpositioned errors, leaks."""
     found = []
-    diagnostics = schema_diagnostics(result)
+    diagnostics = schema_report(result).diagnostics
     for error in (d for d in diagnostics if d.severity == "error"):
         known = error.where.path in result.sources or error.where.path == scenarios.path
         if not known or error.where.line < 1 or not error.message:
@@ -173,6 +173,6 @@ def problems(result: PresetResult, scenarios: ScenarioSet, root: Path) -> list[s
 def check_case(path: Path, scenarios: ScenarioSet, root: Path) -> tuple[bool, list[str]]:
     """Check one written case as the schema item does: (valid, problems)."""
     result = check_preset(path, scenarios, root)
-    diagnostics = schema_diagnostics(result)
+    diagnostics = schema_report(result).diagnostics
     valid = result.preset is not None and not any(d.severity == "error" for d in diagnostics)
     return valid, problems(result, scenarios, root)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from reelgate.collect import details
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
-from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import Preset
+
+if TYPE_CHECKING:
+    from reelgate.plan.schema import SchemaReport
 
 
 class PresetCheckFailed(Exception):
@@ -24,29 +26,27 @@ class PresetWarning(UserWarning):
     """Something in a preset works but probably not as meant (for example a dropped layer)."""
 
 
-def plan_diagnostics(result: PresetResult, config: pytest.Config) -> list[Diagnostic]:
-    """What the run's provider (and failover) would refuse of a valid preset, at its lines."""
-    if result.preset is None or result.located is None:
-        return []
-    from reelgate.plan import capability_diagnostics
+def plan_report(result: PresetResult, config: pytest.Config) -> SchemaReport:
+    """What the schema item reports of a file: the contract's findings and what the run's
+    provider (and failover) would refuse, at its lines; the same as ``reelgate check``."""
+    from reelgate.plan.schema import schema_report
 
-    return capability_diagnostics(result.preset, result.located, provider_override(config))
+    return schema_report(result, provider_override(config))
 
 
-def schema_check(
-    result: PresetResult, config: pytest.Config, plan: list[Diagnostic]
-) -> Callable[[], None]:
+def schema_check(result: PresetResult, config: pytest.Config, report: SchemaReport) -> Callable[[], None]:
     root = config.rootpath
 
-    def schema() -> None:
+    def schema(request: pytest.FixtureRequest) -> None:
         """The preset is a valid contract for its scenario and provider."""
-        diagnostics = [*result.diagnostics, *plan]
-        for warning in (d for d in diagnostics if d.severity == "warning"):
+        # The provider's notes that hold for every preset of a model: one summary line per run.
+        details.record(config, request.node.nodeid, "notes", report.notes)
+        for warning in report.of("warning"):
             # Attributed to the preset's own line, so the summary points there, not at reelgate.
             text = f"{warning.field}: {warning.message}" if warning.field else warning.message
             warnings.warn_explicit(PresetWarning(text), PresetWarning, str(warning.where.path),
                                    warning.where.line)
-        errors = [d for d in diagnostics if d.severity == "error"]
+        errors = report.of("error")
         if errors:
             count = len(errors)
             raise PresetCheckFailed(

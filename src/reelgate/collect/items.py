@@ -1,9 +1,12 @@
 """Preset files as pytest collectors and their checks as items.
 
-A preset file is collected as a ``pytest.Module`` whose object is a synthetic module, so that
-module-scoped fixtures, ``request.module`` and ``request.path`` work on preset items; the items
-are ``pytest.Function`` s so fixtures, marks, ``-k``, xdist and JUnit behave as for test functions.
-Each item only asks its stage for a result and reports it (``reelgate.collect.checks``).
+A preset file is collected as a ``pytest.Module`` (pytest scopes module fixtures by the nearest
+Module) whose ``obj`` is set, through its public setter, to an empty module named after the file:
+pytest never imports the YAML, and module-scoped fixtures, ``request.module`` and
+``request.path`` work on preset items. The items are ``pytest.Function`` s so fixtures, marks,
+``-k``, xdist and JUnit behave as for test functions, located at the preset's YAML line
+(``reportinfo``). Each item only asks its stage for a result and reports it
+(``reelgate.collect.checks``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pytest
 
 from reelgate.collect.checks import (
     PresetCheckFailed,
-    plan_diagnostics,
+    plan_report,
     reference_check,
     regression_check,
     schema_check,
@@ -32,18 +35,22 @@ from reelgate.preset.model import Preset
 class PresetFile(pytest.Module):
     """One preset YAML file."""
 
-    def _getobj(self) -> types.ModuleType:
-        # pytest imports Python modules here; a preset gets an empty module named after its file.
-        module = types.ModuleType(f"reelgate_preset_{self.path.stem}")
-        module.__file__ = str(self.path)
-        return module
+    @classmethod
+    def for_path(cls, parent: pytest.Collector, path: Path) -> PresetFile:
+        """The file's collector, with its module object given up front, so pytest never tries
+        to import the YAML as Python."""
+        collector: PresetFile = cls.from_parent(parent, path=path)
+        module = types.ModuleType(f"reelgate_preset_{path.stem}")
+        module.__file__ = str(path)
+        collector.obj = module
+        return collector
 
     def collect(self) -> Iterator[PresetItem]:
         result = get_suite(self.config).get(self.path)
-        plan = plan_diagnostics(result, self.config)
-        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, plan))
+        report = plan_report(result, self.config)
+        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, report))
         preset = result.preset
-        if preset is None or any(d.severity == "error" for d in plan):
+        if preset is None or report.of("error"):
             return  # an invalid preset, or one its provider would refuse, has nothing else to run
         if preset.reference_video is not None:
             yield PresetItem.for_check(self, "reference", result, reference_check(preset, self.config))
@@ -67,6 +74,8 @@ class PresetItem(pytest.Function):
         item = cls.from_parent(parent, name=name, callobj=check)
         item.preset_result = result
         item.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
+        if parent.config.pluginmanager.hasplugin("xdist"):  # one worker renders the whole preset
+            item.add_marker(pytest.mark.xdist_group(name=parent.nodeid))
         register_marks(parent.config, result.marks)  # before marks_for names them (--strict-markers)
         for mark in marks_for(result.marks, name):
             item.add_marker(mark)

@@ -81,16 +81,27 @@ class RunSummary:
         }
 
     def table(self) -> list[str]:
+        """The per-preset table; none when no preset has anything to show (only schema items ran)."""
         header = ("preset", *POINTS, "usable", "cost", "source", "checks")
-        body = []
+        body: list[tuple[str, ...]] = []
         for row in self._shown_rows():
             verdicts = [row.points.get(p, "-") for p in POINTS]
             usable = " ".join(row.usable.get(p, "") for p in POINTS if row.usable.get(p)) or "-"
             failed = [n for n, o in row.items.items() if o == "failed"]
             checks = "ok" if not failed else "failed: " + ", ".join(failed)
             body.append((row.preset, *verdicts, usable, f"${row.cost:.2f}", row.source or "-", checks))
+        if not body:
+            return []
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in [header, *body]]
+
+    def note_lines(self) -> list[str]:
+        """The providers' notes that hold for every preset of a model, once each, with how many of
+        the run's presets they concern (the schema items recorded them, on xdist workers too)."""
+        from reelgate.collect.details import details
+        from reelgate.plan.schema import note_lines
+
+        return note_lines(entry["notes"] for entry in details(self.config).values() if "notes" in entry)
 
     def _shown_rows(self) -> list[PresetRow]:
         """Presets with something to show: an abstract base whose schema passed is left out."""
@@ -108,6 +119,8 @@ class RunSummary:
         terminalreporter.section("reelgate")
         for line in self.table():
             terminalreporter.write_line(line)
+        for line in self.note_lines():
+            terminalreporter.write_line(f"reelgate note: {line}")
         run = started_run(self.config)
         money = money_line(settings(self.config), run.open_ledger() if run else None,
                            self.config.stash.get(RUN_ID_KEY, None))
@@ -141,8 +154,8 @@ class RunSummary:
                 f"::error file={_escape_property(path)},line={line},title={_escape_property(title)}::"
                 f"{_escape_data(first)}")
         target = os.environ.get("GITHUB_STEP_SUMMARY")
-        if target:
-            lines = self.table()
+        lines = self.table()
+        if target and lines:
             markdown = ["## reelgate", "", "| " + " | ".join(lines[0].split()) + " |",
                         "|" + "---|" * len(lines[0].split())]
             for row in self._shown_rows():

@@ -4,6 +4,7 @@ from reelgate.plan.requests import (
     PlanError,
     ProviderOverride,
     capability_diagnostics,
+    model_notes,
     requests_for_point,
     requests_for_preset,
 )
@@ -12,6 +13,7 @@ __all__ = [
     "PlanError",
     "ProviderOverride",
     "capability_diagnostics",
+    "model_notes",
     "requests_for_point",
     "requests_for_preset",
 ]

@@ -8,6 +8,7 @@ that imports the adapters that declare it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reelgate.providers.capabilities import CapabilityIssue
@@ -31,10 +32,8 @@ def _target_issues(request: RenderRequest, prefix: str) -> list[CapabilityIssue]
     except ProviderConfigError as exc:
         field = "provider.name" if isinstance(exc, LookupError) else "provider.model"
         return [CapabilityIssue(prefix + field, "error", str(exc))]
-    return [
-        CapabilityIssue(prefix + issue.field, issue.severity, issue.message)
-        for issue in cls.capability_issues(request)
-    ]
+    # replace() keeps every other field of the issue (model_note among them).
+    return [replace(issue, field=prefix + issue.field) for issue in cls.capability_issues(request)]
 
 
 def as_received(request: dict[str, Any]) -> dict[str, Any]:

@@ -10,9 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from reelgate.preset.check import PresetResult
-from reelgate.preset.diagnostics import Diagnostic
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check = subparsers.add_parser("check", help="check preset files without running pytest")
@@ -22,17 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="default: as pytest finds it (ini preset_scenarios, else "
                        "<first preset path>/scenarios.yaml)")
     check.add_argument("--warnings", "-w", action="store_true",
-                       help="also print warnings (layers a provider drops or only approximates)")
+                       help="also print warnings and provider notes (layers a provider drops or "
+                       "only approximates)")
     check.set_defaults(func=_check)
-
-
-def schema_diagnostics(result: PresetResult) -> list[Diagnostic]:
-    """Everything the ``schema`` item reports of one file: the contract's and the plan's."""
-    from reelgate.plan.requests import capability_diagnostics
-
-    if result.preset is None or result.located is None:
-        return list(result.diagnostics)
-    return [*result.diagnostics, *capability_diagnostics(result.preset, result.located)]
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -57,19 +46,29 @@ def _check(args: argparse.Namespace) -> int:
         print(f"reelgate check: no preset files in {names} (a preset is a .yaml or .yml file "
               "other than the scenarios file and files under references/)", file=sys.stderr)
         return 2
+    from reelgate.plan.schema import note_lines, schema_report
+
     root = project.root
     suite = load_suite(root, paths, scenarios)
     failed = warned = 0
+    notes = []
     for result in suite.results.values():
-        diagnostics = schema_diagnostics(result)
-        if any(d.severity == "error" for d in diagnostics):
+        report = schema_report(result)  # exactly what the file's schema item reports
+        notes.append(report.notes)
+        errors, warnings = report.of("error"), report.of("warning")
+        if errors:
             failed += 1
-            print(result.report(root, diagnostics=diagnostics))
-        warnings = [d for d in diagnostics if d.severity == "warning"]
+            print(result.report(root, diagnostics=errors))
         warned += len(warnings)
         if warnings and args.warnings:
             print(result.report(root, severity="warning", diagnostics=warnings))
+    lines = note_lines(notes)
+    if lines and args.warnings:
+        print("provider notes (the same for every preset of the model):")
+        print("\n".join(f"  {line}" for line in lines))
     total = len(suite.results)
-    hint = f" ({warned} warnings: -w shows them)" if warned and not args.warnings else ""
+    hidden = [f"{count} {kind}" for count, kind in ((warned, "warnings"), (len(lines), "provider notes"))
+              if count and not args.warnings]
+    hint = f" ({', '.join(hidden)}: -w shows them)" if hidden else ""
     print(f"{total - failed} of {total} presets valid{hint}")
     return 1 if failed else 0

@@ -13,6 +13,7 @@ from reelgate.plan.capabilities import check_capabilities
 from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import Preset, ProviderSpec
 from reelgate.preset.yamlload import FieldPath, Located
+from reelgate.providers.capabilities import CapabilityIssue
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
 from reelgate.request import ProviderChoice, RenderRequest
@@ -102,22 +103,42 @@ def requests_for_preset(preset: Preset, override: ProviderOverride | None = None
 def capability_diagnostics(
     preset: Preset, located: Located, override: ProviderOverride | None = None
 ) -> list[Diagnostic]:
-    """What the preset's provider cannot honour, positioned at the preset's own lines."""
+    """What the preset's provider cannot honour, positioned at the preset's own lines. Notes
+    that hold for every preset of a model (``model_notes``) are left to the run's summary."""
     unknown = _unknown_providers(preset, located, override)
     if unknown:
         return unknown
-    requests = [requests_for_point(preset, point, override)[0] for point in preset.sweep]
-    seen: dict[tuple[str, str], Diagnostic] = {}
-    for request in requests:  # one per sweep point: the same gap is reported once
-        for issue in check_capabilities(request):
-            path = _field_path(issue.field, located)
-            message = issue.message
-            if issue.field.startswith("failover.") and path == ("scenario",):
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}  # (field, severity) -> message -> points
+    for point, issue in _point_issues(preset, override):
+        if not issue.model_note:
+            found.setdefault((issue.field, issue.severity), {}).setdefault(issue.message, []).append(point)
+    out = []
+    for (field, severity), messages in found.items():  # the same gap at every point is one diagnostic
+        path = _field_path(field, located)
+        for message, points in messages.items():
+            if len(points) < len(preset.sweep):  # not at every point: name the values it is about
+                scores = ", ".join(f"{preset.sweep[p]:g}" for p in points)
+                message = f"sweep[{', '.join(points)}] (motion score {scores}): {message}"
+            if field.startswith("failover.") and path == ("scenario",):
                 message = f"failover provider of scenario {preset.scenario!r}: {message}"
-            seen.setdefault((issue.field, issue.severity), Diagnostic(
-                located.where(path), issue.field, message, issue.severity
-            ))
-    return list(seen.values())
+            out.append(Diagnostic(located.where(path), field, message, severity))
+    return out
+
+
+def model_notes(preset: Preset, override: ProviderOverride | None = None) -> list[str]:
+    """What the preset's provider and model do with a layer they have no control for, in words
+    that hold for every preset of that model (so a run says each once, with a count)."""
+    try:
+        issues = _point_issues(preset, override)
+    except PlanError:  # an unknown provider: the schema item reports it at its line
+        return []
+    return list(dict.fromkeys(issue.message for _, issue in issues if issue.model_note))
+
+
+def _point_issues(preset: Preset, override: ProviderOverride | None) -> list[tuple[str, CapabilityIssue]]:
+    """The capability issues of each sweep point's request (its first repeat: repeats are equal)."""
+    return [(point, issue) for point in preset.sweep
+            for issue in check_capabilities(requests_for_point(preset, point, override)[0])]
 
 
 def _unknown_providers(

@@ -55,6 +55,9 @@ class CapabilityIssue:
     field: str
     severity: Severity
     message: str
+    # A note that says the same for every preset of this provider and model using the layer (no
+    # seed, no motion control): the run prints it once, not as a warning on each preset.
+    model_note: bool = False
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.field}: {self.message}"
@@ -64,8 +67,8 @@ def _error(field: str, message: str) -> CapabilityIssue:
     return CapabilityIssue(field, "error", message)
 
 
-def _warning(field: str, message: str) -> CapabilityIssue:
-    return CapabilityIssue(field, "warning", message)
+def _warning(field: str, message: str, *, model_note: bool = False) -> CapabilityIssue:
+    return CapabilityIssue(field, "warning", message, model_note)
 
 
 def _choices(values: tuple[str, ...]) -> str:
@@ -83,13 +86,15 @@ def model_issues(
                              f"not {request.mode!r}; set provider.mode to one of them"))
     if request.reference_video is not None and caps.duration_from_reference_video:
         issues.append(_warning("output.duration", f"{where} takes the clip length from the "
-                               "reference video; make output.duration match the video's length"))
+                               "reference video; make output.duration match the video's length",
+                               model_note=True))
     elif not caps.accepts_duration(request.duration):
         issues.append(_error("output.duration", f"{where} renders {caps.duration_choices()}, "
                              f"not {request.duration:g} s; set output.duration to one of them"))
     if request.reference_image is not None and caps.aspect_from_reference_image:
         issues.append(_warning("output.aspect_ratio", f"{where} takes the aspect ratio from the "
-                               "reference image; make output.aspect_ratio match the image"))
+                               "reference image; make output.aspect_ratio match the image",
+                               model_note=True))
     elif caps.aspect_ratios and request.aspect_ratio not in caps.aspect_ratios:
         issues.append(_error("output.aspect_ratio", f"{where} renders "
                              f"{_choices(caps.aspect_ratios)}, not {request.aspect_ratio}; "
@@ -134,17 +139,19 @@ def _layer_issues(
 ) -> list[CapabilityIssue]:
     issues: list[CapabilityIssue] = []
     camera = request.camera
-    if camera is not None and camera.move not in caps.camera_moves:
+    if camera is not None and not caps.camera_moves:
+        issues.append(_warning("camera", f"{where} has no camera control; the camera move is "
+                               "sent as prompt words and not enforced", model_note=True))
+    elif camera is not None and camera.move not in caps.camera_moves:
         issues.append(_warning("camera", f"{where} has no camera control for "
                                f"{camera.move!r}; it is sent as prompt words "
                                f"({camera.describe()!r}) and not enforced"))
     if request.motion_score is not None and caps.motion_knob is None:
-        issues.append(_warning("motion", f"{where} has no motion control; motion score "
-                               f"{request.motion_score:g} is sent as prompt words and not "
-                               "enforced"))
+        issues.append(_warning("motion", f"{where} has no motion control; the motion score is "
+                               "sent as prompt words and not enforced", model_note=True))
     if request.negative_prompt and not caps.negative_prompt:
-        issues.append(_warning("negative_prompt", f"{where} has no negative prompt; "
-                               f"{len(request.negative_prompt)} term(s) are dropped"))
+        issues.append(_warning("negative_prompt", f"{where} has no negative prompt; its terms "
+                               "are dropped", model_note=True))
     sent = ", ".join(request.negative_prompt)
     limit = caps.negative_prompt_chars
     if caps.negative_prompt and limit is not None and len(sent) > limit:
@@ -153,6 +160,6 @@ def _layer_issues(
                              "or drop some"))
     if request.seed is not None and not caps.seed:
         issues.append(_warning("output.seed", f"{where} takes no seed; renders are not "
-                               "reproducible, so compare repeats statistically"))
+                               "reproducible, so compare repeats statistically", model_note=True))
     return issues
 
