@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.providers.contract.loopback import Reply, Script, Seen
+from tests.providers.contract.wire import CLIP_PATH
 from tests.providers.factories import clip_bytes
 
 TASK = "17f20503-6c24-4c16-946b-35dbbce2af2f"
 CREATED = "2026-11-30T09:12:44.512Z"
-CLIP_PATH = "/media/output.mp4"
 
 
 # -- Runway (runwayml types: *_create_response, task_retrieve_response) ----------------------

@@ -176,6 +176,17 @@ def check_body(params: Any, body: Any, label: str) -> Any:
     try:
         return strict_adapter(params).validate_python(body)
     except pydantic.ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                             for e in exc.errors())
-        raise AssertionError(f"{label} rejects the body: {problems}") from None
+        raise AssertionError(f"{label} rejects the body: {_problems(exc)}") from None
+
+
+def check_model_input(model: type[pydantic.BaseModel], value: Any, label: str) -> Any:
+    """``value`` validated against a documented model input, or an AssertionError naming each
+    wrong field."""
+    try:
+        return model.model_validate(value)
+    except pydantic.ValidationError as exc:
+        raise AssertionError(f"{label}'s documented input rejects it: {_problems(exc)}") from None
+
+
+def _problems(exc: pydantic.ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())

@@ -32,9 +32,8 @@ from reelgate.providers.http import ApiCall  # noqa: E402
 from reelgate.render.request import RenderRequest  # noqa: E402
 from tests.providers.contract import fakes  # noqa: E402
 from tests.providers.contract.cases import all_requests, case_id, one_per_shape  # noqa: E402
-from tests.providers.contract.loopback import loopback_provider  # noqa: E402
 from tests.providers.contract.strict import check_body, check_response  # noqa: E402
-from tests.providers.contract.wire import assert_same_request, creates, render_through  # noqa: E402
+from tests.providers.contract.wire import assert_same_request, creates, polls, round_trip  # noqa: E402
 from tests.providers.factories import SECRETS, make_provider  # noqa: E402
 
 # endpoint -> (create params, create response, SDK resource)
@@ -87,19 +86,16 @@ def test_sdk_sends_the_same_request_over_a_real_socket(request_: RenderRequest,
                                                        tmp_path: Path) -> None:
     call = build(request_)
     params = validated(call)
-    with loopback_provider(fakes.runway_script) as fake:
-        result = render_through(request_, fake.url, tmp_path)
-        ours = fake.take()
-        sdk = runwayml.RunwayML(api_key=SECRETS["RUNWAY_API_KEY"], base_url=fake.url,
-                                max_retries=0)
+    def sdk_send(url: str) -> None:
+        sdk = runwayml.RunwayML(api_key=SECRETS["RUNWAY_API_KEY"], base_url=url, max_retries=0)
         task = getattr(sdk, ENDPOINTS[call.path][2]).create(**params)
         sdk.tasks.retrieve(task.id)
         sdk.tasks.delete(task.id)
-        theirs = fake.take()
+
+    result, ours, theirs = round_trip(request_, fakes.runway_script, tmp_path, sdk_send)
     assert result.ok and result.cost_source == "provider"
     assert_same_request(creates(ours)[0], theirs[0])
-    polls = [s for s in ours if s.method == "GET" and s.path != fakes.CLIP_PATH]
-    assert {(s.method, s.path) for s in polls} == {(theirs[1].method, theirs[1].path)}
+    assert polls(ours) == {(theirs[1].method, theirs[1].path)}
     cancel = make_provider("runway", lambda r: None).parse_submit(fakes.runway_created(), call)
     assert cancel.cancel is not None
     assert (cancel.cancel.method, cancel.cancel.path) == (theirs[2].method, theirs[2].path)
