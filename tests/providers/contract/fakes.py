@@ -1,5 +1,6 @@
 """Provider answers shaped as the providers send them, checked against the SDKs' response models
-(``test_fakes.py``), and the loopback scripts that serve them to reelgate and to the SDKs.
+(each ``test_*_contract.py``), and the loopback scripts that serve them to reelgate and to the
+SDKs. The provider tests' flows build their answers from these too.
 
 Each script plays one render: create -> queued -> running -> succeeded, with the clip served
 from the same server, so a render through reelgate runs end to end over a real socket.
@@ -32,7 +33,7 @@ def runway_task(status: str, output: str = "https://dnznrvs05pmza.cloudfront.net
     if status == "RUNNING":
         base["progress"] = 0.4
     if status == "SUCCEEDED":
-        base |= {"output": [output], "cost": {"credits": 50}}
+        base |= {"output": [output], "cost": {"credits": 25}}  # gen4_turbo, 5 s at 5/s
     if status == "FAILED":
         base |= {"failure": "The prompt was flagged by moderation.",
                  "failureCode": "SAFETY.INPUT.TEXT", "cost": {"credits": 0}}
