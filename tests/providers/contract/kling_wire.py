@@ -82,7 +82,7 @@ class CameraControl(_Wire):
 
 
 class Shot(_Wire):
-    index: int = Field(ge=1, le=MAX_SHOTS)
+    index: int = Field(ge=0)  # "index": int; the pages do not say where it starts
     prompt: str = Field(min_length=1, max_length=SHOT_PROMPT_CHARS)
     duration: str
 
@@ -147,16 +147,23 @@ class _Generation(_Create):
             raise ValueError(f"multi_shot is a kling-v3 field, not {model}'s")
         if self.shot_type is None:
             raise ValueError("multi_shot needs shot_type")
+        if self.shot_type == "intelligence" and not self.prompt:
+            raise ValueError("shot_type intelligence needs prompt")
         if self.shot_type == "customize":
-            shots = self.multi_prompt or []
-            if not shots:
-                raise ValueError("shot_type customize needs multi_prompt")
-            if [s.index for s in shots] != list(range(1, len(shots) + 1)):
-                raise ValueError("multi_prompt indexes run 1, 2, ... in order")
-            total = sum(float(s.duration) for s in shots)
-            if self.duration is None or abs(total - float(self.duration)) > 1e-9:
-                raise ValueError(f"the shots' durations sum to {total:g} s, not the "
-                                 f"duration {self.duration}")
+            self._custom_shots(self.multi_prompt or [])
+
+    def _custom_shots(self, shots: list[Shot]) -> None:
+        if not shots:
+            raise ValueError("shot_type customize needs multi_prompt")
+        first = shots[0].index
+        if [s.index for s in shots] != list(range(first, first + len(shots))):
+            raise ValueError("multi_prompt indexes count up by one, in order")
+        total = sum(float(s.duration) for s in shots)
+        if self.duration is None or abs(total - float(self.duration)) > 1e-9:
+            raise ValueError(f"the shots' durations sum to {total:g} s, not the duration "
+                             f"{self.duration}")
+        if any(float(s.duration) < 1 for s in shots):
+            raise ValueError("each shot lasts at least 1 s")
 
 
 class Text2Video(_Generation):

@@ -149,6 +149,11 @@ def _shots(*seconds: int) -> list[dict[str, Any]]:
     (_text(model_name="kling-v3", duration="7", multi_shot=True, shot_type="customise",
            multi_prompt=_shots(3, 4)), "shot_type"),
     (_text(multi_shot=True, shot_type="intelligence"), "kling-v3"),
+    (_text(model_name="kling-v3", duration="7", multi_shot=True, shot_type="customize",
+           multi_prompt=[{"index": 1, "prompt": "a", "duration": "3"},
+                         {"index": 3, "prompt": "b", "duration": "4"}]), "count up"),
+    (_text(model_name="kling-v3", duration="7", multi_shot=True, shot_type="intelligence",
+           prompt=None), "needs prompt"),
     (_text(model_name="kling-v3", duration="9", multi_shot=True, shot_type="customize",
            multi_prompt=_shots(*[1] * 7) + _shots(2)), "multi_prompt"),
 ])
