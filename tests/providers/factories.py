@@ -94,15 +94,23 @@ def json_body(request: httpx.Request) -> Any:
 
 
 class Recorder:
-    """A MockTransport handler that serves scripted answers and remembers every request."""
+    """A MockTransport handler that serves scripted answers and remembers every request.
 
-    def __init__(self, routes: Callable[[httpx.Request, int], httpx.Response]) -> None:
+    ``check`` sees each answer before the adapter does (the provider flows pass the contract's
+    ``answer_check``, so a fake the real API would never send fails the test serving it)."""
+
+    def __init__(self, routes: Callable[[httpx.Request, int], httpx.Response],
+                 check: Callable[[httpx.Request, httpx.Response], None] | None = None) -> None:
         self.routes = routes
+        self.check = check
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        return self.routes(request, len(self.requests))
+        response = self.routes(request, len(self.requests))
+        if self.check is not None:
+            self.check(request, response)
+        return response
 
     def calls(self, method: str, path_part: str = "") -> list[httpx.Request]:
         return [r for r in self.requests if r.method == method and path_part in r.url.path]

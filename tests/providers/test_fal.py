@@ -6,6 +6,8 @@ import httpx
 import pytest
 
 from reelgate.providers.errors import Outcome
+from tests.providers.contract.answers import answer_check
+from tests.providers.contract.fakes import fal_status
 from tests.providers.factories import (
     Recorder,
     clip_bytes,
@@ -47,7 +49,7 @@ def fal_flow(completed: dict | None = None, file_size: int | None = None):
                                                    "file_name": "output.mp4",
                                                    "file_size": size}})
 
-    return Recorder(routes)
+    return Recorder(routes, check=answer_check("fal"))
 
 
 def test_submit_status_result_and_download(tmp_path: Path) -> None:
@@ -106,8 +108,8 @@ def test_veo_duration_and_seed(tmp_path: Path) -> None:
 
 
 def test_completed_with_error_is_a_failure(tmp_path: Path) -> None:
-    completed = {"status": "COMPLETED", "error": "Output flagged by content checker",
-                 "error_type": "content_policy_violation"}
+    completed = fal_status("COMPLETED", error="Output flagged by content checker",
+                           error_type="content_policy_violation")
     failure = render_failure(make_provider("fal", fal_flow(completed)),
                              make_request(provider="fal", model=APP, resolution="1080p"),
                              tmp_path)

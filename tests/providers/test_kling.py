@@ -10,6 +10,7 @@ import pytest
 from reelgate.preset.camera import parse_camera
 from reelgate.providers.errors import MissingCredentialsError, Outcome
 from reelgate.providers.kling import KlingProvider
+from tests.providers.contract.answers import answer_check
 from tests.providers.factories import (
     SECRETS,
     Recorder,
@@ -22,6 +23,8 @@ from tests.providers.factories import (
 )
 
 CDN = "https://cdn.klingai.example/video-001.mp4"
+# Kling stamps every task with both times, in ms (API reference, task fields).
+TIMES = {"created_at": 1722769557708, "updated_at": 1722769557708}
 
 
 def kling_flow(final_units: str | None = "1.5", fail_msg: str | None = None):
@@ -34,13 +37,14 @@ def kling_flow(final_units: str | None = "1.5", fail_msg: str | None = None):
             return httpx.Response(200, json={"code": 0, "message": "success",
                                              "request_id": "req-001",
                                              "data": {"task_id": "8600", "task_status": "submitted",
-                                                      "created_at": 1722769557708}})
-        data: dict = {"task_id": "8600", "task_status": "processing"}
+                                                      **TIMES}})
+        data: dict = {"task_id": "8600", "task_status": "processing", **TIMES}
         if n >= 3:  # the second poll finds it finished
             if fail_msg:
-                data = {"task_id": "8600", "task_status": "failed", "task_status_msg": fail_msg}
+                data = {"task_id": "8600", "task_status": "failed", "task_status_msg": fail_msg,
+                        **TIMES}
             else:
-                data = {"task_id": "8600", "task_status": "succeed",
+                data = {"task_id": "8600", "task_status": "succeed", **TIMES,
                         "task_result": {"videos": [{"id": "vid-1", "url": CDN,
                                                     "duration": "5.0"}]}}
                 if final_units is not None:
@@ -48,7 +52,7 @@ def kling_flow(final_units: str | None = "1.5", fail_msg: str | None = None):
         return httpx.Response(200, json={"code": 0, "message": "success",
                                          "request_id": "req-002", "data": data})
 
-    return Recorder(routes)
+    return Recorder(routes, check=answer_check("kling"))
 
 
 def test_text2video_body_field_by_field(tmp_path: Path) -> None:

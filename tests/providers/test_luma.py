@@ -8,6 +8,7 @@ import pytest
 from reelgate.preset.camera import parse_camera
 from reelgate.providers.errors import Outcome
 from reelgate.providers.luma import modify_mode
+from tests.providers.contract.answers import answer_check
 from tests.providers.factories import (
     Recorder,
     clip_bytes,
@@ -38,7 +39,7 @@ def luma_flow(final: dict | None = None):
         return httpx.Response(200, json=final or generation("completed",
                                                             assets={"video": VIDEO}))
 
-    return Recorder(routes)
+    return Recorder(routes, check=answer_check("luma"))
 
 
 def luma_request(**overrides: object):

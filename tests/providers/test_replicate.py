@@ -6,6 +6,9 @@ import httpx
 import pytest
 
 from reelgate.providers.errors import Outcome
+from tests.providers.contract.answers import answer_check
+from tests.providers.contract.fakes import PREDICTION as PID
+from tests.providers.contract.fakes import replicate_prediction
 from tests.providers.factories import (
     Recorder,
     clip_bytes,
@@ -16,14 +19,11 @@ from tests.providers.factories import (
     run_render,
 )
 
-PID = "gm3qorzdhgbfurvjtvhg6dckhu"
 OUTPUT = "https://replicate.delivery/xezq/output.mp4"
 
 
 def prediction(status: str, **extra: object) -> dict:
-    return {"id": PID, "model": "kwaivgi/kling-v2.6", "status": status, "output": None,
-            "error": None, "urls": {"get": f"https://api.replicate.com/v1/predictions/{PID}"},
-            **extra}
+    return replicate_prediction(status, **extra)
 
 
 def replicate_flow(final: dict | None = None, output: object = OUTPUT):
@@ -36,7 +36,7 @@ def replicate_flow(final: dict | None = None, output: object = OUTPUT):
             return httpx.Response(200, json=prediction("processing"))
         return httpx.Response(200, json=final or prediction("succeeded", output=output))
 
-    return Recorder(routes)
+    return Recorder(routes, check=answer_check("replicate"))
 
 
 def test_prediction_body_and_flow(tmp_path: Path) -> None:

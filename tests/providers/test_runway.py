@@ -9,6 +9,8 @@ import pytest
 from reelgate.preset.camera import parse_camera
 from reelgate.providers.errors import MissingCredentialsError, Outcome
 from reelgate.providers.runway import RunwayProvider
+from tests.providers.contract.answers import answer_check
+from tests.providers.contract.fakes import TASK, runway_created, runway_task
 from tests.providers.factories import (
     Recorder,
     clip_bytes,
@@ -20,7 +22,6 @@ from tests.providers.factories import (
 )
 
 OUTPUT = "https://dnznrvs05pmza.cloudfront.net/output.mp4"
-TASK = "17f20503-6c24-4c16-946b-35dbbce2af2f"
 
 
 def runway_flow(final: dict | None = None, create_status: int = 200):
@@ -28,15 +29,14 @@ def runway_flow(final: dict | None = None, create_status: int = 200):
         if request.url.host == "dnznrvs05pmza.cloudfront.net":
             return httpx.Response(200, content=clip_bytes())
         if request.method == "POST":
-            return httpx.Response(create_status, json={"id": TASK})
+            return httpx.Response(create_status, json=runway_created())
         if n == 2:
-            return httpx.Response(200, json={"id": TASK, "status": "THROTTLED"})
+            return httpx.Response(200, json=runway_task("THROTTLED"))
         if n == 3:
-            return httpx.Response(200, json={"id": TASK, "status": "RUNNING", "progress": 0.4})
-        return httpx.Response(200, json=final or {"id": TASK, "status": "SUCCEEDED",
-                                                  "output": [OUTPUT]})
+            return httpx.Response(200, json=runway_task("RUNNING"))
+        return httpx.Response(200, json=final or runway_task("SUCCEEDED", output=OUTPUT))
 
-    return Recorder(routes)
+    return Recorder(routes, check=answer_check("runway"))
 
 
 def gen4_request(tmp_path: Path, **overrides):
@@ -67,8 +67,9 @@ def test_image_to_video_body_and_headers(tmp_path: Path) -> None:
         "seed": 42,
     }
     assert [r.url.path for r in recorder.calls("GET", "/v1/tasks/")] == [f"/v1/tasks/{TASK}"] * 3
+    # a terminal task always reports cost.credits (runwayml 5.24 SucceededCost): 25 credits
     assert result.ok and result.cost_usd == pytest.approx(0.25)
-    assert result.cost_source.startswith("Runway gen4_turbo")
+    assert result.cost_source == "provider"
 
 
 def test_text_to_video_on_veo_sends_negative_prompt(tmp_path: Path) -> None:
@@ -142,7 +143,7 @@ def test_data_uri_video_over_five_mb_is_refused(tmp_path: Path) -> None:
 
 
 def test_terminal_task_cost_credits_are_the_recorded_cost(tmp_path: Path) -> None:
-    final = {"id": TASK, "status": "SUCCEEDED", "output": [OUTPUT], "cost": {"credits": 37}}
+    final = runway_task("SUCCEEDED", output=OUTPUT, cost={"credits": 37})
     result = run_render(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
                         tmp_path)
     assert result.cost_source == "provider" and result.cost_usd == pytest.approx(0.37)
@@ -151,8 +152,8 @@ def test_terminal_task_cost_credits_are_the_recorded_cost(tmp_path: Path) -> Non
 def test_failed_task_records_the_credits_runway_kept(tmp_path: Path) -> None:
     # runwayml 5.24 FailedCost: "tasks that later returned unused prepaid credits report what
     # remains charged"; a fully refunded one reports 0.
-    final = {"id": TASK, "status": "FAILED", "failure": "bad output",
-             "failureCode": "INTERNAL.BAD_OUTPUT.CODE01", "cost": {"credits": 12}}
+    final = runway_task("FAILED", failure="bad output",
+                        failureCode="INTERNAL.BAD_OUTPUT.CODE01", cost={"credits": 12})
     failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
                              tmp_path)
     assert failure.outcome is Outcome.PROVIDER_FAILED and failure.cost_usd == pytest.approx(0.12)
@@ -165,14 +166,14 @@ def test_failed_task_records_the_credits_runway_kept(tmp_path: Path) -> None:
     ("ASSET.INVALID", Outcome.INVALID_PARAMETERS),
 ])
 def test_failure_codes(tmp_path: Path, code: str, outcome: Outcome) -> None:
-    final = {"id": TASK, "status": "FAILED", "failure": "it went wrong", "failureCode": code}
+    final = runway_task("FAILED", failure="it went wrong", failureCode=code)
     failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
                              tmp_path)
     assert failure.outcome is outcome and failure.provider_code == code
 
 
 def test_cancelled_task_is_a_provider_failure(tmp_path: Path) -> None:
-    final = {"id": TASK, "status": "CANCELLED"}
+    final = runway_task("CANCELLED")
     failure = render_failure(make_provider("runway", runway_flow(final)), gen4_request(tmp_path),
                              tmp_path)
     assert failure.outcome is Outcome.PROVIDER_FAILED and "cancelled" in failure.message
@@ -206,7 +207,8 @@ def test_retry_after_ms_is_honoured(tmp_path: Path) -> None:
 
 def test_timeout_cancels_the_task(tmp_path: Path) -> None:
     recorder = Recorder(lambda request, n: httpx.Response(
-        200, json={"id": TASK} if request.method == "POST" else {"id": TASK, "status": "RUNNING"}))
+        200, json=runway_created() if request.method == "POST" else runway_task("RUNNING")),
+        check=answer_check("runway"))
     failure = render_failure(make_provider("runway", recorder), gen4_request(tmp_path),
                              tmp_path, deadline_s=10)
     assert failure.outcome is Outcome.TIMEOUT and TASK in failure.message
