@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Move = Literal[
     "locked",
@@ -113,6 +113,15 @@ class CameraIntent(BaseModel):
     also: tuple[CameraComponent, ...] = Field(
         (), strict=False, description="moves made together with the main one, each with its speed"
     )
+
+    @model_serializer(mode="wrap")
+    def _one_move_as_before(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """A one-move intent dumps as it did before moves could be combined: recordings key on
+        the request's dump, so they stay valid."""
+        data = handler(self)
+        if not self.also:
+            data.pop("also", None)
+        return data
 
     def components(self) -> tuple[CameraComponent, ...]:
         """Every move of the intent with its speed, the main one first."""
