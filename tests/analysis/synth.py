@@ -87,6 +87,18 @@ class Camera:
     start: tuple[float, float] = (0.5, 0.5)  # view centre on the scenery, fractions
     scale: float = 1.5  # scenery pixels per output pixel at t = 0
     seed: int = 0
+    # (seconds, share of the rates above) keyframes, linear between them: a move that ramps up,
+    # changes speed or comes to rest; empty is the full rate throughout
+    pace: tuple[tuple[float, float], ...] = ()
+
+    def progress(self, t: float) -> float:
+        """Seconds of full-rate motion done by time ``t`` (the integral of the pace)."""
+        if not self.pace:
+            return t
+        keys, shares = zip(*self.pace, strict=True)
+        grid = np.linspace(0.0, t, max(2, int(t * 200) + 2))
+        share = np.interp(grid, keys, shares)
+        return float(np.sum((share[1:] + share[:-1]) * np.diff(grid)) / 2)  # numpy 1.26: no trapezoid
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,7 @@ def _view(
     image: np.ndarray, cam: Camera, t: float, shake: np.ndarray, size: tuple[int, int]
 ) -> np.ndarray:
     width, height = size
+    t = cam.progress(t)
     scale = cam.scale * math.exp(-cam.zoom * t)  # pushing in: fewer scenery pixels per pixel
     view_w, view_h = width * cam.scale, height * cam.scale
     cx = cam.start[0] * image.shape[1] + (cam.pan * t + shake[0]) * view_w

@@ -92,3 +92,16 @@ def test_failover_target_is_checked_too() -> None:
     fields = {i.field for i in issues}
     assert "failover.negative_prompt" in fields
     assert all(i.field.startswith("failover.") for i in issues)
+
+
+def test_moves_made_together_go_as_prompt_words_a_simulator_reads_back() -> None:
+    from reelgate.providers.luma import concept_for
+    from reelgate.providers.prompting import compose_prompt, read_camera
+
+    together = parse_camera("slow push-in with a gentle pan right")
+    v1 = by_field(check_capabilities(make_request(model="kling-v1", camera=together)))
+    assert "no camera control for moves made together" in v1["camera"].message
+    assert "'slow push-in with gentle pan-right'" in v1["camera"].message
+    assert concept_for(together) is None and concept_for(parse_camera("push in")) is not None
+    prompt = compose_prompt("a cup", together, None, camera_native=False, motion_native=False)
+    assert read_camera(prompt) == together

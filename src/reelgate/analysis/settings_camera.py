@@ -1,5 +1,5 @@
 """The camera detectors' thresholds: the per-frame flow features (features.py), the global
-motion fit (fit.py) and the camera path and moves (camera.py), each field with its unit and why.
+motion fit (fit.py) and the camera path and moves (camera*.py), each field with its unit and why.
 
 Speeds are in each family's unit (reelgate.analysis.camera.SPEED_UNITS); pixels are at the
 motion size unless a field says otherwise.
@@ -90,18 +90,33 @@ class CameraSettings(FrozenSettings):
                                 "unit) the camera is not moving")
     min_travel: float = Field(0.015, ge=0, description="a move must also cover this much in total "
                               "(frame fractions, ln scale)")
-    secondary_share: float = Field(1 / 3, gt=0, le=1, description="a second family of motion "
-                                   "within a segment is a move of its own at this share of the "
-                                   "main one's speed; below it, it is the fit's cross-talk or a "
-                                   "slight drift")
-    handheld_jitter: float = Field(0.002, gt=0, description="RMS wobble about the smoothed path, "
-                                   "frame widths, from which the camera is handheld")
+    secondary_share: float = Field(0.2, gt=0, le=1, description="a second family of motion "
+                                   "within a segment is a move of its own (a pan with a push-in) "
+                                   "at this share of the main one's speed, each in its unit; "
+                                   "below it, it is the fit's cross-talk (under 0.02 of the main "
+                                   "move on rendered paths) or the drift of a generated clip "
+                                   "(up to 0.1 seen), with twice that margin")
+    handheld_jitter: float = Field(0.002, gt=0, description="robust RMS wobble of the path about "
+                                   "its fitted smooth trajectory (ramps and speed changes "
+                                   "removed), frame widths, from which the camera is handheld: a "
+                                   "hand held still shakes by a few thousandths of the frame, a "
+                                   "tripod or a rendered path by well under one, and a pan's "
+                                   "ramp leaves a few ten-thousandths")
     handheld_noise_px: float = Field(0.75, ge=0, description="source pixels of RMS wobble the "
                                      "flow's own error can make: on a small source (a 256-pixel "
                                      "AI clip) this, not handheld_jitter, is the least wobble "
                                      "that is real")
+    trajectory_window: float = Field(0.5, gt=0, description="seconds either side of each frame "
+                                     "in the quadratic fit of the intended trajectory: a move "
+                                     "ramps or changes speed over half a second or more, which "
+                                     "the fit follows, while a hand shakes at one to several "
+                                     "hertz, which it cannot")
+    trajectory_degree: int = Field(2, ge=1, le=3, description="degree of that fit: 2 follows "
+                                   "a constant acceleration, so a ramp or a change of speed is "
+                                   "intended motion, not wobble")
     smoothing: float = Field(0.5, gt=0, description="seconds either side in the straight-line fit "
-                             "that separates intended motion (slow) from wobble (fast)")
+                             "of the path whose slope is the intended motion's velocity, from "
+                             "which moves are named")
     min_move: float = Field(0.75, gt=0, description="seconds: shorter runs join their neighbours")
     min_move_share: float = Field(0.3, gt=0, le=1, description="and never more than this share of "
                                   "the shot (a short shot still has moves)")

@@ -142,9 +142,10 @@ def _layer_issues(
     if camera is not None and not caps.camera_moves:
         issues.append(_warning("camera", f"{where} has no camera control; the camera move is "
                                "sent as prompt words and not enforced", model_note=True))
-    elif camera is not None and camera.move not in caps.camera_moves:
+    elif camera is not None and (camera.move not in caps.camera_moves or camera.also):
+        what = "moves made together" if camera.also else repr(camera.move)
         issues.append(_warning("camera", f"{where} has no camera control for "
-                               f"{camera.move!r}; it is sent as prompt words "
+                               f"{what}; it is sent as prompt words "
                                f"({camera.describe()!r}) and not enforced"))
     if request.motion_score is not None and caps.motion_knob is None:
         issues.append(_warning("motion", f"{where} has no motion control; the motion score is "

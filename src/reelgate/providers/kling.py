@@ -136,8 +136,8 @@ def camera_control(camera: CameraIntent) -> dict[str, Any]:
 
 def _native_camera(request: RenderRequest) -> dict[str, Any] | None:
     camera = request.camera
-    if camera is None or camera.move not in _SINGLE_AXIS:
-        return None
+    if camera is None or camera.move not in _SINGLE_AXIS or camera.also:
+        return None  # camera_control moves one axis: moves made together go as prompt words
     if _CAMERA_ENDPOINT.get(request.model) != endpoint_for(request):
         return None
     return camera_control(camera)

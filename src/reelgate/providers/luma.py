@@ -64,6 +64,8 @@ MODELS: dict[str, ModelCapabilities] = {"ray-2": _LUMA, "ray-flash-2": _LUMA}
 
 
 def concept_for(camera: CameraIntent) -> str | None:
+    if camera.also:
+        return None  # a concept is one move: moves made together go as prompt words
     if camera.zoom and camera.move in ("push-in", "pull-out"):
         return "zoom_in" if camera.move == "push-in" else "zoom_out"
     return CONCEPTS.get(camera.move)

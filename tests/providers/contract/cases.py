@@ -19,7 +19,7 @@ from reelgate.preset.model import Preset
 from reelgate.preset.suite import load_suite
 from reelgate.providers.errors import UnknownModelError
 from reelgate.providers.registry import provider_class
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 from tests.providers.factories import make_request
 
 REPO = Path(__file__).resolve().parents[3]

@@ -22,7 +22,7 @@ from fal_client import client as fal_sdk  # noqa: E402
 
 from reelgate.providers.fal import FalProvider  # noqa: E402
 from reelgate.providers.http import ApiCall  # noqa: E402
-from reelgate.render.request import RenderRequest  # noqa: E402
+from reelgate.request import RenderRequest  # noqa: E402
 from tests.providers.contract import fakes  # noqa: E402
 from tests.providers.contract.cases import (  # noqa: E402
     all_requests,

@@ -20,7 +20,7 @@ import pytest
 
 from reelgate.providers.http import ApiCall
 from reelgate.providers.kling import KlingProvider
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 from tests.providers.contract import fakes
 from tests.providers.contract import kling_wire as wire
 from tests.providers.contract.cases import all_requests, case_id, one_per_shape

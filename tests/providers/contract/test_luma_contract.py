@@ -19,7 +19,7 @@ from lumaai.types.generations import video_create_params, video_modify_params  #
 
 from reelgate.providers.http import ApiCall  # noqa: E402
 from reelgate.providers.luma import LumaProvider  # noqa: E402
-from reelgate.render.request import RenderRequest  # noqa: E402
+from reelgate.request import RenderRequest  # noqa: E402
 from tests.providers.contract import fakes  # noqa: E402
 from tests.providers.contract.cases import all_requests, case_id, one_per_shape  # noqa: E402
 from tests.providers.contract.strict import check_body, check_response  # noqa: E402

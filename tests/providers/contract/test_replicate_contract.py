@@ -20,7 +20,7 @@ from replicate.prediction import Prediction  # noqa: E402
 
 from reelgate.providers.http import ApiCall  # noqa: E402
 from reelgate.providers.replicate import ReplicateProvider  # noqa: E402
-from reelgate.render.request import RenderRequest  # noqa: E402
+from reelgate.request import RenderRequest  # noqa: E402
 from tests.providers.contract import fakes  # noqa: E402
 from tests.providers.contract.cases import all_requests, case_id, one_per_shape  # noqa: E402
 from tests.providers.contract.model_inputs import REPLICATE  # noqa: E402

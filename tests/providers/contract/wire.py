@@ -9,7 +9,7 @@ from pathlib import Path
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import RenderResult
 from reelgate.providers.timing import FAST_RETRY, FastForwardClock
-from reelgate.render.request import RenderRequest
+from reelgate.request import RenderRequest
 from tests.providers.contract.loopback import Script, Seen, loopback_provider
 from tests.providers.factories import SECRETS, run_render
 
