@@ -139,12 +139,12 @@ class Judge:
                 "clips": [c.clip for c in verdict.clips], "fingerprint": fingerprint(normalized(request)),
             }
         variables = {
-            "prompt": preset.prompt_layers or preset.prompt,
+            "prompt": preset.prompt_value(),
             "reference": [reference_id(preset.reference_video), reference_id(preset.reference_image)],
             "motion": preset.motion_score,
             "camera": preset.camera.model_dump(mode="json"),
             "negative": list(preset.negative_prompt),
-            "output": preset.output.model_dump(mode="json"),
+            "output": preset.output_value(preset.output.model_dump(mode="json")),
             "provider": {"name": preset.provider.name, "model": preset.provider.model,
                          "mode": preset.provider.mode},
         }
