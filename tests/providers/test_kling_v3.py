@@ -124,3 +124,16 @@ def test_a_multi_shot_render_runs_through_the_adapter(tmp_path: Path) -> None:
                                                                        shots=SHOTS), tmp_path)
     (create,) = recorder.calls("POST")
     assert create.url.path == "/v1/videos/text2video" and result.cost_usd == pytest.approx(0.42)
+
+
+def test_the_fal_v3_failover_takes_the_shots_and_the_sound() -> None:
+    from reelgate.providers.fal import FalProvider
+
+    request = make_request(provider="fal", model="fal-ai/kling-video/v3/standard/text-to-video",
+                           shots=SHOTS, sound="on")
+    body = dict(FalProvider(()).build_submit(request).json or {})
+    assert "prompt" not in body and body["shot_type"] == "customize"  # fal: not both
+    assert [s["duration"] for s in body["multi_prompt"]] == ["2", "3"]
+    assert body["generate_audio"] is True
+    assert errors(provider="fal", model="fal-ai/kling-video/v2.6/pro/text-to-video",
+                  resolution="1080p", shots=SHOTS)["shots"].startswith("fal ")
