@@ -36,6 +36,16 @@ _ASPECT = re.compile(r"^([1-9][0-9]*):([1-9][0-9]*)$")
 _LABEL_FIELDS = frozenset({"preset_id", "preset_version", "sweep_point"})
 
 
+# Request fields added after recordings existed, with the value that means "not asked for".
+ADDED_FIELDS: dict[str, object] = {"shots": [], "shot_type": None, "sound": "off",
+                                   "end_image": None, "elements": [], "video_refer": None}
+
+
+def without_unset_additions(data: dict[str, object]) -> dict[str, object]:
+    """A dumped request without the added fields that still hold their defaults."""
+    return {k: v for k, v in data.items() if k not in ADDED_FIELDS or ADDED_FIELDS[k] != v}
+
+
 class ProviderChoice(BaseModel):
     """A provider, one of its models, and an optional provider-specific mode (e.g. Kling std/pro)."""
 
@@ -51,6 +61,16 @@ class ProviderChoice(BaseModel):
 #: renders share (the cassette recorder) reads it from ``httpx.Request.extensions``. It travels
 #: with each request, so renders interleaved on one event loop never see each other's.
 RENDER_EXTENSION = "reelgate.render"
+
+
+class ShotRequest(BaseModel):
+    """One shot of a multi-shot request, as the provider is asked for it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prompt: str = Field(min_length=1)
+    duration: float = Field(gt=0)
+    camera: CameraIntent | None = None
 
 
 def is_url(reference: str) -> bool:
@@ -80,6 +100,14 @@ class RenderRequest(BaseModel):
     model: str = Field(min_length=1)
     mode: str | None = None
     failover: ProviderChoice | None = None
+    # Kling 3.0 (see reelgate.preset.model): fields added after the first recordings; the
+    # fingerprint leaves them out while they hold these defaults, so those recordings replay.
+    shots: tuple[ShotRequest, ...] = ()
+    shot_type: Literal["customize", "intelligence"] | None = None
+    sound: Literal["on", "off"] = "off"
+    end_image: str | None = None
+    elements: tuple[int, ...] = ()
+    video_refer: Literal["feature", "base"] | None = None
 
     @field_validator("prompt")
     @classmethod
@@ -102,7 +130,7 @@ class RenderRequest(BaseModel):
             raise ValueError(f"aspect_ratio {value!r} is not W:H with positive integers, e.g. 16:9")
         return value.strip()
 
-    @field_validator("reference_video", "reference_image")
+    @field_validator("reference_video", "reference_image", "end_image")
     @classmethod
     def _check_reference(cls, value: str | None) -> str | None:
         if value is None or is_url(value):
@@ -125,6 +153,10 @@ class RenderRequest(BaseModel):
         return ProviderChoice(name=self.provider, model=self.model, mode=self.mode)
 
     @property
+    def multi_shot(self) -> bool:
+        return bool(self.shots) or self.shot_type == "intelligence"
+
+    @property
     def aspect(self) -> float:
         width, height = self.aspect_ratio.split(":")
         return int(width) / int(height)
@@ -135,7 +167,7 @@ class RenderRequest(BaseModel):
         Two requests with the same fingerprint ask a provider for the same thing; changing the
         prompt, a reference, the camera, the output, the provider or the repeat index changes it.
         """
-        content = self.model_dump(mode="json", exclude=set(_LABEL_FIELDS))
+        content = without_unset_additions(self.model_dump(mode="json", exclude=set(_LABEL_FIELDS)))
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -94,3 +94,16 @@ def test_probe_reads_frames_and_duration(tmp_path: Path) -> None:
     probe = probe_clip(encode(tmp_path / "p.mp4", 320, 180, 2.5, fps=4))
     assert (probe.frames, probe.fps, probe.codec) == (10, 4.0, "h264")
     assert probe.duration_s == pytest.approx(2.5, abs=0.3)
+
+
+def test_sound_on_needs_an_audio_track(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    silent = store.put_bytes(render_clip(ClipSpec(width=128, height=72, fps=6, duration=5, seed=1)))
+    loud = store.put_bytes(render_clip(ClipSpec(width=128, height=72, fps=6, duration=5, seed=1,
+                                                sound=True)))
+    asked = make_request(sound="on")
+    missing = check_output_contract(asked, result_for(silent.path))
+    assert missing.problems == ("sound: on was asked for, and the clip has no audio track",)
+    report = check_output_contract(asked, result_for(loud.path))
+    assert report.passed and report.probe and report.probe.audio
+    assert check_output_contract(make_request(), result_for(silent.path)).passed

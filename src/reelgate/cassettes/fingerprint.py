@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reelgate.request import RenderRequest, is_url
+from reelgate.request import RenderRequest, is_url, without_unset_additions
 
 # Labels name a render but do not change it; the failover is asked only when the primary fails,
 # and a run with --preset-provider drops it, so neither is part of what a recording answers.
@@ -42,9 +42,11 @@ def reference_id(value: str | None) -> str | None:
 
 
 def normalized(request: RenderRequest) -> dict[str, Any]:
-    data = request.model_dump(mode="json", exclude=_LABELS)
+    data = without_unset_additions(request.model_dump(mode="json", exclude=_LABELS))
     data["reference_video"] = reference_id(request.reference_video)
     data["reference_image"] = reference_id(request.reference_image)
+    if request.end_image is not None:
+        data["end_image"] = reference_id(request.end_image)
     return data
 
 

@@ -16,7 +16,7 @@ from reelgate.preset.yamlload import FieldPath, Located
 from reelgate.providers.capabilities import CapabilityIssue
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
-from reelgate.request import ProviderChoice, RenderRequest
+from reelgate.request import ProviderChoice, RenderRequest, ShotRequest
 
 
 class PlanError(Exception):
@@ -90,6 +90,13 @@ def requests_for_point(
             model=primary.model,
             mode=primary.mode,
             failover=failover,
+            shots=tuple(ShotRequest(prompt=shot.prompt, duration=shot.duration, camera=shot.camera)
+                        for shot in preset.shots),
+            shot_type=preset.shot_type,
+            sound=preset.sound,
+            end_image=preset.reference_end_image,
+            elements=preset.elements,
+            video_refer=preset.video_refer,
         )
         for repeat in range(preset.repeats)
     ]
@@ -167,7 +174,7 @@ def _field_path(field: str, located: Located) -> FieldPath:
     there, else the ``scenario`` line (the value came from the scenario)."""
     parts: list[str] = field.split(".")
     top = parts[0] if parts[0] in ("provider", "failover") else None
-    path: FieldPath = tuple(parts)
+    path: FieldPath = tuple(int(p) if p.isdigit() else p for p in parts)  # shots.1.prompt
     while path and path not in located.positions:
         path = path[:-1]
     if path:

@@ -20,6 +20,15 @@ Resolution = Literal["480p", "540p", "720p", "1080p", "4k"]
 SWEEP_POINTS: tuple[str, str, str] = ("low", "mid", "mid-high")
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
 MARK_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# Kling 3.0 multi-shot (official API reference, Omni-Video and Text-to-Video "Create Task",
+# https://app.klingai.com/global/dev/document-api/apiReference/model/OmniVideo): multi_prompt
+# holds 1 to 6 shots, each prompt at most 512 characters, each duration at least 1 s, and the
+# durations sum to the task's duration. element_list takes at most 3 elements.
+MAX_SHOTS = 6
+SHOT_PROMPT_CHARS = 512
+MAX_ELEMENTS = 3
+ShotType = Literal["customize", "intelligence"]
+Sound = Literal["on", "off"]
 
 
 class _Strict(BaseModel):
@@ -44,22 +53,47 @@ class ReferenceSpec(_Strict):
     """Layer 2: the motion source clip and an optional identity image (paths or https URLs)."""
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["video"]}, {"required": ["image"]}]}
+        json_schema_extra={"anyOf": [{"required": ["video"]}, {"required": ["image"]},
+                                     {"required": ["elements"]}]}
     )
 
     video: str | None = Field(None, min_length=1, description="motion reference clip")
-    image: str | None = Field(None, min_length=1, description="identity image")
+    image: str | None = Field(None, min_length=1, description="identity image (the first frame "
+                              "on image-to-video models)")
     video_url: str | None = Field(
         None, pattern=r"^https://\S+$",
         description="where providers that fetch by URL (Kling motion control) get the same clip",
+    )
+    end_image: str | None = Field(
+        None, min_length=1, description="the last frame (Kling image_tail, omni end_frame); "
+        "needs image, the first frame",
+    )
+    elements: list[Annotated[int, Field(ge=1)]] | None = Field(
+        None, min_length=1, max_length=MAX_ELEMENTS,
+        description="Kling element ids (element_list): the same character or object in every shot",
+    )
+    video_refer: Literal["feature", "base"] | None = Field(
+        None, description="Kling omni only: the reference video is a camera and style reference "
+        "(feature, the default) or the clip to edit (base)",
     )
 
     @model_validator(mode="before")
     @classmethod
     def _one_at_least(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not {"video", "image"} & set(data):
-            raise ValueError("needs at least one of: video, image")
+        if isinstance(data, dict) and not {"video", "image", "elements"} & set(data):
+            raise ValueError("needs at least one of: video, image, elements")
         return data
+
+
+class ShotSpec(_Strict):
+    """One shot of a multi-shot clip: what it shows, for how long, and how it is filmed."""
+
+    prompt: str = Field(min_length=1, max_length=SHOT_PROMPT_CHARS,
+                        description="what this shot shows (sent as the shot's own prompt)")
+    duration: int = Field(ge=1, le=15, description="whole seconds; the shots sum to "
+                          "output.duration")
+    camera: str | CameraIntent | None = Field(None, description="this shot's camera intent; "
+                                              "defaults to the preset's camera")
 
 
 class MotionSpec(_Strict):
@@ -131,6 +165,19 @@ class PresetDocument(_Strict):
     camera: str | CameraIntent = Field(description="layer 4: camera intent in plain words")
     negative_prompt: str | list[str] | None = Field(None, description="layer 5: constraints")
     output: OutputSpec
+    shots: list[ShotSpec] | None = Field(
+        None, min_length=1, max_length=MAX_SHOTS,
+        description="a multi-shot clip: the shots in order, each with its prompt, duration and "
+        "camera; the clip cuts between them and nowhere else",
+    )
+    shot_type: ShotType | None = Field(
+        None, description="customize (the default with shots: the cuts fall where the shots "
+        "say) or intelligence (no shots: the model cuts where it likes)",
+    )
+    sound: bool | Sound = Field(
+        False, description="an audio track: on or off (the default; YAML reads bare on/off as "
+        "true/false, which mean the same); sent explicitly where the model takes it",
+    )
     provider: ProviderSpec | None = Field(None, description="defaults to the scenario's")
     failover: ProviderSpec | None = Field(None, description="defaults to the scenario's")
     sweep: list[float] | None = Field(
@@ -164,6 +211,23 @@ class ScenarioFile(_Strict):
     scenarios: dict[str, Scenario] = Field(min_length=1)
 
 
+class Shot(BaseModel):
+    """One resolved shot: its prompt, length, camera intent, and where it starts in the clip."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int  # 1-based, as Kling numbers them and as messages name them
+    prompt: str
+    duration: float
+    start: float
+    camera: CameraIntent
+    camera_text: str
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
 class Preset(BaseModel):
     """A validated, fully resolved preset: what every later stage works from."""
 
@@ -185,9 +249,37 @@ class Preset(BaseModel):
     output: OutputSpec
     provider: ProviderSpec
     failover: ProviderSpec | None
+    shots: tuple[Shot, ...] = ()
+    shot_type: ShotType | None = None
+    sound: Sound = "off"
+    reference_end_image: str | None = None
+    elements: tuple[int, ...] = ()
+    video_refer: Literal["feature", "base"] | None = None
     sweep: dict[str, float]
     repeats: int
     min_usable: int | float
     thresholds: Thresholds
     source: Path
     line: int
+
+    @property
+    def multi_shot(self) -> bool:
+        return bool(self.shots) or self.shot_type == "intelligence"
+
+    def boundaries(self) -> list[float]:
+        """Seconds where a declared shot ends and the next begins: the intended cuts."""
+        return [shot.start for shot in self.shots[1:]]
+
+    def prompt_value(self) -> Any:
+        """The prompt layer as a regression compares it: the shots belong to it when there are
+        any (single-shot presets keep the value their approved records hold)."""
+        base = self.prompt_layers or self.prompt
+        if not self.multi_shot:
+            return base
+        return {"prompt": base, "shot_type": self.shot_type or "customize",
+                "shots": [{"prompt": s.prompt, "duration": s.duration, "camera": s.camera_text}
+                          for s in self.shots]}
+
+    def output_value(self, output: dict[str, Any]) -> dict[str, Any]:
+        """The output layer; sound joins it only when on (older records have no sound)."""
+        return {**output, "sound": "on"} if self.sound == "on" else output

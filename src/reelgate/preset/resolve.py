@@ -7,7 +7,15 @@ from pathlib import Path
 from reelgate.bounded import MEDIA_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
 from reelgate.preset.camera import CameraIntent, CameraParseError, parse_camera
 from reelgate.preset.diagnostics import Diagnostic
-from reelgate.preset.model import SWEEP_POINTS, Preset, PresetDocument, PromptLayers, Scenario
+from reelgate.preset.model import (
+    SWEEP_POINTS,
+    Preset,
+    PresetDocument,
+    PromptLayers,
+    Scenario,
+    Shot,
+    ShotSpec,
+)
 from reelgate.preset.scenarios import ScenarioSet
 from reelgate.preset.schema_errors import suggest
 from reelgate.preset.thresholds import Thresholds
@@ -44,7 +52,7 @@ def early_checks(located: Located, scenarios: ScenarioSet, root: Path) -> list[D
         _camera(out, data["camera"], templates)
     reference = data.get("reference")
     if isinstance(reference, dict):
-        for key in ("video", "image"):
+        for key in ("video", "image", "end_image"):
             if isinstance(reference.get(key), str):
                 _reference(out, ("reference", key), reference[key], root)
     motion = data.get("motion")
@@ -79,6 +87,9 @@ def resolve_preset(
         if not item.strip():
             out.error(("negative_prompt", i) if not isinstance(doc.negative_prompt, str) else
                       ("negative_prompt",), "an empty constraint says nothing: remove it")
+    shots = _shots(out, doc, camera, scenarios.cameras.get(doc.scenario, {}))
+    end_image = _reference(out, ("reference", "end_image"), _ref(doc, "end_image"), root)
+    _check_reference_parts(out, doc)
     if out.diagnostics or camera is None:
         return None, out.diagnostics
     prompt = doc.prompt
@@ -100,6 +111,12 @@ def resolve_preset(
         output=doc.output,
         provider=doc.provider or scenario.provider,
         failover=doc.failover or scenario.failover,
+        shots=shots,
+        shot_type=doc.shot_type or ("customize" if shots else None),
+        sound="on" if doc.sound in (True, "on") else "off",
+        reference_end_image=end_image,
+        elements=tuple(doc.reference.elements or ()) if doc.reference else (),
+        video_refer=doc.reference.video_refer if doc.reference else None,
         sweep=dict(zip(SWEEP_POINTS, sweep, strict=True)),
         repeats=repeats,
         min_usable=min_usable,
@@ -139,8 +156,58 @@ def _check_sweep(out: _Collector, sweep: list[float], low: float, high: float, n
         out.error(("sweep",), "sweep scores must rise strictly: [low, mid, mid-high]")
 
 
+def _shots(
+    out: _Collector, doc: PresetDocument, camera: CameraIntent | None,
+    templates: dict[str, CameraIntent],
+) -> tuple[Shot, ...]:
+    """The declared shots with their start times and cameras, after the checks Kling makes of
+    ``multi_prompt`` (durations sum to the clip's) and the ones shot_type implies."""
+    specs: list[ShotSpec] = doc.shots or []
+    if doc.shot_type == "intelligence" and specs:
+        out.error(("shot_type",), "intelligence lets the model choose where to cut; remove "
+                  "shots, or set shot_type: customize to cut where the shots say")
+    if doc.shot_type == "customize" and not specs:
+        out.error(("shot_type",), "customize cuts where the shots say, and there are none; add "
+                  "shots, or set shot_type: intelligence")
+    if not specs:
+        return ()
+    total = sum(spec.duration for spec in specs)
+    if abs(total - doc.output.duration) > 1e-6:
+        parts = " + ".join(str(spec.duration) for spec in specs)
+        out.error(("shots",), f"the shots last {parts} = {total} s, but output.duration is "
+                  f"{doc.output.duration:g} s; make the shots' durations sum to it")
+    shots: list[Shot] = []
+    start = 0.0
+    for i, spec in enumerate(specs):
+        own = spec.camera
+        shot_camera = (_camera(out, own, templates, ("shots", i, "camera")) if own is not None
+                       else camera)
+        if shot_camera is not None:
+            text = own if isinstance(own, str) else shot_camera.describe()
+            shots.append(Shot(index=i + 1, prompt=" ".join(spec.prompt.split()),
+                              duration=float(spec.duration), start=start, camera=shot_camera,
+                              camera_text=text if own is not None else
+                              (doc.camera if isinstance(doc.camera, str) else text)))
+        start += spec.duration
+    return tuple(shots)
+
+
+def _check_reference_parts(out: _Collector, doc: PresetDocument) -> None:
+    """Parts of a reference that only mean something next to another one."""
+    reference = doc.reference
+    if reference is None:
+        return
+    if reference.end_image is not None and reference.image is None:
+        out.error(("reference", "end_image"), "an end frame needs a first frame: add "
+                  "reference.image (providers refuse an end frame alone)")
+    if reference.video_refer is not None and reference.video is None:
+        out.error(("reference", "video_refer"), "video_refer says how the reference video is "
+                  "used, and there is none; add reference.video or remove video_refer")
+
+
 def _camera(
-    out: _Collector, value: str | CameraIntent, templates: dict[str, CameraIntent]
+    out: _Collector, value: str | CameraIntent, templates: dict[str, CameraIntent],
+    fpath: FieldPath = ("camera",),
 ) -> CameraIntent | None:
     if isinstance(value, str) and value.strip() in templates:
         return templates[value.strip()]
@@ -148,7 +215,7 @@ def _camera(
         parsed = parse_camera(value if isinstance(value, str) else value.describe())
     except CameraParseError as exc:
         hint = f"; scenario templates: {', '.join(sorted(templates))}" if templates else ""
-        out.error(("camera",), f"{exc}{hint}")
+        out.error(fpath, f"{exc}{hint}")
         return None
     return value if isinstance(value, CameraIntent) else parsed
 
@@ -168,12 +235,12 @@ def _reference(out: _Collector, fpath: FieldPath, value: str | None, root: Path)
     except BoundedReadError as exc:
         out.error(fpath, str(exc))
         return None
-    kind = str(fpath[-1])
+    kind = "video" if fpath[-1] == "video" else "image"
     suffixes = MEDIA_SUFFIXES[kind]
     if resolved.suffix.lower() not in suffixes:  # the file itself, not a link to it
         article = "a video" if kind == "video" else "an image"
         out.error(fpath, f"{value!r} is not {article} file ({', '.join(suffixes)}); a local "
-                  f"reference.{kind} is sent to the provider as it is, so only media are allowed")
+                  f"{dotted(fpath)} is sent to the provider as it is, so only media are allowed")
         return None
     return str(resolved)
 

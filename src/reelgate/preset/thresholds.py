@@ -55,7 +55,13 @@ class Rubric(_Strict):
     max_glitches: int = Field(
         0, ge=0, description="glitches a usable clip may have (each counted here, once)"
     )
-    max_cuts: int = Field(0, ge=0, description="hard cuts a usable clip may have")
+    max_cuts: int = Field(0, ge=0, description="hard cuts a usable clip may have (a "
+                          "multi-shot clip's declared cuts are checked apart, by cut_tolerance_frames)")
+    cut_tolerance_frames: int = Field(
+        3, ge=0, le=48, description="frames a multi-shot clip's cut may sit from its declared "
+        "shot boundary: providers start a shot within a frame or two of the asked second, and "
+        "3 frames (1/8 s at 24 fps) is still well inside the shortest (1 s) shot",
+    )
 
 
 class Regression(_Strict):

@@ -37,6 +37,12 @@ class ModelCapabilities:
     local_references: bool = True
     duration_from_reference_video: bool = False
     aspect_from_reference_image: bool = False
+    # Kling 3.0 contract (reelgate.preset.model): a multi-shot clip (shots, or shot_type
+    # intelligence), an audio track, an end frame, and reference elements (at most this many).
+    multi_shot: bool = False
+    sound: bool = False
+    end_image: bool = False
+    max_elements: int = 0
 
     def accepts_duration(self, seconds: float) -> bool:
         if self.duration_range is not None:
@@ -105,6 +111,31 @@ def model_issues(
                              "set output.resolution to one of them"))
     issues += _reference_issues(where, caps, request)
     issues += _layer_issues(where, caps, request)
+    issues += _kling3_issues(where, caps, request)
+    return issues
+
+
+def _kling3_issues(
+    where: str, caps: ModelCapabilities, request: RenderRequest
+) -> list[CapabilityIssue]:
+    """Multi-shot, sound, end frame and elements asked of a model without them: errors, since
+    the clip would come back as something else (one shot, silent, free at its end)."""
+    issues: list[CapabilityIssue] = []
+    if request.multi_shot and not caps.multi_shot:
+        field = "shots" if request.shots else "shot_type"
+        issues.append(_error(field, f"{where} renders a single shot; remove {field} or pick a "
+                             "multi-shot model (Kling 3.0: kling kling-v3, kling-v3-omni)"))
+    if request.sound == "on" and not caps.sound:
+        issues.append(_error("sound", f"{where} renders no audio; set sound: off or pick a model "
+                             "with sound"))
+    if request.end_image is not None and not caps.end_image:
+        issues.append(_error("reference.end_image", f"{where} takes no end frame; remove "
+                             "reference.end_image or pick a model that takes one"))
+    if request.elements and len(request.elements) > caps.max_elements:
+        allowed = (f"at most {caps.max_elements}" if caps.max_elements else "no")
+        issues.append(_error("reference.elements", f"{where} takes {allowed} reference "
+                             f"elements, not {len(request.elements)}; remove them or pick a "
+                             "model that takes them"))
     return issues
 
 

@@ -25,6 +25,7 @@ from reelgate.providers.errors import (
     outcome_for_status,
 )
 from reelgate.providers.http import retry_after_seconds
+from reelgate.providers.kling_v3 import shot_prompt
 from reelgate.providers.pricing import Price, fal_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_data_uri
@@ -70,18 +71,21 @@ MODELS: dict[str, ModelCapabilities] = {
     f"{KLING}/v2.5-turbo/pro/text-to-video": _text("pro"),
     f"{KLING}/v2.5-turbo/pro/image-to-video": _image("pro"),  # same page family, image_url
     # M/v2.6/pro/text-to-video/llms.txt: "5"|"10", 16:9 9:16 1:1, negative_prompt, audio
-    f"{KLING}/v2.6/pro/text-to-video": _text("pro"),
+    f"{KLING}/v2.6/pro/text-to-video": _text("pro", sound=True),
     # D/kling-video-v2.6-pro.md: image-to-video takes start_image_url
-    f"{KLING}/v2.6/pro/image-to-video": _image("pro"),
+    f"{KLING}/v2.6/pro/image-to-video": _image("pro", sound=True),
     # unchanged from before this refresh (v2.6 motion control, standard and pro)
     f"{KLING}/v2.6/standard/motion-control": _motion_control("standard"),
     f"{KLING}/v2.6/pro/motion-control": _motion_control("pro"),
     # D/kling-video-v3-pro.md: duration "3".."15", generate_audio default true, multi_prompt;
     # D/kling-video-v3-standard.md: the 720p tier, image-to-video with start_image_url
-    **{f"{KLING}/v3/{tier}/text-to-video": _text(tier, durations=(), duration_range=_V3_SECONDS)
+    # (M/v3/standard/text-to-video/llms.txt: "Either prompt or multi_prompt must be provided,
+    # but not both"; multi_prompt is a list of {prompt, duration})
+    **{f"{KLING}/v3/{tier}/text-to-video": _text(tier, durations=(), duration_range=_V3_SECONDS,
+                                                 multi_shot=True, sound=True)
        for tier in ("standard", "pro")},
     **{f"{KLING}/v3/{tier}/image-to-video": _image(tier, durations=(),
-                                                   duration_range=_V3_SECONDS)
+                                                   duration_range=_V3_SECONDS, sound=True)
        for tier in ("standard", "pro")},
     # https://fal.ai/models/fal-ai/veo3 (unchanged)
     "fal-ai/veo3": ModelCapabilities(durations=(4.0, 6.0, 8.0), aspect_ratios=("16:9", "9:16"),
@@ -89,8 +93,8 @@ MODELS: dict[str, ModelCapabilities] = {
 }
 # Apps whose image input is ``start_image_url`` (v2.6, v3), not ``image_url`` (v2.1, v2.5-turbo).
 _START_IMAGE = ("/v2.6/", "/v3/")
-# Apps with native audio (``generate_audio``, on by default on v3): always sent as false, since
-# audio costs more per second and the preset has no sound field yet.
+# Apps with native audio (``generate_audio``, on by default on v3): sent from the preset's
+# sound (default off: audio costs more per second).
 _AUDIO = ("/v2.6/pro/text-to-video", "/v2.6/pro/image-to-video", "/v3/")
 
 
@@ -148,7 +152,12 @@ class FalProvider(Provider):
         else:
             body["aspect_ratio"] = request.aspect_ratio
         if any(marker in request.model for marker in _AUDIO):
-            body["generate_audio"] = False
+            body["generate_audio"] = request.sound == "on"
+        if request.shots:  # multi_prompt replaces the prompt (fal: "not both")
+            del body["prompt"]
+            body["multi_prompt"] = [{"prompt": shot_prompt(request, shot),
+                                     "duration": f"{shot.duration:g}"} for shot in request.shots]
+            body["shot_type"] = "customize"
         if request.seed is not None and self.capabilities_for(request.model).seed:
             body["seed"] = request.seed
         return ApiCall("POST", f"/{request.model}", body)

@@ -1,4 +1,4 @@
-"""Kling AI, native v1 API: text2video, image2video and motion-control.
+"""Kling AI, native v1 API: text2video, image2video, motion-control and omni-video.
 
 Auth is an HS256 JWT from KLING_ACCESS_KEY/KLING_SECRET_KEY (regenerated before it is 25 minutes
 old), or KLING_API_KEY sent as is. Responses use the ``{code, message, request_id, data}``
@@ -7,7 +7,9 @@ charged (``final_unit_deduction``); that figure is the recorded cost.
 
 Camera control exists only on kling-v1 (text2video) and kling-v1-5 (image2video), and only for
 single-axis moves; every other camera intent, and the motion score (Kling has no motion knob;
-``cfg_scale`` is prompt adherence), goes into the prompt as words.
+``cfg_scale`` is prompt adherence), goes into the prompt as words. Kling 3.0's multi-shot,
+sound, end frames, elements and the omni-video endpoint (a mode of this adapter, chosen by the
+omni models) are mapped in ``kling_v3``.
 """
 
 from __future__ import annotations
@@ -23,12 +25,18 @@ from reelgate.providers.base import ApiCall, Provider, Submitted, TaskCharge, Ta
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
 from reelgate.providers.errors import (
     MissingCredentialsError,
-    Outcome,
     RenderFailure,
-    mentions_moderation,
-    outcome_for_status,
 )
 from reelgate.providers.http import retry_after_seconds
+from reelgate.providers.kling_errors import classify_code, task_failure
+from reelgate.providers.kling_v3 import (
+    OMNI_MODELS,
+    element_list,
+    kling3_issues,
+    multi_shot_fields,
+    omni_fields,
+    omni_prompt,
+)
 from reelgate.providers.pricing import KLING_USD_PER_UNIT, Price, kling_price
 from reelgate.providers.prompting import compose_prompt
 from reelgate.providers.references import MB, url_or_raw_base64
@@ -91,21 +99,31 @@ MODELS: dict[str, ModelCapabilities] = {
     "kling-v2-1": _model(text_to_video=False),
     "kling-v2-1-master": _model(resolutions=("1080p",), modes=()),
     "kling-v2-5-turbo": _model(),
-    "kling-v2-6": _model(reference_video=True, duration_from_reference_video=True),
+    "kling-v2-6": _model(reference_video=True, duration_from_reference_video=True, sound=True),
+    # Kling 3.0 (kling_v3's sources): multi-shot, sound, an end frame and up to 3 elements.
     "kling-v3": _model(durations=(), duration_range=(3.0, 15.0), reference_video=True,
-                       duration_from_reference_video=True),
+                       duration_from_reference_video=True, multi_shot=True, sound=True,
+                       end_image=True, max_elements=3),
+    # The omni-video endpoint: no negative_prompt field (its prompt "can include positive and
+    # negative descriptions"); kling-video-o1 renders 3 to 10 s, one shot, no sound.
+    "kling-video-o1": _model(durations=(), duration_range=(3.0, 10.0), reference_video=True,
+                             negative_prompt=False, end_image=True, max_elements=3),
+    "kling-v3-omni": _model(durations=(), duration_range=(3.0, 15.0), reference_video=True,
+                            negative_prompt=False, end_image=True, max_elements=3,
+                            multi_shot=True, sound=True),
 }
 # Models whose text2video/image2video get an explicit ``sound``. kling-v2-6 and kling-v3 take it
 # ("on"/"off"); v3 documents no default and sound costs 50% more per second, so v3 always gets
 # it. v2.6 documents "off" as its default, so "off" is left to that default there: sending it
 # changes every recorded v2.6 submit body and stales the example cassettes (measured: all sweeps
 # fail to replay); add kling-v2-6 here when they are re-recorded. The preset has no sound field
-# yet (issue 13, "What to build" 3), so the value is always "off".
-SOUND_SENT = frozenset({"kling-v3"})
-SOUND_DEFAULT = "off"
+# The preset's ``sound`` (default off) is sent to these, and "on" to any model with sound.
+SOUND_SENT = frozenset({"kling-v3", "kling-v3-omni"})
 
 
 def endpoint_for(request: RenderRequest) -> str:
+    if request.model in OMNI_MODELS:
+        return "omni-video"
     if request.reference_video is not None:
         return "motion-control"
     return "image2video" if request.reference_image is not None else "text2video"
@@ -175,13 +193,18 @@ class KlingProvider(Provider):
 
     @classmethod
     def list_price(cls, request: RenderRequest) -> Price:
+        endpoint = endpoint_for(request)
         return kling_price(request.model, mode_for(request), request.duration,
-                           motion_control=request.reference_video is not None)
+                           motion_control=endpoint == "motion-control",
+                           sound=request.sound == "on",
+                           video_reference=endpoint == "omni-video"
+                           and request.reference_video is not None)
 
     @classmethod
     def extra_issues(cls, request: RenderRequest) -> list[CapabilityIssue]:
         issues = _motion_control_issues(request) + _mode_issues(request)
         issues += _camera_issues(request)
+        issues += kling3_issues(request, endpoint_for(request), mode_for(request))
         if len(_prompt(request)) > PROMPT_LIMIT:
             issues.append(CapabilityIssue("prompt", "error", f"kling takes at most "
                           f"{PROMPT_LIMIT} prompt characters; shorten the prompt layers"))
@@ -222,24 +245,38 @@ class KlingProvider(Provider):
             body["mode"] = mode_for(request)
             body["prompt"] = _prompt(request)
             return ApiCall("POST", f"/v1/videos/{endpoint}", body)
-        body["prompt"] = _prompt(request)
-        if request.negative_prompt:
+        shots = multi_shot_fields(request)
+        if shots.get("shot_type") != "customize":  # customize ignores the main prompt
+            prompt = _prompt(request)
+            body["prompt"] = omni_prompt(request, prompt) if endpoint == "omni-video" else prompt
+        if request.negative_prompt and self.capabilities_for(request.model).negative_prompt:
             body["negative_prompt"] = ", ".join(request.negative_prompt)
         if takes_mode(request.model):
             body["mode"] = mode_for(request)
         body["duration"] = f"{request.duration:g}"
-        if request.model in SOUND_SENT:
-            body["sound"] = SOUND_DEFAULT
-        if endpoint == "image2video":
+        if request.model in SOUND_SENT or request.sound == "on":
+            body["sound"] = request.sound
+        body.update(shots)
+        if endpoint == "omni-video":
+            body.update(omni_fields(request, self._image))
+            if request.reference_image is None and request.video_refer != "base":
+                body["aspect_ratio"] = request.aspect_ratio
+        elif endpoint == "image2video":
             assert request.reference_image is not None
-            body["image"] = url_or_raw_base64(request.reference_image, limit_bytes=10 * MB,
-                                              provider=self.name)
+            body["image"] = self._image(request.reference_image)
+            if request.end_image is not None:
+                body["image_tail"] = self._image(request.end_image)
+            if request.elements:
+                body["element_list"] = element_list(request)
         else:
             body["aspect_ratio"] = request.aspect_ratio
         control = _native_camera(request)
         if control is not None:
             body["camera_control"] = control
         return ApiCall("POST", f"/v1/videos/{endpoint}", body)
+
+    def _image(self, reference: str) -> str:
+        return url_or_raw_base64(reference, limit_bytes=10 * MB, provider=self.name)
 
     def parse_submit(self, body: Any, call: ApiCall) -> Submitted:
         task_id = str(body["data"]["task_id"])
@@ -254,14 +291,14 @@ class KlingProvider(Provider):
             cost = round(float(units) * KLING_USD_PER_UNIT, 4) if units not in (None, "") else None
             return TaskStatus("succeeded", video_url=video["url"], cost_usd=cost)
         if state == "failed":
-            return TaskStatus("failed", failure=_task_failure(data))
+            return TaskStatus("failed", failure=task_failure(data))
         return TaskStatus("running" if state == "processing" else "queued")
 
     async def task_charges(self) -> dict[str, TaskCharge] | None:
         """GET /v1/videos/{endpoint} (Kling's task list) for each endpoint, newest pages first."""
         deadline = self.clock.monotonic() + LIST_DEADLINE_S
         charges: dict[str, TaskCharge] = {}
-        for endpoint in ("text2video", "image2video", "motion-control"):
+        for endpoint in ("text2video", "image2video", "motion-control", "omni-video"):
             for page in range(1, LIST_PAGES + 1):
                 call = ApiCall("GET", f"/v1/videos/{endpoint}?pageNum={page}"
                                f"&pageSize={LIST_PAGE_SIZE}")
@@ -289,7 +326,7 @@ class KlingProvider(Provider):
         text = body.get("message", "") if isinstance(body, dict) else str(body)
         request_id = body.get("request_id") if isinstance(body, dict) else None
         message = f"{text or 'no message'}" + (f" (request_id {request_id})" if request_id else "")
-        outcome, retryable = _classify_code(code, status)
+        outcome, retryable = classify_code(code, status)
         return RenderFailure(
             outcome,
             message,
@@ -301,7 +338,7 @@ class KlingProvider(Provider):
 
 
 def _motion_control_issues(request: RenderRequest) -> list[CapabilityIssue]:
-    if request.reference_video is None:
+    if request.reference_video is None or endpoint_for(request) != "motion-control":
         return []
     issues = []
     if request.reference_image is None:
@@ -349,32 +386,3 @@ def _camera_issues(request: RenderRequest) -> list[CapabilityIssue]:
 def _prompt(request: RenderRequest) -> str:
     return compose_prompt(request.prompt, request.camera, request.motion_score,
                           camera_native=_native_camera(request) is not None, motion_native=False)
-
-
-# Kling error codes (notes 2.8) -> outcome, retryable.
-_CODES: dict[int, tuple[Outcome, bool]] = {
-    **dict.fromkeys((1000, 1001, 1002, 1003, 1004, 1100, 1103, 1304),
-                    (Outcome.AUTH_FAILED, False)),
-    1101: (Outcome.INSUFFICIENT_CREDITS, False),
-    1102: (Outcome.INSUFFICIENT_CREDITS, False),
-    **dict.fromkeys((1200, 1201, 1202, 1203), (Outcome.INVALID_PARAMETERS, False)),
-    1300: (Outcome.MODERATION_INPUT, False),
-    1301: (Outcome.MODERATION_INPUT, False),
-    1302: (Outcome.RATE_LIMITED, True),
-    1303: (Outcome.RATE_LIMITED, True),
-    **dict.fromkeys((5000, 5001, 5002), (Outcome.PROVIDER_FAILED, True)),
-}
-
-
-def _classify_code(code: Any, status: int) -> tuple[Outcome, bool]:
-    if isinstance(code, int) and code in _CODES:
-        return _CODES[code]
-    return outcome_for_status(status)
-
-
-def _task_failure(data: Mapping[str, Any]) -> RenderFailure:
-    reason = str(data.get("task_status_msg") or "no reason given")
-    task = data.get("task_id")
-    if mentions_moderation(reason):
-        return RenderFailure(Outcome.MODERATION_OUTPUT, f"task {task} failed: {reason}")
-    return RenderFailure(Outcome.PROVIDER_FAILED, f"task {task} failed: {reason}")

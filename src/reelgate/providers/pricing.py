@@ -41,7 +41,30 @@ KLING_ASSUMED_LIKE = {"kling-v1": "kling-v2-1", "kling-v1-5": "kling-v2-1", "kli
 KLING_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
     ("kling-v3", "std"): 0.6,
     ("kling-v3", "pro"): 0.8,
+    # Omni: the same per-second rates as v3, std 0.6 (0.9 with sound), pro 0.8 (1.2). Kling's
+    # pricing page is not in the notes; apimodels.app/en/docs/kling-omni-video (seen 2026-12-02)
+    # lists both omni models at $0.0633/$0.0956/$0.0853/$0.1280 a second for std/std+audio/
+    # pro/pro+audio, the ratio 0.6 : 0.9 : 0.8 : 1.2 of v3's units.
+    ("kling-v3-omni", "std"): 0.6,
+    ("kling-v3-omni", "pro"): 0.8,
+    ("kling-video-o1", "std"): 0.6,
+    ("kling-video-o1", "pro"): 0.8,
 }
+# With sound on (notes 2.9: v3.0 std 0.9, pro 1.2 u/s "with audio"; omni as above).
+KLING_SOUND_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
+    ("kling-v3", "std"): 0.9,
+    ("kling-v3", "pro"): 1.2,
+    ("kling-v3-omni", "std"): 0.9,
+    ("kling-v3-omni", "pro"): 1.2,
+}
+# Per clip with sound (notes 2.9: v2.6 5 s "pro+audio 5 u"); 10 s is assumed twice that.
+KLING_SOUND_UNITS_PER_CLIP: dict[tuple[str, str], tuple[float, float]] = {
+    ("kling-v2-6", "pro"): (5.0, 10.0),
+}
+# Omni with a reference video (apimodels.app, as above: std $0.0853, pro $0.1059 a second, the
+# rows with the video's sound kept); reelgate drops the video's sound, but which rate Kling then
+# applies is not published, so the dearer one is assumed.
+KLING_OMNI_VIDEO_UNITS_PER_SECOND: dict[str, float] = {"std": 0.8, "pro": 1.0}
 KLING_MOTION_CONTROL_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
     ("kling-v2-6", "std"): 0.5,
     ("kling-v2-6", "pro"): 0.8,
@@ -50,8 +73,15 @@ KLING_MOTION_CONTROL_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
 }
 
 
-def kling_units(model: str, mode: str, seconds: float, *, motion_control: bool) -> Price:
+def kling_units(model: str, mode: str, seconds: float, *, motion_control: bool,
+                sound: bool = False, video_reference: bool = False) -> Price:
     """The charge in Kling units (``Price.usd`` holds units here); ``kling_price`` converts."""
+    if video_reference and (model, mode) in KLING_UNITS_PER_SECOND:
+        rate = KLING_OMNI_VIDEO_UNITS_PER_SECOND[mode]
+        return Price(rate * seconds, f"assumed: Kling omni {model} {mode} with a reference "
+                     f"video: {rate} units/s", True)
+    if sound:
+        return _kling_sound_units(model, mode, seconds)
     if motion_control:
         rate = KLING_MOTION_CONTROL_UNITS_PER_SECOND.get((model, mode))
         if rate is None:
@@ -69,8 +99,22 @@ def kling_units(model: str, mode: str, seconds: float, *, motion_control: bool) 
     return Price(units, f"Kling {model} {mode}: {five:g}/{ten:g} units per 5/10 s")
 
 
-def kling_price(model: str, mode: str, seconds: float, *, motion_control: bool = False) -> Price:
-    units = kling_units(model, mode, seconds, motion_control=motion_control)
+def _kling_sound_units(model: str, mode: str, seconds: float) -> Price:
+    rate = KLING_SOUND_UNITS_PER_SECOND.get((model, mode))
+    if rate is not None:
+        return Price(rate * seconds, f"Kling {model} {mode} with sound: {rate} units/s")
+    if (model, mode) in KLING_SOUND_UNITS_PER_CLIP:
+        five, ten = KLING_SOUND_UNITS_PER_CLIP[(model, mode)]
+        return Price(five if seconds <= 5 else ten, f"Kling {model} {mode} with sound: "
+                     f"{five:g}/{ten:g} units per 5/10 s", assumed=seconds > 5)
+    rate = max(KLING_SOUND_UNITS_PER_SECOND.values())
+    return Price(rate * seconds, "assumed: dearest known rate with sound", True)
+
+
+def kling_price(model: str, mode: str, seconds: float, *, motion_control: bool = False,
+                sound: bool = False, video_reference: bool = False) -> Price:
+    units = kling_units(model, mode, seconds, motion_control=motion_control, sound=sound,
+                        video_reference=video_reference)
     usd = round(units.usd * KLING_USD_PER_UNIT, 4)
     return Price(usd, f"{units.source} x ${KLING_USD_PER_UNIT}/unit", units.assumed)
 

@@ -42,7 +42,7 @@ _KLING_ASPECTS = ("16:9", "9:16", "1:1")
 MODELS: dict[str, ModelCapabilities] = {
     "kwaivgi/kling-v2.6": ModelCapabilities(
         durations=(5.0, 10.0), aspect_ratios=_KLING_ASPECTS, resolutions=("1080p",),
-        reference_image=True, aspect_from_reference_image=True),
+        reference_image=True, aspect_from_reference_image=True, sound=True),
     "kwaivgi/kling-v2.5-turbo-pro": ModelCapabilities(
         durations=(5.0, 10.0), aspect_ratios=_KLING_ASPECTS, resolutions=("720p", "1080p"),
         reference_image=True, aspect_from_reference_image=True),
@@ -52,7 +52,7 @@ MODELS: dict[str, ModelCapabilities] = {
         aspect_from_reference_image=True),
 }
 
-# Models with a generate_audio input; audio is off (dearer, and presets have no sound field yet).
+# Models with a generate_audio input, sent from the preset's sound (default off: audio is dearer).
 AUDIO_MODELS = frozenset({"kwaivgi/kling-v2.6"})
 
 
@@ -89,7 +89,7 @@ class ReplicateProvider(Provider):
             inputs["mode"] = request.mode or ("pro" if request.resolution == "1080p"
                                               else "standard")
         elif request.model in AUDIO_MODELS:
-            inputs["generate_audio"] = False
+            inputs["generate_audio"] = request.sound == "on"
         return ApiCall("POST", f"/models/{request.model}/predictions", {"input": inputs})
 
     def parse_submit(self, body: Any, call: ApiCall) -> Submitted:

@@ -68,9 +68,9 @@ MODELS: dict[str, ModelCapabilities] = {
     "gen4.5": _model(duration_range=(2.0, 10.0), aspect_ratios=_WIDE_TALL),
     # Veo 3.1 (text/image_to_video): 720p and 1080p ratios, negativePrompt, seed, audio.
     "veo3.1": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL,
-                     resolutions=("720p", "1080p"), negative_prompt=True),
+                     resolutions=("720p", "1080p"), negative_prompt=True, sound=True),
     "veo3.1_fast": _model(durations=(4.0, 6.0, 8.0), aspect_ratios=_WIDE_TALL,
-                          resolutions=("720p", "1080p"), negative_prompt=True),
+                          resolutions=("720p", "1080p"), negative_prompt=True, sound=True),
     # aleph2 (video_to_video Variant0): no ratio (deprecated), the frame follows the input video.
     "aleph2": _model(resolutions=(), text_to_video=False, reference_video=True,
                      requires_reference_video=True, duration_from_reference_video=True),
@@ -161,8 +161,8 @@ class RunwayProvider(Provider):
         body = {"model": request.model, "promptText": prompt, "ratio": ratio,
                 "duration": int(request.duration)}
         if request.model in _VEO:
-            # "Audio inclusion affects pricing" (runwayml 5.24); presets have no sound field yet.
-            body["audio"] = False
+            # "Audio inclusion affects pricing" (runwayml 5.24): from the preset, default off.
+            body["audio"] = request.sound == "on"
             if request.negative_prompt:
                 body["negativePrompt"] = ", ".join(request.negative_prompt)
         if request.reference_image is not None:

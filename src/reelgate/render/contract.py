@@ -44,6 +44,7 @@ class ClipProbe:
     codec: str
     stand_in: bool  # tagged STAND_IN_TAG: rendered small on purpose
     comment: str
+    audio: bool = False  # the container has an audio stream
 
 
 def probe_clip(path: Path | str) -> ClipProbe:
@@ -68,6 +69,7 @@ def probe_clip(path: Path | str) -> ClipProbe:
             codec=stream.codec_context.name,
             stand_in=comment.startswith(STAND_IN_TAG),
             comment=comment,
+            audio=bool(container.streams.audio),
         )
 
 
@@ -156,6 +158,8 @@ def _compare(
                    f"{request.aspect_ratio} ({request.aspect:.3f})")
         (notes if aspect_from_image else problems).append(
             message + ("; it follows the reference image" if aspect_from_image else ""))
+    if request.sound == "on" and not probe.audio:
+        problems.append("sound: on was asked for, and the clip has no audio track")
     short_side = min(probe.width, probe.height)
     wanted = RESOLUTION_SHORT_SIDE[request.resolution]
     if probe.stand_in:

@@ -80,7 +80,10 @@ class Judge:
             except AnalysisError as exc:
                 problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
                 continue
-            verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera)
+            shot_cuts, shot_analyses = (self._shots(preset, report, analysis, problems)
+                                        if preset.multi_shot else (None, None))
+            verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera,
+                                 shot_cuts, shot_analyses)
             clips.append(verdict)
             # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
             marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
@@ -95,6 +98,30 @@ class Judge:
         result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
         self._log(preset, point, reports, clips)
         return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
+
+    def _shots(self, preset: Preset, report: Any, analysis: Any, problems: list[str]
+               ) -> tuple[Any, dict[int, Any]]:
+        """A multi-shot clip's cuts against its declared shots, and each shot analysed alone."""
+        import av
+
+        from reelgate.analysis import AnalysisError
+        from reelgate.verdict.shots import check_shot_cuts
+        from reelgate.verdict.split import split_shots
+
+        cuts = check_shot_cuts(preset.shots, preset.shot_type == "intelligence", analysis,
+                               preset.thresholds.rubric.cut_tolerance_frames, preset.camera)
+        try:
+            paths = split_shots(Path(report.clip_path), analysis.sha256, cuts.windows, self.root)
+        except (OSError, av.FFmpegError) as exc:
+            problems.append(f"{report.key}: the clip cannot be split into its shots: {exc}")
+            return cuts, {}
+        analyses = {}
+        for index, path in paths.items():
+            try:
+                analyses[index] = self.analyzer.analyze(str(path))
+            except AnalysisError as exc:
+                problems.append(f"{report.key}: shot {index} cannot be analysed: {exc}")
+        return cuts, analyses
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
         """One ledger row per render: its verdict, scores, cost (or its unknown charge) and latency."""

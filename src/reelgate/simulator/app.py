@@ -1,6 +1,6 @@
 """The simulator's HTTP app: the Kling v1 API as the adapter uses it, plus admin endpoints.
 
-Kling side: ``POST /v1/videos/{text2video|image2video|motion-control}``,
+Kling side: ``POST /v1/videos/{text2video|image2video|motion-control|omni-video}``,
 ``GET /v1/videos/{endpoint}/{task_id}``, ``GET /v1/videos/{endpoint}`` (list), with JWT (HS256)
 or API-key auth, the ``{code, message, request_id, data}`` envelope and Kling's error codes.
 Result URLs point at ``GET /media/{video_id}.mp4`` on the simulator itself (no auth, like a CDN).
@@ -38,6 +38,7 @@ except ModuleNotFoundError as exc:  # the [simulator] extra
 
 from reelgate.simulator.config import SimulatorConfig
 from reelgate.simulator.faults import TASK_FAULTS, CallKind, Fault, FaultBook, FaultPlan
+from reelgate.simulator.kling3 import shot_prompts
 from reelgate.simulator.kling_api import KlingError, parse_create
 from reelgate.simulator.tasks import (
     MODERATION_OUTPUT_MESSAGE,
@@ -158,7 +159,8 @@ class Simulator:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             return _error(400, 1200, "request body is not valid JSON")
-        prompt = str(body.get("prompt", "")) if isinstance(body, dict) else ""
+        prompt = (f"{body.get('prompt', '')} {shot_prompts(body)}".strip()
+                  if isinstance(body, dict) else "")
         fault = await self.take_fault("submit", prompt)
         if fault is not None and fault.kind not in TASK_FAULTS | _AFTER_CREATE:
             broken = self.fault_response(fault)

@@ -23,14 +23,18 @@ import numpy as np
 from reelgate.providers.pricing import kling_units
 from reelgate.providers.prompting import read_camera, read_motion
 from reelgate.simulator.config import SimulatorConfig
-from reelgate.simulator.render import ClipSpec, Defects, frame_size, plan_defects
+from reelgate.simulator.kling3 import OMNI_MODELS, Kling3Error, read_kling3, shot_prompts
+from reelgate.simulator.render import ClipSpec, Defects, ShotPart, frame_size, plan_defects
 
 TEXT_MODELS = frozenset({"kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master",
                          "kling-v2-5-turbo", "kling-v2-6", "kling-v3"})
 IMAGE_MODELS = TEXT_MODELS | {"kling-v1-5", "kling-v2-1"}
 MOTION_CONTROL_MODELS = frozenset({"kling-v2-6", "kling-v3"})
 ENDPOINT_MODELS = {"text2video": TEXT_MODELS, "image2video": IMAGE_MODELS,
-                   "motion-control": MOTION_CONTROL_MODELS}
+                   "motion-control": MOTION_CONTROL_MODELS, "omni-video": OMNI_MODELS}
+# Whole-second durations by model (Kling: v3 and v3-omni "3" to "15", o1 "3" to "10").
+DURATIONS = {"kling-v3": range(3, 16), "kling-v3-omni": range(3, 16),
+             "kling-video-o1": range(3, 11)}
 CAMERA_CONTROL = {("kling-v1", "text2video"), ("kling-v1-5", "image2video")}
 ASPECTS = ("16:9", "9:16", "1:1")
 AXES = ("horizontal", "vertical", "pan", "tilt", "roll", "zoom")
@@ -71,7 +75,7 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded:
         raise KlingError(404, 1202, f"invalid method: /v1/videos/{endpoint}")
     if not isinstance(body, dict):
         raise KlingError(400, 1200, "invalid request body: expected a JSON object")
-    model = body.get("model_name", "kling-v1")
+    model = body.get("model_name", "kling-video-o1" if endpoint == "omni-video" else "kling-v1")
     if model not in ENDPOINT_MODELS[endpoint]:
         raise KlingError(404, 1203, f"model {model!r} not found for {endpoint}")
     mode = body.get("mode", "std" if endpoint != "motion-control" else None)
@@ -80,32 +84,47 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded:
     prompt = body.get("prompt", "")
     if not isinstance(prompt, str) or len(prompt) > 2500:
         raise _invalid("prompt must be a string of at most 2500 characters")
-    if endpoint == "text2video" and not prompt.strip():
+    customize = body.get("multi_shot") is True and body.get("shot_type") == "customize"
+    if endpoint in ("text2video", "omni-video") and not prompt.strip() and not customize:
         raise _invalid("prompt is required")
+    extra = shot_prompts(body)
+    words = f"{prompt} {extra}".strip() if extra else prompt
     negative = body.get("negative_prompt", "")
     if not isinstance(negative, str) or len(negative) > 2500:
         raise _invalid("negative_prompt must be a string of at most 2500 characters")
-    blocked = [term for term in config.blocked_terms if term.lower() in prompt.lower()]
+    blocked = [term for term in config.blocked_terms if term.lower() in words.lower()]
     if blocked:
         raise KlingError(400, 1301, "the prompt did not pass content moderation")
 
+    seed = int.from_bytes(hashlib.sha256(_canonical(endpoint, body)).digest()[:8], "big")
     if endpoint == "motion-control":
         duration, aspect = 5.0, _motion_control_aspect(body)
+        extras = None
     else:
         duration = _duration(body.get("duration", "5"), model)
-        aspect = _aspect(body) if endpoint == "text2video" else _image_aspect(body.get("image"))
-    move, speed, shake = _camera(body.get("camera_control"), model, endpoint, prompt)
-    motion = read_motion(prompt)
-    seed = int.from_bytes(hashlib.sha256(_canonical(endpoint, body)).digest()[:8], "big")
+        try:
+            extras = read_kling3(endpoint, body, model, mode, duration, seed)
+        except Kling3Error as exc:
+            raise _invalid(str(exc)) from None
+        aspect = (_image_aspect(body.get("image")) if endpoint == "image2video"
+                  else _image_aspect(extras.first_frame) if extras.first_frame is not None
+                  else _aspect(body))
+    move, speed, shake = _camera(body.get("camera_control"), model, endpoint, words)
+    motion = read_motion(words)
     width, height = frame_size(aspect, config.short_side)
     motion_value = DEFAULT_MOTION if motion is None else motion
+    shots = tuple(ShotPart(shot.duration, seed + n, *_camera(None, model, endpoint, shot.prompt))
+                  for n, shot in enumerate(extras.shots if extras else (), start=1))
     spec = ClipSpec(width=width, height=height, fps=config.fps, duration=duration, seed=seed,
                     move=move, speed=speed, shake=shake, motion=motion_value,
                     requested_resolution="1080p" if mode == "pro" else "720p",
-                    defects=Defects(flicker=True) if degraded else plan_defects(seed, motion_value))
-    units = kling_units(model, mode, duration, motion_control=endpoint == "motion-control").usd
+                    defects=Defects(flicker=True) if degraded else plan_defects(seed, motion_value),
+                    shots=shots, sound=bool(extras and extras.sound))
+    units = kling_units(model, mode, duration, motion_control=endpoint == "motion-control",
+                        sound=spec.sound, video_reference=bool(extras and extras.video_reference)
+                        ).usd
     external = body.get("external_task_id")
-    return TaskRequest(endpoint, model, mode, prompt, round(units, 4),
+    return TaskRequest(endpoint, model, mode, words, round(units, 4),
                        None if external is None else str(external), spec)
 
 
@@ -116,7 +135,7 @@ def _canonical(endpoint: str, body: dict[str, Any]) -> bytes:
 def _duration(value: Any, model: str) -> float:
     if not isinstance(value, str):
         raise _invalid('duration must be a string such as "5"')
-    allowed = [str(s) for s in range(3, 16)] if model == "kling-v3" else ["5", "10"]
+    allowed = [str(s) for s in DURATIONS.get(model, (5, 10))]
     if value not in allowed:
         raise _invalid(f"duration must be one of {', '.join(allowed)}")
     return float(value)

@@ -7,6 +7,11 @@ keeps the background still, ``handheld`` adds a small smooth shake. The subject 
 motion score rises, and above about 6 defects become likely (flicker, subject drift, subject
 morph, frame jitter), so a motion sweep genuinely starts failing around mid-high.
 
+A multi-shot request is rendered shot by shot: each shot films a world of its own (its own
+seed, so the picture changes completely at the declared time: a real cut) with its own camera
+move, while the subject keeps the clip's seed (the same character in every shot). With sound on
+the clip carries an AAC audio track, a tone whose pitch changes with each shot.
+
 Clips are rendered small for speed: the short side is ``short_side`` pixels (180 by default) and
 the long side follows the requested aspect ratio, so aspect ratio is honoured but resolution is
 not. Each clip says so in its container metadata (``comment``), which the output-contract check
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import av
 import cv2
@@ -57,6 +62,17 @@ def plan_defects(seed: int, motion: float) -> Defects:
 
 
 @dataclass(frozen=True)
+class ShotPart:
+    """One shot of a multi-shot clip: how long, the seed of its world, its camera."""
+
+    duration: float
+    seed: int
+    move: str = "locked"
+    speed: str | None = None
+    shake: bool = False
+
+
+@dataclass(frozen=True)
 class ClipSpec:
     width: int
     height: int
@@ -69,10 +85,21 @@ class ClipSpec:
     motion: float = 3.0
     requested_resolution: str = ""
     defects: Defects = field(default_factory=Defects)
+    shots: tuple[ShotPart, ...] = ()
+    sound: bool = False
+    subject_seed: int | None = None  # a shot's subject: the clip's, so it is the same character
 
     @property
     def frames(self) -> int:
+        if self.shots:
+            return sum(self.shot(part).frames for part in self.shots)
         return max(1, round(self.duration * self.fps))
+
+    def shot(self, part: ShotPart) -> ClipSpec:
+        """The single-shot spec one shot is filmed with."""
+        return replace(self, duration=part.duration, seed=part.seed, move=part.move,
+                       speed=part.speed, shake=part.shake, shots=(), sound=False,
+                       subject_seed=self.seed)
 
 
 def frame_size(aspect_ratio: str, short_side: int) -> tuple[int, int]:
@@ -192,10 +219,13 @@ _FOLLOWED = ("tracking", "orbit-left", "orbit-right")
 
 
 def render_frames(spec: ClipSpec) -> list[np.ndarray]:
+    if spec.shots:
+        return [frame for part in spec.shots for frame in render_frames(spec.shot(part))]
     rng = np.random.default_rng([spec.seed, 1])
     camera = _Camera(spec, rng)
     world = _world_texture(spec, camera.world_w, camera.world_h, rng)
-    subject = _Subject(spec, rng)
+    subject = _Subject(spec, rng if spec.subject_seed is None
+                       else np.random.default_rng([spec.subject_seed, 3]))
     fx_rng = np.random.default_rng([spec.seed, 2])
     # On translating moves the camera keeps the subject in frame (a walker followed by a pan);
     # on locked, handheld and zoom moves the subject stays put in the world.
@@ -240,11 +270,45 @@ def encode_clip(spec: ClipSpec, frames: list[np.ndarray]) -> bytes:
         stream.pix_fmt = "yuv420p"
         stream.options = {"preset": "ultrafast", "crf": "30"}
         stream.codec_context.thread_count = 1
+        audio = _audio_stream(container) if spec.sound else None  # streams before any packet
         for image in frames:
             frame = av.VideoFrame.from_ndarray(image, format="bgr24")
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
+        if audio is not None:
+            _encode_audio(container, audio, spec, len(frames) / spec.fps)
     return buffer.getvalue()
+
+
+AUDIO_RATE = 48_000  # Hz, AAC's usual rate
+_AUDIO_FRAME = 1024  # samples per AAC frame
+_TONES_HZ = (220.0, 277.2, 329.6, 392.0, 440.0, 523.3)  # one pitch per shot
+
+
+def _audio_stream(container: av.container.OutputContainer) -> av.audio.stream.AudioStream:
+    stream = container.add_stream("aac", rate=AUDIO_RATE)
+    stream.layout = "mono"  # type: ignore[attr-defined]
+    return stream
+
+
+def _encode_audio(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream,
+                  spec: ClipSpec, seconds: float) -> None:
+    """A quiet tone per shot (pitch changes at each cut) over a little noise, mono AAC."""
+    total = round(seconds * AUDIO_RATE)
+    t = np.arange(total) / AUDIO_RATE
+    pitch = np.full(total, _TONES_HZ[0])
+    start = 0.0
+    for n, part in enumerate(spec.shots):
+        pitch[int(start * AUDIO_RATE):] = _TONES_HZ[n % len(_TONES_HZ)]
+        start += part.duration
+    noise = np.random.default_rng([spec.seed, 4]).normal(0, 0.01, total)
+    samples = (0.2 * np.sin(2 * np.pi * pitch * t) + noise).astype(np.float32)
+    for at in range(0, total, _AUDIO_FRAME):
+        chunk = samples[at:at + _AUDIO_FRAME].reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
+        frame.sample_rate, frame.pts = AUDIO_RATE, at
+        container.mux(stream.encode(frame))
+    container.mux(stream.encode(None))
 
 
 def render_clip(spec: ClipSpec) -> bytes:

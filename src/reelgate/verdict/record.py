@@ -47,7 +47,8 @@ class ProviderVariable(_Record):
 class Variables(_Record):
     """The control variables, one per layer; the regression counts the layers that changed."""
 
-    prompt: str | dict[str, str]  # the layered prompt when the preset has layers
+    # the layered prompt when the preset has layers; with its shots when it is multi-shot
+    prompt: str | dict[str, JsonValue]
     reference: list[str | None] = Field(min_length=2, max_length=2)  # video, image (content ids)
     motion: float
     camera: dict[str, JsonValue]
@@ -93,11 +94,12 @@ def run_record(preset: Preset, points: dict[str, PointRecord], references: tuple
     """This run of ``preset``; ``references`` are its reference video and image as content ids
     (so moving the repository changes no layer)."""
     spec = preset.provider
+    prompt = preset.prompt_value()
     variables = Variables(
-        prompt=dict(preset.prompt_layers) if preset.prompt_layers else preset.prompt,
+        prompt=prompt if isinstance(prompt, str) else dict(prompt),
         reference=list(references), motion=preset.motion_score,
         camera=preset.camera.model_dump(mode="json"), negative=list(preset.negative_prompt),
-        output=preset.output.model_dump(mode="json"),
+        output=preset.output_value(preset.output.model_dump(mode="json")),
         provider=ProviderVariable(name=spec.name, model=spec.model, mode=spec.mode))
     return RunRecord(preset=preset.id, version=preset.version, scenario=preset.scenario, analyzer=analyzer,
                      provider=spec.name, model=spec.model, variables=variables, points=points)

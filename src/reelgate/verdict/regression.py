@@ -9,6 +9,7 @@ from reelgate.verdict.record import LAYERS, RunRecord, Variables
 from reelgate.verdict.rubric import VERDICT_RANK
 
 # Metrics where a larger value is better; the rest (glitches, cuts, flicker) are better smaller.
+# A multi-shot clip's per-shot metrics (``shot2.subject``) follow their base name, shot by shot.
 HIGHER_IS_BETTER = {"continuity", "subject", "camera_match", "usable_rate"}
 # Motion is compared both ways: a change of motion is a change of the preset's look.
 TWO_SIDED = {"motion"}
@@ -93,13 +94,14 @@ def _verdict_change(before: str, now: str) -> str:
 
 
 def _metric_row(point: str, metric: str, before: float, now: float, rules: Regression) -> Row:
-    tolerance = rules.tolerances.get(metric, rules.default_tolerance)
+    base = metric.rsplit(".", 1)[-1]
+    tolerance = rules.tolerances.get(metric, rules.tolerances.get(base, rules.default_tolerance))
     delta = now - before
-    if metric in TWO_SIDED:
+    if base in TWO_SIDED:
         worse = abs(delta) > tolerance
-    elif metric in HIGHER_IS_BETTER:
+    elif base in HIGHER_IS_BETTER:
         worse = delta < -tolerance
     else:
         worse = delta > tolerance
     return Row(point=point, metric=metric, approved=f"{before:.4g}", now=f"{now:.4g}", change=f"{delta:+.4g}",
-               tolerance=f"±{tolerance:g}" if metric in TWO_SIDED else f"{tolerance:g}", worse=worse)
+               tolerance=f"±{tolerance:g}" if base in TWO_SIDED else f"{tolerance:g}", worse=worse)

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from reelgate.analysis.model import ClipAnalysis
 from reelgate.preset.camera import CameraIntent
+from reelgate.preset.model import MAX_SHOTS
 from reelgate.preset.thresholds import Rubric
+from reelgate.verdict.shots import ShotCuts
 
 Verdict = Literal["pass", "pass-with-edits", "fail"]
 Status = Literal["pass", "warn", "fail"]
@@ -46,45 +48,118 @@ class ClipVerdict(BaseModel):
         return self.verdict != "fail"
 
 
-def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraIntent) -> ClipVerdict:
+def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraIntent,
+               shot_cuts: ShotCuts | None = None,
+               shot_analyses: dict[int, ClipAnalysis] | None = None) -> ClipVerdict:
+    """Score one clip. A multi-shot clip comes with its ``shot_cuts`` (declared against found)
+    and the analysis of each shot: its cuts are checked against the boundaries, not counted
+    against ``max_cuts``, and camera and subject are judged shot by shot."""
     from reelgate.analysis.intent import match_camera
 
     continuity = analysis.continuity
+    intended = shot_cuts.intended if shot_cuts else []
+    tolerance = (shot_cuts.tolerance_frames + 0.5) / (analysis.video.fps or 24.0) if shot_cuts else 0
+    glitches = [g for g in continuity.glitches if not _near(g.time, intended, tolerance)]
+    uncertain = [u for u in continuity.uncertain if not _near(u.time, intended, tolerance)]
     checks = [
         _scored("temporal continuity", continuity.score, rubric.min_continuity, rubric.warn_margin),
-        Check(name="cuts", measured=f"{len(continuity.cuts)}", bound=f"<= {rubric.max_cuts}",
-              status="fail" if len(continuity.cuts) > rubric.max_cuts else "pass",
-              detail=", ".join(f"cut at {t:.2f} s" for t in continuity.cuts)),
-        Check(name="glitches", measured=f"{len(continuity.glitches)}", bound=f"<= {rubric.max_glitches}",
-              status="fail" if len(continuity.glitches) > rubric.max_glitches else "pass",
-              detail=", ".join(f"{g.kind} at {g.time:.2f} s" for g in continuity.glitches[:6])),
-        _scored("subject integrity", analysis.subject.score, rubric.min_subject, rubric.warn_margin),
+        _cuts_check(analysis, rubric, shot_cuts),
+        Check(name="glitches", measured=f"{len(glitches)}", bound=f"<= {rubric.max_glitches}",
+              status="fail" if len(glitches) > rubric.max_glitches else "pass",
+              detail=", ".join(f"{g.kind} at {g.time:.2f} s" for g in glitches[:6])),
     ]
-    if continuity.uncertain:  # evidence the detectors could not judge: a look, never a failure
+    if uncertain:  # evidence the detectors could not judge: a look, never a failure
         checks.append(Check(
-            name="uncertain", measured=f"{len(continuity.uncertain)}", bound="0", status="warn",
-            detail="; ".join(f"{u.kind}? at {u.time:.2f} s: {u.reason}" for u in continuity.uncertain[:4])))
-    match = match_camera(analysis.camera, intent)
-    if rubric.require_camera_match:
-        checks.append(Check(name="camera intent", measured=match.measured, bound=match.expected,
-                            status="pass" if match.matched else "fail", detail="; ".join(match.reasons)))
+            name="uncertain", measured=f"{len(uncertain)}", bound="0", status="warn",
+            detail="; ".join(f"{u.kind}? at {u.time:.2f} s: {u.reason}" for u in uncertain[:4])))
+    faults = {*continuity.cuts, *(g.time for g in glitches), *(u.time for u in uncertain)}
+    if shot_cuts is None:
+        checks.append(_scored("subject integrity", analysis.subject.score, rubric.min_subject,
+                              rubric.warn_margin))
+        match = match_camera(analysis.camera, intent)
+        if rubric.require_camera_match:
+            checks.append(Check(name="camera intent", measured=match.measured, bound=match.expected,
+                                status="pass" if match.matched else "fail",
+                                detail="; ".join(match.reasons)))
+        subject, camera_match, shot_metrics = analysis.subject.score, float(match.matched), {}
+        if analysis.subject.score < rubric.min_subject:
+            faults.add(analysis.subject.worst_time)
+    else:
+        faults = {t for t in faults if not _near(t, intended, tolerance)} | set(shot_cuts.fault_times())
+        shot_checks, shot_metrics, shot_faults = _per_shot(shot_cuts, shot_analyses or {}, rubric)
+        checks += shot_checks
+        faults |= shot_faults
+        subject = min((v for k, v in shot_metrics.items() if k.endswith(".subject")), default=0.0)
+        matches = [v for k, v in shot_metrics.items() if k.endswith(".camera_match")]
+        camera_match = sum(matches) / len(matches) if matches else 0.0
     statuses = {c.status for c in checks}
     verdict: Verdict = "fail" if "fail" in statuses else "pass-with-edits" if "warn" in statuses else "pass"
     metrics = {
         "continuity": round(continuity.score, 4),
-        "subject": round(analysis.subject.score, 4),
-        "camera_match": 1.0 if match.matched else 0.0,
+        "subject": round(subject, 4),
+        "camera_match": round(camera_match, 4),
         "motion": round(analysis.motion.amount, 4),
-        "glitches": float(len(continuity.glitches)),
+        "glitches": float(len(glitches)),
         "cuts": float(len(continuity.cuts)),
         "flicker": round(continuity.flicker, 4),
+        **shot_metrics,
     }
-    faults = {*continuity.cuts, *(g.time for g in continuity.glitches),
-              *(u.time for u in continuity.uncertain)}
-    if analysis.subject.score < rubric.min_subject:
-        faults.add(analysis.subject.worst_time)
+    if shot_cuts is not None:
+        metrics["cut_error_frames"] = shot_cuts.error_frames
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
                        fault_times=sorted(faults))
+
+
+def _near(time: float, cuts: list[float], tolerance: float) -> bool:
+    return any(abs(time - cut) <= tolerance for cut in cuts)
+
+
+def _cuts_check(analysis: ClipAnalysis, rubric: Rubric, shot_cuts: ShotCuts | None) -> Check:
+    cuts = analysis.continuity.cuts
+    if shot_cuts is None:
+        return Check(name="cuts", measured=f"{len(cuts)}", bound=f"<= {rubric.max_cuts}",
+                     status="fail" if len(cuts) > rubric.max_cuts else "pass",
+                     detail=", ".join(f"cut at {t:.2f} s" for t in cuts))
+    found = ", ".join(f"{t:.2f}" for t in cuts) or "none"
+    declared = ", ".join(f"{t:.2f}" for t in shot_cuts.declared)
+    bound = (f"<= {MAX_SHOTS - 1}, the model's choice" if shot_cuts.intelligent
+             else f"at {declared} s ±{shot_cuts.tolerance_frames} frames" if declared else "none")
+    return Check(name="shot cuts", measured=f"{len(cuts)} at {found} s" if cuts else "none",
+                 bound=bound, status="pass" if shot_cuts.ok else "fail",
+                 detail="; ".join(shot_cuts.problems))
+
+
+def _per_shot(shot_cuts: ShotCuts, analyses: dict[int, ClipAnalysis], rubric: Rubric
+              ) -> tuple[list[Check], dict[str, float], set[float]]:
+    """Subject integrity and camera intent of each shot, on that shot's own analysis."""
+    from reelgate.analysis.intent import match_camera
+
+    checks: list[Check] = []
+    metrics: dict[str, float] = {}
+    faults: set[float] = set()
+    for window in shot_cuts.windows:
+        name = f"shot {window.index}"
+        shot = analyses.get(window.index)
+        if shot is None:  # too short to analyse, or unreadable: a look, not a pass
+            checks.append(Check(name=f"{name}", measured="not analysed", bound="analysed",
+                                status="warn", detail=f"{window.start_s:.2f}-{window.end_s:.2f} s "
+                                "could not be analysed on its own"))
+            continue
+        checks.append(_scored(f"subject integrity ({name})", shot.subject.score, rubric.min_subject,
+                              rubric.warn_margin))
+        metrics[f"shot{window.index}.subject"] = round(shot.subject.score, 4)
+        metrics[f"shot{window.index}.motion"] = round(shot.motion.amount, 4)
+        if shot.subject.score < rubric.min_subject:
+            faults.add(round(window.start_s + shot.subject.worst_time, 4))
+        if window.camera is None:
+            continue
+        match = match_camera(shot.camera, window.camera)
+        metrics[f"shot{window.index}.camera_match"] = 1.0 if match.matched else 0.0
+        if rubric.require_camera_match:
+            checks.append(Check(name=f"camera intent ({name})", measured=match.measured,
+                                bound=match.expected, status="pass" if match.matched else "fail",
+                                detail="; ".join(match.reasons)))
+    return checks, metrics, faults
 
 
 def _scored(name: str, value: float, bound: float, margin: float) -> Check:
