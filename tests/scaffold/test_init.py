@@ -129,6 +129,7 @@ def test_the_scaffold_records_approves_and_replays_against_the_simulator(tmp_pat
         monkeypatch.delenv(name)
     approved = _pytest(tmp_path, "--preset-approve")
     assert approved.returncode == 0, approved.stdout[-3000:]
+    assert "reelgate: 4 approved" in approved.stdout  # one line for the run, as syrupy prints
     assert sorted(p.name for p in (tmp_path / "approved").iterdir()) == [
         "first-ad.json", "first-dance.json", "first-narrative.json", "first-product.json"]
     replayed = _pytest(tmp_path)
@@ -137,6 +138,7 @@ def test_the_scaffold_records_approves_and_replays_against_the_simulator(tmp_pat
     files = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".reelgate" not in p.parts}
     again = _pytest(tmp_path, "--preset-approve")
     assert again.returncode == 0, again.stdout[-3000:]
+    assert "reelgate: 4 unchanged" in again.stdout
     assert {p: p.read_bytes() for p in files} == files  # a second approve changes no file
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,18 @@ class RunSummary:
         return [row for row in sorted(self.rows.values(), key=lambda r: r.path)
                 if row.points or row.items != {"schema": "passed"}]
 
+    def approval_line(self) -> str | None:
+        """What --preset-approve did, counted like syrupy's snapshot summary:
+        "reelgate: 3 approved, 1 updated, 4 unchanged" (the unchanged files were not rewritten)."""
+        from reelgate.collect.details import details
+
+        done = Counter(str(entry["regression"]["approval"]) for entry in details(self.config).values()
+                       if isinstance(entry.get("regression"), dict) and entry["regression"].get("approval"))
+        if not done:
+            return None
+        words = ("approved", "updated", "unchanged")
+        return "reelgate: " + ", ".join(f"{done[w]} {w}" for w in words if done[w])
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.rows:
             return
@@ -121,6 +134,9 @@ class RunSummary:
             terminalreporter.write_line(line)
         for line in self.note_lines():
             terminalreporter.write_line(f"reelgate note: {line}")
+        approvals = self.approval_line()
+        if approvals:
+            terminalreporter.write_line(approvals)
         run = started_run(self.config)
         money = money_line(settings(self.config), run.open_ledger() if run else None,
                            self.config.stash.get(RUN_ID_KEY, None))
