@@ -46,17 +46,21 @@ def test_renders_concurrently_and_each_caller_waits_for_its_own(tmp_path: Path,
                                                                 sim_url: str) -> None:
     requests = [make_request(sweep_point=f"p{i}", motion_score=i % 10) for i in range(8)]
     with RenderService(sim_options(tmp_path, sim_url, concurrency=8)) as service:
-        started = time.monotonic()
         estimate = service.start(requests)
         assert estimate.total_usd == pytest.approx(8 * 0.21)
         progress = service.progress()
         assert progress.total == 8 and progress.done == 0
+        # Concurrency by what is in flight at once, not by wall time (a loaded machine is slow).
+        in_flight = 0
+        while service.progress().done < 8:
+            now = service.progress()
+            in_flight = max(in_flight, now.running + now.downloading)
+            time.sleep(0.005)
         last = service.result("hero-shot/p7", timeout=20)
         results = [service.result(r.key, timeout=20) for r in requests]
-        elapsed = time.monotonic() - started
         final = service.progress()
     assert last.ok and all(r.ok for r in results)
-    assert elapsed < 8 * 0.3, "renders ran one after another"
+    assert in_flight >= 2, "renders ran one after another"
     assert (final.done, final.failed, final.queued) == (8, 0, 0)
     assert final.cost_usd == pytest.approx(8 * 0.21) and "8 done" in final.line()
     assert {(r.provider, r.served_by) for r in results} == {("kling", "kling")}
