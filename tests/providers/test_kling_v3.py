@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from reelgate.cassettes.fingerprint import fingerprint, normalized
+from reelgate.plan.capabilities import check_capabilities
 from reelgate.preset.camera import parse_camera
-from reelgate.providers.capabilities import check_capabilities
 from reelgate.providers.kling import KlingProvider
 from reelgate.request import ShotRequest
 from tests.providers.factories import make_provider, make_request, run_render
