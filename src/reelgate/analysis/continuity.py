@@ -25,6 +25,7 @@ from reelgate.analysis.features import Features
 from reelgate.analysis.model import Continuity, Glitch, GlitchKind, Uncertain
 from reelgate.analysis.series import MAD_TO_SIGMA, baseline, nanmedian, runs
 from reelgate.analysis.settings_continuity import ContinuityScoreSettings, ContinuitySettings
+from reelgate.analysis.shots import jump_cuts, shot_changes, transient_span
 from reelgate.analysis.warp import Event, find_warps
 
 FALLBACK_FPS = 24.0  # frame rate assumed when the frame times give none (one frame or fewer)
@@ -34,15 +35,17 @@ def analyse_continuity(f: Features, settings: ContinuitySettings) -> Continuity:
     """Cuts, glitches, flicker and the continuity score of a clip's features."""
     s = settings
     fps = _fps(f.times)
-    cuts, events = _shot_changes(f, fps, s)
+    cuts, events = shot_changes(f, fps, s)
+    freezes = _freezes(f, fps, cuts, s)
+    exits = s.freeze_exit_guard + 1  # the jump out of a stall
+    stalls = {k for e in freezes for k in range(e.frame, e.until + exits)}
+    taken = _near({e.frame for e in events}, s.event_guard) | stalls
+    cuts = sorted(cuts + jump_cuts(f, fps, cuts, taken, s))
     busy = _near({e.frame for e in events} | set(cuts), s.event_guard)
     brightness, flicker = _brightness_events(f, fps, busy, s)
-    events += brightness
-    freezes = _freezes(f, fps, cuts, s)
-    events += freezes
+    events += brightness + freezes
     busy |= _near({e.frame for e in brightness}, s.event_guard) | _near(set(cuts), s.cut_guard)
-    exits = s.freeze_exit_guard + 1  # the jump out of a stall
-    busy |= {k for e in freezes for k in range(e.frame, e.until + exits)}
+    busy |= stalls
     warps, doubts = find_warps(f, fps, busy, s)
     events += warps
     glitches = _merge(events, f.times, fps, s)
@@ -90,98 +93,6 @@ def _near(frames: set[int], radius: int) -> set[int]:
     return {k for frame in frames for k in range(frame - radius, frame + radius + 1)}
 
 
-def _thumb_similarity(f: Features, a: int, b: int, s: ContinuitySettings) -> float:
-    """Correlation of two frames' thumbnails; 1 when both are flat and equally bright."""
-    x = f.thumbs[a].astype(np.float64)
-    y = f.thumbs[b].astype(np.float64)
-    sx, sy = x.std(), y.std()
-    colour = float(np.abs(f.chroma[a] - f.chroma[b]).max())
-    if colour > s.cut.chroma:
-        return 0.0
-    flat = s.cut.flat_std
-    if sx < flat and sy < flat:
-        same = abs(x.mean() - y.mean()) < s.cut.flat_match_steps * s.brightness.step
-        return 1.0 if same else 0.0
-    if sx < flat or sy < flat:
-        return 0.0
-    return float(np.mean((x - x.mean()) * (y - y.mean())) / (sx * sy))
-
-
-def _shot_changes(
-    f: Features, fps: float, s: ContinuitySettings
-) -> tuple[list[int], list[Event]]:
-    """Cut frames (first frame of each new shot) and transient glitches (flash, insert)."""
-    if f.count < 2:
-        return [], []
-    cut = s.cut
-    half = max(cut.min_window_frames, round(cut.window * fps))
-    mismatch = np.nan_to_num(f.mismatch, nan=0.0)
-    chroma = np.nan_to_num(f.chroma_shift, nan=0.0)
-    typical_mismatch = np.nan_to_num(baseline(mismatch, half, cut.exclude_frames), nan=0.0)
-    typical_chroma = np.nan_to_num(baseline(chroma, half, cut.exclude_frames), nan=0.0)
-    changed = (
-        (mismatch > np.maximum(cut.mismatch, cut.event_ratio * typical_mismatch))
-        | (chroma > np.maximum(cut.chroma, cut.event_ratio * typical_chroma))
-        | _structure_breaks(f, mismatch, typical_mismatch, s)
-    )
-    changed[0] = False
-    span = max(s.min_transient_frames, round(s.transient * fps))
-    cuts: list[int] = []
-    events: list[Event] = []
-    pairs = list(np.flatnonzero(changed))
-    while pairs:
-        group = [pairs.pop(0)]
-        while pairs and pairs[0] - group[-1] <= span:
-            group.append(pairs.pop(0))
-        first, last = int(group[0]), int(group[-1])
-        strength = float(mismatch[first] / cut.mismatch)
-        back = _returns_to(f, first - 1, first, min(f.count - 1, last + span), s)
-        if back is not None:
-            events.append(Event(first, _transient_kind(f, first, back, s), strength))
-        elif f.count - first <= 1:
-            events.append(Event(first, "insert", strength))  # the clip ends on a stray frame
-        else:
-            cuts.append(first)
-            if len(group) > 1 and _thumb_similarity(f, first, last, s) < cut.same_shot_ncc:
-                cuts.append(last)  # two different shots in quick succession
-    return cuts, events
-
-
-def _structure_breaks(
-    f: Features, mismatch: np.ndarray, typical: np.ndarray, s: ContinuitySettings
-) -> np.ndarray:
-    """Pairs whose mismatch stands ``corroborated_ratio`` above the local typical and whose
-    thumbnails are of different pictures while the pairs either side hold their own picture."""
-    breaks = np.zeros(f.count, bool)
-    cut = s.cut
-    candidates = np.flatnonzero(mismatch > np.maximum(cut.mismatch, cut.corroborated_ratio * typical))
-    for k in candidates:
-        if 2 <= k < f.count - 1 and _thumb_similarity(f, k - 1, k, s) < cut.same_shot_ncc:
-            breaks[k] = (
-                _thumb_similarity(f, k - 2, k - 1, s) >= cut.same_shot_ncc
-                and _thumb_similarity(f, k, k + 1, s) >= cut.same_shot_ncc
-            )
-    return breaks
-
-
-def _returns_to(
-    f: Features, before: int, start: int, stop: int, s: ContinuitySettings
-) -> int | None:
-    """The first frame in (start, stop] that looks like frame ``before`` again, if any."""
-    for k in range(start + 1, stop + 1):
-        if _thumb_similarity(f, before, k, s) >= s.cut.same_shot_ncc:
-            return k
-    return None
-
-
-def _transient_kind(f: Features, first: int, last: int, s: ContinuitySettings) -> GlitchKind:
-    """Flash if the odd frames keep the picture's structure, insert if they show another."""
-    similarity = min(_thumb_similarity(f, first - 1, k, s) for k in range(first, last))
-    shift = max(abs(f.luma[k] - f.luma[first - 1]) for k in range(first, last))
-    flash = similarity >= s.cut.same_shot_ncc and shift > s.brightness.step
-    return "flash" if flash else "insert"
-
-
 def _brightness_events(
     f: Features, fps: float, busy: set[int], s: ContinuitySettings
 ) -> tuple[list[Event], float]:
@@ -201,7 +112,7 @@ def _brightness_events(
         i for i in np.flatnonzero(np.abs(np.nan_to_num(deviation)) > threshold) if i not in busy
     ]
     events: list[Event] = []
-    span = max(s.min_transient_frames, round(s.transient * fps))
+    span = transient_span(fps, s)
     used: set[int] = set()
     for i in steps:
         if i in used:
@@ -283,7 +194,7 @@ def _merge(
     events: list[Event], times: np.ndarray, fps: float, s: ContinuitySettings
 ) -> list[Glitch]:
     """One glitch per moment: events closer than ``transient`` keep the most specific kind."""
-    span = max(s.min_transient_frames, round(s.transient * fps))
+    span = transient_span(fps, s)
     merged: list[Event] = []
     for event in sorted((e for e in events if e.kind), key=lambda e: e.frame):
         if merged and event.frame - merged[-1].frame <= span:
