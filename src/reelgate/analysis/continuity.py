@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 
+from reelgate.analysis.corruption import corrupted_spans
 from reelgate.analysis.features import Features
 from reelgate.analysis.model import Continuity, Glitch, GlitchKind, Uncertain
 from reelgate.analysis.series import MAD_TO_SIGMA, baseline, nanmedian, runs
@@ -39,13 +40,18 @@ def analyse_continuity(f: Features, settings: ContinuitySettings) -> Continuity:
     freezes = _freezes(f, fps, cuts, s)
     exits = s.freeze_exit_guard + 1  # the jump out of a stall
     stalls = {k for e in freezes for k in range(e.frame, e.until + exits)}
-    taken = _near({e.frame for e in events}, s.event_guard) | stalls
+    # the whole picture standing still is a freeze; part of it, a corrupted span
+    spans = corrupted_spans(f, fps, [*cuts, *(e.frame for e in events)], stalls, s)
+    broken = {k for e in spans for k in range(e.first, e.last + 2)}  # with its snap back
+    cuts = [k for k in cuts if k not in broken]  # its break and its snap are not cuts
+    events = [e for e in events if e.frame not in broken] + spans
+    taken = _near({e.frame for e in events}, s.event_guard) | stalls | broken
     cuts = sorted(cuts + jump_cuts(f, fps, cuts, taken, s))
     busy = _near({e.frame for e in events} | set(cuts), s.event_guard)
     brightness, flicker = _brightness_events(f, fps, busy, s)
     events += brightness + freezes
     busy |= _near({e.frame for e in brightness}, s.event_guard) | _near(set(cuts), s.cut_guard)
-    busy |= stalls
+    busy |= stalls | broken
     warps, doubts = find_warps(f, fps, busy, s)
     events += warps
     glitches = _merge(events, f.times, fps, s)
@@ -129,7 +135,7 @@ def _brightness_events(
         strength = float(abs(deviation[i]) / threshold)
         if back:
             used.update((i, back[0]))
-            events.append(Event(int(i), "flash", strength))
+            events.append(Event(int(i), "flash", strength, until=int(back[0]) - 1))
         else:
             used.add(i)
             events.append(Event(int(i), "brightness-step", strength))
@@ -187,20 +193,28 @@ _PRIORITY: dict[GlitchKind, int] = {
     "brightness-step": 2,
     "freeze": 3,
     "warp": 4,
+    "corruption": -1,  # a corrupted span holds whatever else its broken frames set off
 }
 
 
 def _merge(
     events: list[Event], times: np.ndarray, fps: float, s: ContinuitySettings
 ) -> list[Glitch]:
-    """One glitch per moment: events closer than ``transient`` keep the most specific kind."""
+    """One glitch per moment: events closer than ``transient`` keep the most specific kind and
+    span the frames of both."""
     span = transient_span(fps, s)
     merged: list[Event] = []
-    for event in sorted((e for e in events if e.kind), key=lambda e: e.frame):
-        if merged and event.frame - merged[-1].frame <= span:
+    for event in sorted((e for e in events if e.kind), key=lambda e: e.first):
+        if merged and event.first - merged[-1].last <= span:
             keep = merged[-1]
-            if _PRIORITY[event.kind] < _PRIORITY[keep.kind]:  # type: ignore[index]
-                merged[-1] = Event(keep.frame, event.kind, max(keep.strength, event.strength))
+            specific = _PRIORITY[event.kind] < _PRIORITY[keep.kind]  # type: ignore[index]
+            merged[-1] = Event(
+                keep.frame,
+                event.kind if specific else keep.kind,
+                max(keep.strength, event.strength),
+                until=max(keep.last, event.last),
+                since=min(keep.first, event.first),
+            )
             continue
         merged.append(event)
     return [
@@ -209,6 +223,8 @@ def _merge(
             frame=e.frame,
             kind=e.kind,  # type: ignore[arg-type]
             strength=round(e.strength, 3),
+            start=round(float(times[e.first]), 4),
+            end=round(float(times[e.last]), 4),
         )
         for e in merged
     ]

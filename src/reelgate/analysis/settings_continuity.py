@@ -65,6 +65,28 @@ class JumpSettings(FrozenSettings):
                          "share as large (a glitch snaps back; motion eases back)")
 
 
+class CorruptionSettings(FrozenSettings):
+    """Corrupted spans: part of the picture breaks at one pair, stands still, and snaps to the
+    present at a later abrupt pair (a decoder conceals lost data until the next keyframe)."""
+
+    max_seconds: float = Field(10.0, gt=0, description="longest span looked for, seconds: "
+                               "encoders put a keyframe, which ends any corruption, at least "
+                               "every 10 s (x264's default 250 frames at 25 fps)")
+    min_change: float = Field(2.0, gt=0, description="levels of block change (structure "
+                              "thumbnail) that count as a change, above compression noise")
+    region_share: float = Field(0.5, gt=0, le=1, description="blocks that change at the snap "
+                                "by at least this share of the largest change form its region")
+    stuck_change: float = Field(1.0, gt=0, description="levels of median block change "
+                                "(structure thumbnail) under which the region stands still "
+                                "(concealment holds it; compression noise stays under it)")
+    stuck_share: float = Field(0.5, gt=0, le=1, description="share of the span's pairs, at "
+                               "least, in which the region stands still (a decoder may smear it "
+                               "first; a region with motion of its own moves throughout)")
+    hold_share: float = Field(0.25, gt=0, le=1, description="share of the picture's blocks, at "
+                              "least, that do not change at the break: damage is partial; an "
+                              "edit away and back changes the whole picture")
+
+
 class BrightnessSettings(FrozenSettings):
     """Flashes and persistent steps of whole-picture brightness, and the flicker measure."""
 
@@ -186,6 +208,7 @@ class ContinuitySettings(FrozenSettings):
                                    "it) where warps are not looked for")
     cut: CutSettings = Field(default_factory=CutSettings)
     jump: JumpSettings = Field(default_factory=JumpSettings)
+    corruption: CorruptionSettings = Field(default_factory=CorruptionSettings)
     brightness: BrightnessSettings = Field(default_factory=BrightnessSettings)
     freeze: FreezeSettings = Field(default_factory=FreezeSettings)
     warp: WarpSettings = Field(default_factory=WarpSettings)

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from reelgate.analysis.model import ClipAnalysis
+from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import CameraIntent
 from reelgate.preset.thresholds import Rubric
 
@@ -57,7 +57,7 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
               detail=", ".join(f"cut at {t:.2f} s" for t in continuity.cuts)),
         Check(name="glitches", measured=f"{len(continuity.glitches)}", bound=f"<= {rubric.max_glitches}",
               status="fail" if len(continuity.glitches) > rubric.max_glitches else "pass",
-              detail=", ".join(f"{g.kind} at {g.time:.2f} s" for g in continuity.glitches[:6])),
+              detail=", ".join(_glitch_words(g) for g in continuity.glitches[:6])),
         _scored("subject integrity", analysis.subject.score, rubric.min_subject, rubric.warn_margin),
     ]
     if continuity.uncertain:  # evidence the detectors could not judge: a look, never a failure
@@ -85,6 +85,14 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         faults.add(analysis.subject.worst_time)
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
                        fault_times=sorted(faults))
+
+
+def _glitch_words(glitch: Glitch) -> str:
+    """A glitch in the check's detail: one fault, with its span when it lasts (a corrupted
+    span is one glitch from its first to its last broken frame)."""
+    if glitch.end > glitch.start:
+        return f"{glitch.kind} {glitch.start:.2f}-{glitch.end:.2f} s"
+    return f"{glitch.kind} at {glitch.time:.2f} s"
 
 
 def _scored(name: str, value: float, bound: float, margin: float) -> Check:
