@@ -8,7 +8,8 @@
   and a hard cut's bars are never reached: it is one pair whose unexplained change and picture
   change both stand far above both neighbouring pairs (motion, however fast, builds up and
   dies down over several pairs), that stays, judged only where the pairs around it belong to
-  one shot and not at the exit of a stall (whose jump is the freeze's own).
+  one shot, not at the exit of a stall (whose jump is the freeze's own) and not where the
+  whole picture's brightness jumps (a flash or a step: the same camera keeps its exposure).
 
 Thresholds in ``CutSettings`` and ``JumpSettings`` (settings_continuity.py).
 """
@@ -160,6 +161,8 @@ def jump_cuts(
             continue
         if any(abs(k - c) <= half for c in [*cuts, *found]):
             continue  # the pairs around it must be of one shot to judge it against them
+        if abs(f.luma[k] - f.luma[k - 1]) > s.brightness.step:
+            continue  # the whole picture's brightness jumps: a flash or step, not a jump cut
         if mismatch[k] < j.ratio * max(mismatch[k - 1], mismatch[k + 1], typical[k]):
             continue
         jumped = apart(k - 1, k)
