@@ -4,8 +4,8 @@ against it, shared by the validation tests and tests/bench/bench_accuracy.py.
 Labels are read from dev/labels.json, never copied here; the four clips of ../shared/media carry
 the facts their README and PySceneDetect's tests give (written once, below). Scoring follows the
 conventions of dev/README.md: camera moves compared as a set, a cut matched within one frame
-(1/fps + 1 ms) one to one, a glitch within 0.25 s of its time, and on a clean clip any cut or
-glitch is a false alarm.
+(1/fps + 1 ms) one to one, a glitch within 0.25 s of its time or its span, and on a clean clip any
+cut or glitch is a false alarm.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reelgate.analysis.model import ClipAnalysis
+from reelgate.analysis.model import ClipAnalysis, Glitch
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "media"
 DEV = MEDIA / "dev"
@@ -101,6 +101,24 @@ def _match(found: Iterable[float], wanted: Iterable[float], window: float) -> tu
     return matched, len(left)
 
 
+def _match_glitches(found: Iterable[Glitch], wanted: Iterable[float]) -> tuple[int, int]:
+    """(labels matched, reports matching nothing): a report matches a label within
+    GLITCH_WINDOW of its time or of its span (a corrupted span is one glitch), one to one."""
+    left = sorted(found, key=lambda g: g.time)
+
+    def distance(glitch: Glitch, want: float) -> float:
+        inside = max(glitch.start - want, 0.0, want - glitch.end)
+        return min(abs(glitch.time - want), inside)
+
+    matched = 0
+    for want in sorted(wanted):
+        near = [g for g in left if distance(g, want) <= GLITCH_WINDOW]
+        if near:
+            left.remove(min(near, key=lambda g: distance(g, want)))
+            matched += 1
+    return matched, len(left)
+
+
 @dataclass
 class Score:
     """What one clip's analysis got right against its labels."""
@@ -127,16 +145,16 @@ def score(clip: LabelledClip, analysis: ClipAnalysis) -> Score:
         result.cuts_found, result.cuts_false = _match(
             continuity.cuts, clip.cuts, 1 / clip.fps + CUT_SLACK
         )
-    glitch_times = [g.time for g in continuity.glitches]
     if clip.glitches is not None:
-        result.glitches_found, result.glitches_false = _match(
-            glitch_times, clip.glitches, GLITCH_WINDOW
+        result.glitches_found, result.glitches_false = _match_glitches(
+            continuity.glitches, clip.glitches
         )
     if clip.clean:
         result.flagged = bool(continuity.cuts or continuity.glitches)
         result.uncertain = bool(continuity.uncertain)
     result.notes = [f"cut@{t:.2f}" for t in continuity.cuts] + [
-        f"{g.kind}@{g.time:.2f}" for g in continuity.glitches
+        f"{g.kind}@{g.time:.2f}" + (f"({g.start:.2f}-{g.end:.2f})" if g.end > g.start else "")
+        for g in continuity.glitches
     ] + [f"uncertain {u.kind}@{u.time:.2f}-{u.end:.2f} ({u.reason})" for u in continuity.uncertain]
     return result
 

@@ -285,7 +285,7 @@ def local_warp(
 def write_clip(
     path: Path,
     frames: Sequence[np.ndarray],
-    fps: int = FPS,
+    fps: int | Fraction = FPS,
     *,
     times: Sequence[float] | None = None,
     crf: int = 18,

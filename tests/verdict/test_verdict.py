@@ -61,11 +61,23 @@ def test_cuts_glitches_and_continuity_are_hard_checks(clean: ClipAnalysis) -> No
     intent = parse_camera("gentle pan right")
     cut = judge_clip("k", with_(clean, continuity={"cuts": [1.5], "cut_frames": [36]}), RUBRIC, intent)
     assert cut.verdict == "fail" and "cut at 1.50 s" in table(cut)
-    glitch = Glitch(time=2.0, frame=48, kind="flash", strength=2.0).model_dump()
+    glitch = Glitch(time=2.0, frame=48, kind="flash", strength=2.0, start=2.0, end=2.0).model_dump()
     flashed = judge_clip("k", with_(clean, continuity={"glitches": [glitch]}), RUBRIC, intent)
     assert flashed.verdict == "fail" and flashed.fault_times == [2.0]
     lenient = RUBRIC.model_copy(update={"max_glitches": 1})
     assert judge_clip("k", with_(clean, continuity={"glitches": [glitch]}), lenient, intent).verdict == "pass"
+
+
+def test_a_corrupted_span_is_one_glitch_with_its_span(clean: ClipAnalysis) -> None:
+    """A 39-frame corruption counts once against max_glitches, and the table shows its span."""
+    intent = parse_camera("gentle pan right")
+    span = Glitch(time=1.6, frame=40, kind="corruption", strength=3.0, start=1.6, end=3.12)
+    broken = with_(clean, continuity={"glitches": [span.model_dump()]})
+    verdict = judge_clip("k", broken, RUBRIC, intent)
+    assert verdict.verdict == "fail" and "corruption 1.60-3.12 s" in table(verdict)
+    assert verdict.metrics["glitches"] == 1.0
+    lenient = RUBRIC.model_copy(update={"max_glitches": 1})
+    assert judge_clip("k", broken, lenient, intent).verdict == "pass"
 
 
 def test_camera_intent_must_match_unless_the_scenario_waives_it(clean: ClipAnalysis) -> None:

@@ -21,10 +21,12 @@ import math
 
 import numpy as np
 
+from reelgate.analysis.corruption import corrupted_spans
 from reelgate.analysis.features import Features
 from reelgate.analysis.model import Continuity, Glitch, GlitchKind, Uncertain
 from reelgate.analysis.series import MAD_TO_SIGMA, baseline, nanmedian, runs
 from reelgate.analysis.settings_continuity import ContinuityScoreSettings, ContinuitySettings
+from reelgate.analysis.shots import jump_cuts, shot_changes, transient_span
 from reelgate.analysis.warp import Event, find_warps
 
 FALLBACK_FPS = 24.0  # frame rate assumed when the frame times give none (one frame or fewer)
@@ -34,15 +36,22 @@ def analyse_continuity(f: Features, settings: ContinuitySettings) -> Continuity:
     """Cuts, glitches, flicker and the continuity score of a clip's features."""
     s = settings
     fps = _fps(f.times)
-    cuts, events = _shot_changes(f, fps, s)
+    cuts, events = shot_changes(f, fps, s)
+    freezes = _freezes(f, fps, cuts, s)
+    exits = s.freeze_exit_guard + 1  # the jump out of a stall
+    stalls = {k for e in freezes for k in range(e.frame, e.until + exits)}
+    # the whole picture standing still is a freeze; part of it, a corrupted span
+    spans = corrupted_spans(f, fps, [*cuts, *(e.frame for e in events)], stalls, s)
+    broken = {k for e in spans for k in range(e.first, e.last + 2)}  # with its snap back
+    cuts = [k for k in cuts if k not in broken]  # its break and its snap are not cuts
+    events = [e for e in events if e.frame not in broken] + spans
+    taken = _near({e.frame for e in events}, s.event_guard) | stalls | broken
+    cuts = sorted(cuts + jump_cuts(f, fps, cuts, taken, s))
     busy = _near({e.frame for e in events} | set(cuts), s.event_guard)
     brightness, flicker = _brightness_events(f, fps, busy, s)
-    events += brightness
-    freezes = _freezes(f, fps, cuts, s)
-    events += freezes
+    events += brightness + freezes
     busy |= _near({e.frame for e in brightness}, s.event_guard) | _near(set(cuts), s.cut_guard)
-    exits = s.freeze_exit_guard + 1  # the jump out of a stall
-    busy |= {k for e in freezes for k in range(e.frame, e.until + exits)}
+    busy |= stalls | broken
     warps, doubts = find_warps(f, fps, busy, s)
     events += warps
     glitches = _merge(events, f.times, fps, s)
@@ -90,98 +99,6 @@ def _near(frames: set[int], radius: int) -> set[int]:
     return {k for frame in frames for k in range(frame - radius, frame + radius + 1)}
 
 
-def _thumb_similarity(f: Features, a: int, b: int, s: ContinuitySettings) -> float:
-    """Correlation of two frames' thumbnails; 1 when both are flat and equally bright."""
-    x = f.thumbs[a].astype(np.float64)
-    y = f.thumbs[b].astype(np.float64)
-    sx, sy = x.std(), y.std()
-    colour = float(np.abs(f.chroma[a] - f.chroma[b]).max())
-    if colour > s.cut.chroma:
-        return 0.0
-    flat = s.cut.flat_std
-    if sx < flat and sy < flat:
-        same = abs(x.mean() - y.mean()) < s.cut.flat_match_steps * s.brightness.step
-        return 1.0 if same else 0.0
-    if sx < flat or sy < flat:
-        return 0.0
-    return float(np.mean((x - x.mean()) * (y - y.mean())) / (sx * sy))
-
-
-def _shot_changes(
-    f: Features, fps: float, s: ContinuitySettings
-) -> tuple[list[int], list[Event]]:
-    """Cut frames (first frame of each new shot) and transient glitches (flash, insert)."""
-    if f.count < 2:
-        return [], []
-    cut = s.cut
-    half = max(cut.min_window_frames, round(cut.window * fps))
-    mismatch = np.nan_to_num(f.mismatch, nan=0.0)
-    chroma = np.nan_to_num(f.chroma_shift, nan=0.0)
-    typical_mismatch = np.nan_to_num(baseline(mismatch, half, cut.exclude_frames), nan=0.0)
-    typical_chroma = np.nan_to_num(baseline(chroma, half, cut.exclude_frames), nan=0.0)
-    changed = (
-        (mismatch > np.maximum(cut.mismatch, cut.event_ratio * typical_mismatch))
-        | (chroma > np.maximum(cut.chroma, cut.event_ratio * typical_chroma))
-        | _structure_breaks(f, mismatch, typical_mismatch, s)
-    )
-    changed[0] = False
-    span = max(s.min_transient_frames, round(s.transient * fps))
-    cuts: list[int] = []
-    events: list[Event] = []
-    pairs = list(np.flatnonzero(changed))
-    while pairs:
-        group = [pairs.pop(0)]
-        while pairs and pairs[0] - group[-1] <= span:
-            group.append(pairs.pop(0))
-        first, last = int(group[0]), int(group[-1])
-        strength = float(mismatch[first] / cut.mismatch)
-        back = _returns_to(f, first - 1, first, min(f.count - 1, last + span), s)
-        if back is not None:
-            events.append(Event(first, _transient_kind(f, first, back, s), strength))
-        elif f.count - first <= 1:
-            events.append(Event(first, "insert", strength))  # the clip ends on a stray frame
-        else:
-            cuts.append(first)
-            if len(group) > 1 and _thumb_similarity(f, first, last, s) < cut.same_shot_ncc:
-                cuts.append(last)  # two different shots in quick succession
-    return cuts, events
-
-
-def _structure_breaks(
-    f: Features, mismatch: np.ndarray, typical: np.ndarray, s: ContinuitySettings
-) -> np.ndarray:
-    """Pairs whose mismatch stands ``corroborated_ratio`` above the local typical and whose
-    thumbnails are of different pictures while the pairs either side hold their own picture."""
-    breaks = np.zeros(f.count, bool)
-    cut = s.cut
-    candidates = np.flatnonzero(mismatch > np.maximum(cut.mismatch, cut.corroborated_ratio * typical))
-    for k in candidates:
-        if 2 <= k < f.count - 1 and _thumb_similarity(f, k - 1, k, s) < cut.same_shot_ncc:
-            breaks[k] = (
-                _thumb_similarity(f, k - 2, k - 1, s) >= cut.same_shot_ncc
-                and _thumb_similarity(f, k, k + 1, s) >= cut.same_shot_ncc
-            )
-    return breaks
-
-
-def _returns_to(
-    f: Features, before: int, start: int, stop: int, s: ContinuitySettings
-) -> int | None:
-    """The first frame in (start, stop] that looks like frame ``before`` again, if any."""
-    for k in range(start + 1, stop + 1):
-        if _thumb_similarity(f, before, k, s) >= s.cut.same_shot_ncc:
-            return k
-    return None
-
-
-def _transient_kind(f: Features, first: int, last: int, s: ContinuitySettings) -> GlitchKind:
-    """Flash if the odd frames keep the picture's structure, insert if they show another."""
-    similarity = min(_thumb_similarity(f, first - 1, k, s) for k in range(first, last))
-    shift = max(abs(f.luma[k] - f.luma[first - 1]) for k in range(first, last))
-    flash = similarity >= s.cut.same_shot_ncc and shift > s.brightness.step
-    return "flash" if flash else "insert"
-
-
 def _brightness_events(
     f: Features, fps: float, busy: set[int], s: ContinuitySettings
 ) -> tuple[list[Event], float]:
@@ -201,7 +118,7 @@ def _brightness_events(
         i for i in np.flatnonzero(np.abs(np.nan_to_num(deviation)) > threshold) if i not in busy
     ]
     events: list[Event] = []
-    span = max(s.min_transient_frames, round(s.transient * fps))
+    span = transient_span(fps, s)
     used: set[int] = set()
     for i in steps:
         if i in used:
@@ -218,7 +135,7 @@ def _brightness_events(
         strength = float(abs(deviation[i]) / threshold)
         if back:
             used.update((i, back[0]))
-            events.append(Event(int(i), "flash", strength))
+            events.append(Event(int(i), "flash", strength, until=int(back[0]) - 1))
         else:
             used.add(i)
             events.append(Event(int(i), "brightness-step", strength))
@@ -276,20 +193,28 @@ _PRIORITY: dict[GlitchKind, int] = {
     "brightness-step": 2,
     "freeze": 3,
     "warp": 4,
+    "corruption": -1,  # a corrupted span holds whatever else its broken frames set off
 }
 
 
 def _merge(
     events: list[Event], times: np.ndarray, fps: float, s: ContinuitySettings
 ) -> list[Glitch]:
-    """One glitch per moment: events closer than ``transient`` keep the most specific kind."""
-    span = max(s.min_transient_frames, round(s.transient * fps))
+    """One glitch per moment: events closer than ``transient`` keep the most specific kind and
+    span the frames of both."""
+    span = transient_span(fps, s)
     merged: list[Event] = []
-    for event in sorted((e for e in events if e.kind), key=lambda e: e.frame):
-        if merged and event.frame - merged[-1].frame <= span:
+    for event in sorted((e for e in events if e.kind), key=lambda e: e.first):
+        if merged and event.first - merged[-1].last <= span:
             keep = merged[-1]
-            if _PRIORITY[event.kind] < _PRIORITY[keep.kind]:  # type: ignore[index]
-                merged[-1] = Event(keep.frame, event.kind, max(keep.strength, event.strength))
+            specific = _PRIORITY[event.kind] < _PRIORITY[keep.kind]  # type: ignore[index]
+            merged[-1] = Event(
+                keep.frame,
+                event.kind if specific else keep.kind,
+                max(keep.strength, event.strength),
+                until=max(keep.last, event.last),
+                since=min(keep.first, event.first),
+            )
             continue
         merged.append(event)
     return [
@@ -298,6 +223,8 @@ def _merge(
             frame=e.frame,
             kind=e.kind,  # type: ignore[arg-type]
             strength=round(e.strength, 3),
+            start=round(float(times[e.first]), 4),
+            end=round(float(times[e.last]), 4),
         )
         for e in merged
     ]

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reelgate.preset.camera import Move, Speed, Stability
 
 MeasuredMove = Move | Literal["roll"]  # a roll can be measured but not asked for
-GlitchKind = Literal["freeze", "flash", "insert", "warp", "brightness-step"]
+GlitchKind = Literal["freeze", "flash", "insert", "warp", "brightness-step", "corruption"]
 
 
 class _Model(BaseModel):
@@ -93,10 +93,15 @@ class CameraMatch(_Model):
 
 
 class Glitch(_Model):
-    time: float
+    """One fault, counted once however many frames it spans (a corrupted span is one glitch)."""
+
+    time: float = Field(description="seconds, the glitch's moment (its peak, or first frame)")
     frame: int
     kind: GlitchKind
     strength: float = Field(description="how far past its threshold, 1 = just at it")
+    start: float = Field(description="seconds, first affected frame")
+    end: float = Field(description="seconds, last affected frame (a brightness step: its first "
+                       "changed frame, as it lasts to the end)")
 
 
 class Uncertain(_Model):

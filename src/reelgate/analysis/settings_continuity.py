@@ -39,6 +39,52 @@ class CutSettings(FrozenSettings):
                                    "window (low frame rates)")
     exclude_frames: int = Field(1, ge=0, description="frames either side left out of that "
                                 "window, so a change does not raise its own bar")
+    return_share: float = Field(0.5, gt=0, le=1, description="odd frames of the same shot are "
+                                "undone (a transient) only when a later frame comes back at most "
+                                "this share of the thumbnail distance they moved away: a jump "
+                                "keeps the background, so it looks alike, but it does not come "
+                                "back")
+
+
+class JumpSettings(FrozenSettings):
+    """Same-camera jump cuts: one pair whose change stands far above both neighbouring pairs
+    and stays, where a hard cut's bars are never reached (the background stays the same)."""
+
+    ratio: float = Field(3.0, gt=1, description="times both neighbouring pairs (and the local "
+                         "typical) the pair's mismatch and its thumbnail distance must reach: "
+                         "motion, however fast, builds up and dies down over several pairs")
+    mismatch: float = Field(2.0, gt=0, description="levels unexplained by flow and gain, at "
+                            "least: a jump changes something visibly (about twice what "
+                            "compression leaves on a still shot)")
+    still_change: float = Field(0.005, gt=0, description="thumbnail distance (1 - correlation) "
+                                "that noise and compression alone give two frames of a still "
+                                "shot: the least neighbouring change a jump is compared with")
+    stays: float = Field(0.5, gt=0, le=1, description="a jump is undone (a transient) when a "
+                         "frame within `transient` comes back nearer than this share of its "
+                         "thumbnail distance to the frame before it, in one step at least that "
+                         "share as large (a glitch snaps back; motion eases back)")
+
+
+class CorruptionSettings(FrozenSettings):
+    """Corrupted spans: part of the picture breaks at one pair, stands still, and snaps to the
+    present at a later abrupt pair (a decoder conceals lost data until the next keyframe)."""
+
+    max_seconds: float = Field(10.0, gt=0, description="longest span looked for, seconds: "
+                               "encoders put a keyframe, which ends any corruption, at least "
+                               "every 10 s (x264's default 250 frames at 25 fps)")
+    min_change: float = Field(2.0, gt=0, description="levels of block change (structure "
+                              "thumbnail) that count as a change, above compression noise")
+    region_share: float = Field(0.5, gt=0, le=1, description="blocks that change at the snap "
+                                "by at least this share of the largest change form its region")
+    stuck_change: float = Field(1.0, gt=0, description="levels of median block change "
+                                "(structure thumbnail) under which the region stands still "
+                                "(concealment holds it; compression noise stays under it)")
+    stuck_share: float = Field(0.5, gt=0, le=1, description="share of the span's pairs, at "
+                               "least, in which the region stands still (a decoder may smear it "
+                               "first; a region with motion of its own moves throughout)")
+    hold_share: float = Field(0.25, gt=0, le=1, description="share of the picture's blocks, at "
+                              "least, that do not change at the break: damage is partial; an "
+                              "edit away and back changes the whole picture")
 
 
 class BrightnessSettings(FrozenSettings):
@@ -161,6 +207,8 @@ class ContinuitySettings(FrozenSettings):
     freeze_exit_guard: int = Field(2, ge=0, description="frames after a stall (the jump out of "
                                    "it) where warps are not looked for")
     cut: CutSettings = Field(default_factory=CutSettings)
+    jump: JumpSettings = Field(default_factory=JumpSettings)
+    corruption: CorruptionSettings = Field(default_factory=CorruptionSettings)
     brightness: BrightnessSettings = Field(default_factory=BrightnessSettings)
     freeze: FreezeSettings = Field(default_factory=FreezeSettings)
     warp: WarpSettings = Field(default_factory=WarpSettings)

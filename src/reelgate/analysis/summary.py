@@ -26,7 +26,10 @@ def summary(a: ClipAnalysis) -> str:
     cuts = ", ".join(f"{t:.3f}" for t in c.cuts) or "none"
     lines.append(f"continuity {c.score:.2f}; cuts at {cuts} s; flicker {c.flicker:.2f}")
     for g in c.glitches:
-        lines.append(f"           {g.time:8.3f} s  {g.kind} (x{g.strength:.1f} its threshold)")
+        span = f" ({g.start:.3f}-{g.end:.3f} s)" if g.end > g.start else ""
+        lines.append(
+            f"           {g.time:8.3f} s  {g.kind}{span} (x{g.strength:.1f} its threshold)"
+        )
     lines += [
         f"subject    {s.score:.2f} (appearance {s.appearance:.2f}, features kept "
         f"{s.retention:.2f}, worst {s.worst:.2f} at {s.worst_time:.2f} s, found by {s.found_by})",

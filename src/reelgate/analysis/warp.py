@@ -22,6 +22,15 @@ class Event:
     kind: GlitchKind | None  # None: a cut
     strength: float
     until: int = -1  # last frame the event spans, when longer than one
+    since: int = -1  # first frame the event spans, when before ``frame`` (a warp's onset)
+
+    @property
+    def first(self) -> int:
+        return self.since if self.since >= 0 else self.frame
+
+    @property
+    def last(self) -> int:
+        return max(self.until, self.frame)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +125,7 @@ def find_warps(
             reason = None  # strong, and the region returns exactly: corroborated
         kind: GlitchKind = "warp" if len(region) / hot.shape[1] < w.insert_share else "insert"
         if reason is None:
-            events.append(Event(top.peak, kind, evidence, until=last))
+            events.append(Event(top.peak, kind, evidence, until=last, since=first))
         else:
             doubts.append(Doubt(first, last, kind, evidence, reason))
     return events, doubts
@@ -173,7 +182,7 @@ def _returns(
     removed), as a share of how far the event took it: 0 when it returns exactly, about 1 or more
     when the change stays (a subject that moved on, content that entered)."""
     before, after = max(0, first - 1), min(f.count - 1, last + 1)
-    moved = _camera_between(f, before, after)
+    moved = camera_between(f, before, after)
     height, width = f.patches.shape[1:]
     reference = cv2.warpAffine(
         f.patches[before].astype(np.float32), moved, (width, height),
@@ -203,7 +212,7 @@ def _returns(
     return stay / max(during, min_change)
 
 
-def _camera_between(f: Features, a: int, b: int) -> np.ndarray:
+def camera_between(f: Features, a: int, b: int) -> np.ndarray:
     """The camera similarity from frame a to frame b, in structure-thumbnail pixels."""
     width, height = f.size
     scale = f.patches.shape[2] / width

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from reelgate.analysis.model import ClipAnalysis
+from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import CameraIntent
 from reelgate.preset.model import MAX_SHOTS
 from reelgate.preset.thresholds import Rubric
@@ -66,7 +66,7 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         _cuts_check(analysis, rubric, shot_cuts),
         Check(name="glitches", measured=f"{len(glitches)}", bound=f"<= {rubric.max_glitches}",
               status="fail" if len(glitches) > rubric.max_glitches else "pass",
-              detail=", ".join(f"{g.kind} at {g.time:.2f} s" for g in glitches[:6])),
+              detail=", ".join(_glitch_words(g) for g in glitches[:6])),
     ]
     if uncertain:  # evidence the detectors could not judge: a look, never a failure
         checks.append(Check(
@@ -184,3 +184,11 @@ def table(verdict: ClipVerdict) -> str:
         cells = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3]))
         lines.append(f"  {cells}  {row[3]}")
     return "\n".join(lines)
+
+
+def _glitch_words(glitch: Glitch) -> str:
+    """A glitch in the check's detail: one fault, with its span when it lasts (a corrupted
+    span is one glitch from its first to its last broken frame)."""
+    if glitch.end > glitch.start:
+        return f"{glitch.kind} {glitch.start:.2f}-{glitch.end:.2f} s"
+    return f"{glitch.kind} at {glitch.time:.2f} s"
