@@ -32,6 +32,7 @@ PURE_CONSTANTS = {
     "MAD_TO_SIGMA",  # Gaussian consistency of the median absolute deviation
     "FALLBACK_FPS",  # frame rate assumed without frame times
     "QUEUE_DEPTH", "_CHUNK", "_HASH_CHUNK", "BLOCK",  # buffer sizes
+    "_SOBEL_GAIN",  # the 3x3 Sobel kernel's largest response per level (a property of the kernel)
 }
 
 

@@ -269,7 +269,7 @@ class Extractor:
         rows, cols = self._samples
         vectors = flow[rows, cols]
         fit, settings = self._fit, self._settings
-        textured, _ = textured_samples(prev, rows, cols, self._cells, fit)
+        textured, _ = textured_samples(prev, rows, cols, self._cells, fit, self._recent_half[-1])
         edge = textured & self._edge  # the camera shows at the frame's edges; subjects sit inside
         chosen = edge if edge.sum() >= fit.min_textured else textured
         matrix = similarity(
@@ -307,7 +307,7 @@ class Extractor:
         predicted = cv2.addWeighted(self._warp(before, -half), 0.5, self._warp(after, half), 0.5, 0)
         residual = self._gain_residual(predicted, middle)
         self._log.interp[-2] = cv2.resize(residual, BLOCKS, interpolation=cv2.INTER_AREA)
-        self._log.interp_motion[-2] = _block_max(cv2.magnitude(flow[..., 0], flow[..., 1]))
+        self._log.interp_motion[-2] = _block_max_speed(flow)
         skip = self._gain_residual(before, self._warp(after, flow))
         self._log.skip[-2] = cv2.resize(skip, BLOCKS, interpolation=cv2.INTER_AREA)
 
@@ -356,15 +356,19 @@ class Extractor:
         )
 
 
-def _block_max(plane: np.ndarray) -> np.ndarray:
-    """The largest value in each block and its neighbours (BLOCKS grid): where anything near a
-    block moves fast, e.g. a fast object's edge, whose wake covers slower blocks around it."""
+def _block_max_speed(flow: np.ndarray) -> np.ndarray:
+    """The fastest flow in each block and its neighbours (BLOCKS grid): where anything near a
+    block moves fast, e.g. a fast object's edge, whose wake covers slower blocks around it.
+
+    The root is taken of the largest squared speed (the same value: roots keep order) with
+    NumPy's exact arithmetic: ``cv2.magnitude`` gave results that depended on the buffer's
+    alignment."""
     cols, rows = BLOCKS
-    height, width = plane.shape[0] // rows * rows, plane.shape[1] // cols * cols
-    pooled = (
-        plane[:height, :width].reshape(rows, height // rows, cols, width // cols).max(axis=(1, 3))
-    )
-    return cv2.dilate(pooled.astype(np.float32), np.ones((3, 3), np.uint8))
+    height, width = flow.shape[0] // rows * rows, flow.shape[1] // cols * cols
+    x, y = flow[:height, :width, 0], flow[:height, :width, 1]
+    squared = x * x + y * y
+    pooled = squared.reshape(rows, height // rows, cols, width // cols).max(axis=(1, 3))
+    return cv2.dilate(np.sqrt(pooled, dtype=np.float32), np.ones((3, 3), np.uint8))
 
 
 def _top_mean(values: np.ndarray, share: float) -> float:

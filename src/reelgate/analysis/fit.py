@@ -25,13 +25,21 @@ def dis_flow() -> cv2.DISOpticalFlow:
 
 
 def textured_samples(
-    luma: np.ndarray, rows: np.ndarray, cols: np.ndarray, cells: np.ndarray, fit: FlowFitSettings
+    luma: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    cells: np.ndarray,
+    fit: FlowFitSettings,
+    half: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Samples on corners or texture, where flow is measured rather than filled in, at most
     ``per_cell`` in each cell of the frame: every region gets an equal vote in the camera fit, so a
     large, detailed subject cannot outvote a softer background. Also the strongly textured ones,
-    the only ones trusted to be truly still (flow on flat areas reads as still)."""
-    half = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    the only ones trusted to be truly still (flow on flat areas reads as still). ``half``: the
+    luma at half size (INTER_AREA), when the caller has it already."""
+    if half is None:
+        size = (luma.shape[1] // 2, luma.shape[0] // 2)
+        half = cv2.resize(luma, size, interpolation=cv2.INTER_AREA)
     strength = cv2.cornerMinEigenVal(half, fit.texture_window)
     values = strength[
         np.minimum(rows // 2, half.shape[0] - 1), np.minimum(cols // 2, half.shape[1] - 1)

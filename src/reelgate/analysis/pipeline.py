@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from reelgate.analysis.camera import analyse_camera
 from reelgate.analysis.continuity import analyse_continuity
-from reelgate.analysis.decode import ClipReader
+from reelgate.analysis.decode import ClipInfo, ClipReader
 from reelgate.analysis.errors import ClipNotFound, PathOutsideRoot
 from reelgate.analysis.facts import video_facts
 from reelgate.analysis.features import Extractor
 from reelgate.analysis.model import ClipAnalysis, Quality
 from reelgate.analysis.motion import analyse_motion, motion_readability
+from reelgate.analysis.planes import Frame
 from reelgate.analysis.quality import QualityMeter
 from reelgate.analysis.settings import ANALYZER_VERSION, AnalysisSettings
 from reelgate.analysis.subject import SubjectTracker
@@ -50,15 +52,22 @@ def file_sha256(path: Path) -> str:
 def run_analysis(path: Path, label: str, sha256: str, settings: AnalysisSettings) -> ClipAnalysis:
     """Decode ``path`` once and measure everything; raises AnalysisError on unusable input."""
     with ClipReader(path, settings, label) as reader:
-        size = reader.info.motion_size
-        extractor = Extractor(size, settings.features, settings.flow_fit)
-        subject = SubjectTracker(size, settings.subject, settings.quality.blur_window)
-        quality = QualityMeter(settings.quality)
-        for frame in reader.frames():
-            step = extractor.push(frame)
-            subject.push(frame, step)
-            quality.push(frame)
-        info = reader.info
+        return analyse_frames(reader.frames(), reader.info, label, sha256, settings)
+
+
+def analyse_frames(
+    frames: Iterable[Frame], info: ClipInfo, label: str, sha256: str, settings: AnalysisSettings
+) -> ClipAnalysis:
+    """Every measure of a clip from its decoded frames, in order: a pure function of the
+    frames' values (never of where their buffers lie in memory)."""
+    size = info.motion_size
+    extractor = Extractor(size, settings.features, settings.flow_fit)
+    subject = SubjectTracker(size, settings.subject, settings.quality.blur_window)
+    quality = QualityMeter(settings.quality)
+    for frame in frames:
+        step = extractor.push(frame)
+        subject.push(frame, step)
+        quality.push(frame)
     features = extractor.finish()
     continuity = analyse_continuity(features, settings.continuity)
     camera = analyse_camera(features, continuity.cut_frames, info.width, settings.camera)
