@@ -10,6 +10,7 @@ from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import CameraIntent, parse_camera
 from reelgate.preset.model import Shot
 from reelgate.preset.thresholds import Regression, Rubric
+from reelgate.verdict.record import PointRecord, ProviderVariable, RunRecord, Variables
 from reelgate.verdict.regression import compare
 from reelgate.verdict.rubric import judge_clip, table
 from reelgate.verdict.shots import check_shot_cuts
@@ -44,7 +45,7 @@ def judge(analysis: ClipAnalysis, declared: tuple[Shot, ...], rubric: Rubric = R
 
 
 def test_cuts_at_the_boundaries_pass_and_are_not_counted_as_failures() -> None:
-    flash = Glitch(time=2.0, frame=48, kind="flash", strength=1.5)
+    flash = Glitch(time=2.0, frame=48, kind="flash", strength=1.5, start=2.0, end=2.0)
     cuts, verdict = judge(clip(2.0 + 2 / FPS, glitches=(flash,)), shots(2, 2))
     assert verdict.verdict == "pass", table(verdict)
     assert cuts.windows[1].first == 50 and verdict.metrics["cut_error_frames"] == 2.0
@@ -93,9 +94,13 @@ def test_intelligence_accepts_the_models_cuts_up_to_six_shots() -> None:
 
 
 def test_regression_compares_shot_by_shot() -> None:
-    def record(subject: float) -> dict:
-        return {"analyzer": "a", "variables": {}, "points": {"mid": {
-            "verdict": "pass", "metrics": {"shot1.subject": 0.9, "shot2.subject": subject}}}}
+    def record(subject: float) -> RunRecord:
+        point = PointRecord(motion_score=3, verdict="pass", usable=1, total=1, clips=["c"], fingerprint="f",
+                            metrics={"shot1.subject": 0.9, "shot2.subject": subject})
+        variables = Variables(prompt="p", reference=[None, None], motion=3, camera={}, negative=[],
+                              output={}, provider=ProviderVariable(name="kling", model="kling-v3", mode="pro"))
+        return RunRecord(preset="p", version=1, scenario="narrative", analyzer="a", provider="kling",
+                         model="kling-v3", variables=variables, points={"mid": point})
 
     report = compare(record(0.9), record(0.7), Regression(default_tolerance=0.05))
     assert [(r.metric, r.worse) for r in report.rows if r.metric != "verdict"] == [
