@@ -1,6 +1,6 @@
 """The multi-shot example: its clips cut where its shots say, and a moved boundary is caught.
 
-The copy declares its boundary a second later (shots of 3 + 2 s instead of 2 + 3 s) and is
+The copy declares its boundary a second later (shots of 4 + 2 s instead of 3 + 3 s) and is
 answered with the example's recorded clips, which cut at 2 s: a provider that did not cut where
 it was asked. Its cassettes are the example's with the request rewritten to the copy's (the
 body the adapter sends and the fingerprint), so the replay serves the original clips.
@@ -72,16 +72,15 @@ def test_the_example_cuts_where_its_shots_say(tmp_path: Path) -> None:
 def test_a_boundary_moved_by_a_second_fails_every_sweep_item(tmp_path: Path) -> None:
     preset_file = copy_example(tmp_path)
     text = (REPO / "presets" / EXAMPLE).read_text()
-    moved = text.replace("    duration: 2\n", "    duration: 9\n", 1)
-    moved = moved.replace("    duration: 3\n", "    duration: 2\n", 1).replace(
-        "    duration: 9\n", "    duration: 3\n", 1)
+    moved = text.replace("    duration: 3\n", "    duration: 4\n", 1)
+    moved = moved[::-1].replace("    duration: 3\n"[::-1], "    duration: 2\n"[::-1], 1)[::-1]
     assert moved != text
     preset_file.write_text(moved)
     answer_with_recorded_clips(tmp_path, preset_file)
     result = run_sweeps(tmp_path)
     out = result.stdout
     assert result.returncode == 1 and "3 failed" in out, out[-3000:]
-    expected = ("shot 2: cut expected at 3.00 s (within 3 frames), found at 2.00 s "
+    expected = ("shot 2: cut expected at 4.00 s (within 3 frames), found at 3.00 s "
                 "(-1.00 s, 24 frames off)")
     for point in ("low", "mid", "mid-high"):
         assert f"kitchen-confession sweep[{point}]" in out

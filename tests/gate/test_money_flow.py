@@ -33,9 +33,11 @@ def as_live(simulator: str) -> str:
 
 
 def args(simulator: str, *more: str, live: bool = True) -> list[str]:
+    # A live run in CI (CI=true) refuses to start without a budget: give it one that never binds.
+    budget = ["--preset-max-cost", "50"] if live and "--preset-max-cost" not in more else []
     return ["presets", "-p", "no:warnings", "-p", "no:cacheprovider", "-k", "sweep",
             "--preset-record=all", "--preset-provider", "kling", "--preset-provider-url",
-            as_live(simulator) if live else simulator, *more]
+            as_live(simulator) if live else simulator, *budget, *more]
 
 
 def rows(suite: SuiteWriter) -> list:

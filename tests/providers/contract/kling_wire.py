@@ -49,6 +49,7 @@ TEXT_MODELS = ("kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master",
 IMAGE_MODELS = (*TEXT_MODELS, "kling-v1-5", "kling-v2-1")
 MASTER_MODELS = ("kling-v2-master", "kling-v2-1-master")  # single tier: no mode
 SOUND_MODELS = ("kling-v2-6", "kling-v3")
+OMNI_MODELS = ("kling-video-o1", "kling-v3-omni")  # the omni-video endpoint's models
 CAMERA_CONTROL = {"text2video": ("kling-v1",), "image2video": ("kling-v1-5",)}
 V3_SECONDS = tuple(str(s) for s in range(3, 16))
 SECONDS = ("5", "10")
@@ -232,7 +233,7 @@ class OmniImageRef(_Wire):
 
 
 class OmniVideo(_Create):
-    model_name: Literal["kling-video-o1", "kling-v3-omni"]
+    model_name: Literal[OMNI_MODELS]  # type: ignore[valid-type]
     prompt: str | None = Field(default=None, max_length=PROMPT_CHARS)
     mode: Literal["std", "pro"] | None = None
     aspect_ratio: Literal["16:9", "9:16", "1:1"] | None = None

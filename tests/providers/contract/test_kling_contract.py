@@ -46,7 +46,7 @@ def validated(call: ApiCall) -> Any:
 
 def test_every_kling_model_is_exercised_and_documented() -> None:
     assert {r.model for r in CASES} == set(KlingProvider.models)
-    assert set(KlingProvider.models) <= set(wire.IMAGE_MODELS)
+    assert set(KlingProvider.models) <= {*wire.IMAGE_MODELS, *wire.OMNI_MODELS}
 
 
 @pytest.mark.parametrize("request_", CASES, ids=case_id)
