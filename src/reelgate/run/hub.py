@@ -306,11 +306,7 @@ class RenderHub:
         session = self.recorder.session_for(key)
         if session is not None and session.replay and not session.sent:
             return "replayed"
-        from reelgate.loopback import is_loopback_url
-
-        if self.override is not None and is_loopback_url(self.override.base_url):
-            return "simulated"
-        return "live"
+        return self.source
 
     def summary_line(self) -> str | None:
         if self._service is None:
