@@ -144,7 +144,13 @@ def render_table(report: Report) -> str:
     empty = emptiness(report)
     if empty:
         return "\n".join([*lines, "", empty]) + "\n"
-    for section in sections(report):
+    return layout_table(lines, sections(report))
+
+
+def layout_table(lines: list[str], laid: list[Section]) -> str:
+    """Sections as aligned terminal tables under ``lines`` (the winners view shares it)."""
+    lines = list(lines)
+    for section in laid:
         lines += ["", section.title, "-" * len(section.title)]
         if section.rows:
             columns = zip(section.headers, *section.rows, strict=True)
@@ -169,7 +175,13 @@ def render_markdown(report: Report) -> str:
     empty = emptiness(report)
     if empty:
         return "\n".join([*lines, "", empty]) + "\n"
-    for section in sections(report):
+    return layout_markdown(lines, sections(report))
+
+
+def layout_markdown(lines: list[str], laid: list[Section]) -> str:
+    """Sections as Markdown tables under ``lines``."""
+    lines = list(lines)
+    for section in laid:
         lines += ["", f"## {section.title}", ""]
         if section.rows:
             lines.append("| " + " | ".join(section.headers) + " |")
