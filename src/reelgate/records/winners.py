@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from reelgate.records.model import utc_now
-from reelgate.records.report import ReportQuery, Tally, _filters, _from, _tally, _tally_columns
+from reelgate.records.query import ReportQuery, Tally, filters, since_bound, tally, tally_columns
 from reelgate.records.schema import renders
 from reelgate.records.store import Ledger
 from reelgate.records.winning import (
@@ -28,7 +28,6 @@ from reelgate.records.winning import (
     required_rate,
     winning_range,
 )
-from reelgate.verdict.usable import wilson_interval
 
 _SIMULATED = renders.c.source == "simulated"
 
@@ -46,13 +45,10 @@ class Sourced:
 
     @property
     def interval(self) -> tuple[float, float]:
-        return wilson_interval(self.tally.usable, self.tally.renders)
+        return self.tally.interval
 
     def __add__(self, other: Sourced) -> Sourced:
-        a, b = self.tally, other.tally
-        return Sourced(Tally(a.renders + b.renders, a.usable + b.usable, a.live_renders + b.live_renders,
-                             a.live_usable + b.live_usable, a.live_spend_usd + b.live_spend_usd),
-                       self.simulated + other.simulated)
+        return Sourced(self.tally + other.tally, self.simulated + other.simulated)
 
 
 @dataclass(frozen=True)
@@ -139,16 +135,16 @@ def best_group(groups: Sequence[Group]) -> Group | None:
 
 
 def _grouped(ledger: Ledger, query: ReportQuery, until: datetime, *keys: Any) -> list[dict[str, Any]]:
-    conditions = _filters(query, until) + (_from(query.since) if query.since else [])
+    conditions = filters(query, until) + (since_bound(query.since) if query.since else [])
     simulated = func.sum(case((_SIMULATED, 1), else_=0)).label("simulated")
-    statement = (select(*keys, *_tally_columns("", None), simulated).where(*conditions)
+    statement = (select(*keys, *tally_columns("", None), simulated).where(*conditions)
                  .group_by(*keys).order_by(*keys))
     with ledger.connect() as conn:
         return [dict(row) for row in conn.execute(statement).mappings().all()]
 
 
 def _sourced(row: Mapping[str, Any]) -> Sourced:
-    return Sourced(_tally(row), int(row["simulated"] or 0))
+    return Sourced(tally(row), int(row["simulated"] or 0))
 
 
 def build_winners(

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from reelgate.records.render_text import Section, layout_markdown, layout_table, percent, usd
+from reelgate.records.render_text import Section, layout_markdown, layout_table, percent, short_id, span, usd
 from reelgate.records.winners import Group, ScenarioWinners, Sourced, Winners, best_group
 from reelgate.records.winning import MIN_POINT_RENDERS, MIN_RANGE_POINTS, WinningRange
 
@@ -15,10 +15,6 @@ RULE = (f"Rule: the motion score with the highest 95% Wilson lower bound (scores
         f"{MIN_RANGE_POINTS}+ scores and its pooled lower bound clears the required usable rate "
         "(the retire floor, or min_usable when that is a share).")
 _FIGURES = ("renders", "usable rate", "95% CI", "cost / usable")
-
-
-def interval(bounds: tuple[float, float]) -> str:
-    return f"{bounds[0] * 100:.0f}-{bounds[1] * 100:.0f}%"
 
 
 def score(value: float) -> str:
@@ -43,7 +39,7 @@ def cost(figures: Sourced) -> str:
 
 def _figures(figures: Sourced) -> tuple[str, ...]:
     t = figures.tally
-    return (str(t.renders), percent(t.usable_rate), interval(figures.interval), cost(figures))
+    return (str(t.renders), percent(t.usable_rate), span(figures.interval), cost(figures))
 
 
 def camera_label(key: str, winners: ScenarioWinners) -> str:
@@ -60,8 +56,7 @@ def reference_label(group: Group) -> str:
     key = group.key
     if key is None:
         return "(no reference)"
-    short = key if len(key) <= 24 else f"{key[:19]}...{key[-4:]}"
-    return f"{short} [{', '.join(group.presets)}]"
+    return f"{short_id(key)} [{', '.join(group.presets)}]"
 
 
 def _groups(title: str, label: str, groups: list[Group], name: Any) -> Section:
@@ -77,7 +72,7 @@ def range_lines(item: ScenarioWinners) -> list[str]:
     if not isinstance(found, WinningRange):
         return [f"Not enough data: {found.reason}."]
     lines = [f"Best range: motion {score(found.low)}-{score(found.high)}, usable {percent(found.rate)} "
-             f"(95% CI {interval(found.interval)}) over {found.renders} renders; best point motion "
+             f"(95% CI {span(found.interval)}) over {found.renders} renders; best point motion "
              f"{score(found.best.motion_score)} ({found.best.usable}/{found.best.renders}); "
              f"cost / usable {cost(item.in_range())}."]
     proposal = item.proposal
@@ -102,7 +97,7 @@ def scenario_sections(item: ScenarioWinners) -> list[Section]:
     out = [motion]
     if item.presets or item.presets_without_range:
         rows = [(p.preset_id, f"{score(p.found.low)}-{score(p.found.high)}", str(p.found.renders),
-                 percent(p.found.rate), interval(p.found.interval), "yes" if p.found.proposed else "no")
+                 percent(p.found.rate), span(p.found.interval), "yes" if p.found.proposed else "no")
                 for p in item.presets]
         note = (f"{item.presets_without_range} preset(s) have too few renders for a range of their own."
                 if item.presets_without_range else "")
