@@ -82,6 +82,7 @@ def write_ranges(path: Path, proposals: Mapping[str, Proposal]) -> list[str]:
         line = f":{mark.line + 1}" if mark is not None else ""
         raise ScenariosFileError(f"{path}{line}: ruamel.yaml cannot read it: "
                                  f"{getattr(exc, 'problem', None) or exc}") from None
+    _match_indentation(yaml, document, original.splitlines())
     said, allowed = [], set()
     for name, ((low, high), sweep) in sorted(proposals.items()):
         scenario = document["scenarios"][name]
@@ -89,7 +90,7 @@ def write_ranges(path: Path, proposals: Mapping[str, Proposal]) -> list[str]:
         changed = [key for key in _RANGE_KEYS if [float(v) for v in scenario[key]] != values[key]]
         for key in changed:
             allowed.update(_allowed_lines(scenario, key))
-            scenario[key][:] = values[key]  # in place: the sequence keeps its style and comments
+            _replace_items(scenario[key], values[key])
         what = ", ".join(f"{k} {values[k]}" for k in changed) if changed else "unchanged"
         said.append(f"{name}: {what}")
     if not allowed:
@@ -100,6 +101,34 @@ def write_ranges(path: Path, proposals: Mapping[str, Proposal]) -> list[str]:
     _only_range_lines_moved(path, original, updated, allowed)
     write_text_atomic(path, updated)
     return said
+
+
+def _replace_items(sequence: Any, values: list[int | float]) -> None:
+    """In place, item by item: the sequence keeps its style and each item its comment."""
+    if len(sequence) != len(values):
+        sequence[:] = values
+        return
+    for index, value in enumerate(values):
+        sequence[index] = value
+
+
+def _match_indentation(yaml: Any, document: Any, lines: list[str]) -> None:
+    """Indent as the file does (ruamel writes its own defaults otherwise): the mapping step from
+    the scenarios' keys, and where a block sequence puts its dash from the first one found."""
+    scenarios = document["scenarios"]
+    names = list(scenarios)
+    step = scenarios.lc.key(names[0])[1] - document.lc.key("scenarios")[1] if names else 2
+    step = max(step, 1)
+    offset = 0
+    for name in names:
+        scenario = scenarios[name]
+        block = [key for key in _RANGE_KEYS if key in scenario and len(scenario[key])
+                 and not scenario[key].fa.flow_style()]
+        if block:
+            line = scenario[block[0]].lc.item(0)[0]
+            offset = max(0, lines[line].index("-") - scenario.lc.key(block[0])[1])
+            break
+    yaml.indent(mapping=step, sequence=offset + 2, offset=offset)
 
 
 def _only_range_lines_moved(path: Path, before: str, after: str, allowed: set[int]) -> None:
