@@ -5,7 +5,6 @@ motion_score spans the scores rendered."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
