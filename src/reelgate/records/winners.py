@@ -126,12 +126,14 @@ def _sum(items: Any) -> Sourced:
     return total
 
 
-def best_group(groups: Sequence[Group]) -> Group | None:
-    """The group whose usable rate the data guarantees most (highest Wilson lower bound)."""
+def best_groups(groups: Sequence[Group]) -> list[Group]:
+    """The groups whose usable rate the data guarantees most (highest Wilson lower bound; ties
+    are all best: the data cannot rank them)."""
     eligible = [g for g in groups if g.figures.tally.renders >= MIN_POINT_RENDERS]
     if not eligible:
-        return None
-    return max(eligible, key=lambda g: (g.figures.interval[0], g.figures.tally.renders))
+        return []
+    top = max(g.figures.interval[0] for g in eligible)
+    return [g for g in eligible if g.figures.interval[0] == top]
 
 
 def _grouped(ledger: Ledger, query: ReportQuery, until: datetime, *keys: Any) -> list[dict[str, Any]]:

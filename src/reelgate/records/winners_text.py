@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from reelgate.records.render_text import Section, layout_markdown, layout_table, percent, short_id, span, usd
-from reelgate.records.winners import Group, ScenarioWinners, Sourced, Winners, best_group
+from reelgate.records.winners import Group, ScenarioWinners, Sourced, Winners, best_groups
 from reelgate.records.winning import MIN_POINT_RENDERS, MIN_RANGE_POINTS, WinningRange
 
 RULE = (f"Rule: the motion score with the highest 95% Wilson lower bound (scores with {MIN_POINT_RENDERS}+ "
@@ -60,9 +60,9 @@ def reference_label(group: Group) -> str:
 
 
 def _groups(title: str, label: str, groups: list[Group], name: Any) -> Section:
-    best = best_group(groups)
-    rows = [(("* " if g is best else "  ") + name(g), *_figures(g.figures)) for g in groups]
-    note = "* best usable rate (highest 95% lower bound)." if best else (
+    best = best_groups(groups)
+    rows = [(("* " if any(g is b for b in best) else "  ") + name(g), *_figures(g.figures)) for g in groups]
+    note = "* best usable rate (highest 95% lower bound; ties are all marked)." if best else (
         f"None has {MIN_POINT_RENDERS} renders yet: no best.")
     return Section(title, (label, *_FIGURES), rows, note=note)
 
@@ -155,7 +155,7 @@ def _group_dict(group: Group, label: str) -> dict[str, Any]:
 def _scenario_dict(item: ScenarioWinners) -> dict[str, Any]:
     found = item.found
     proposal = item.proposal
-    best_camera, best_reference = best_group(item.cameras), best_group(item.references)
+    best_cameras, best_references = best_groups(item.cameras), best_groups(item.references)
     return {
         "scenario": item.scenario,
         "required_rate": item.required_rate,
@@ -172,10 +172,10 @@ def _scenario_dict(item: ScenarioWinners) -> dict[str, Any]:
                                                     "sweep": list(item.scope.sweep)},
         "outside": [{"preset": p, "motion_scores": list(s)} for p, s in item.outside],
         "cameras": [_group_dict(g, camera_label(g.key, item)) for g in item.cameras],
-        "best_camera": best_camera.key if best_camera else None,
+        "best_cameras": [g.key for g in best_cameras],
         "references": [{**_group_dict(g, reference_label(g)), "presets": list(g.presets)}
                        for g in item.references],
-        "best_reference": best_reference.key if best_reference else None,
+        "best_references": [g.key for g in best_references],
         "presets": [{"preset": p.preset_id, "low": p.found.low, "high": p.found.high,
                      "renders": p.found.renders, "usable_rate": p.found.rate,
                      "interval": list(p.found.interval), "clears": p.found.proposed} for p in item.presets],
