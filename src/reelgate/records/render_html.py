@@ -139,7 +139,7 @@ def _week_axis(axes: Any, weeks: list[WeekTally]) -> None:
 
 def _motion_chart(winners: Winners) -> Markup:
     """Usable rate against motion_score per scenario, with 95% Wilson intervals, the required
-    rate, and the winning range shaded (green when proposed, grey when it falls short)."""
+    rate, and the winning range shaded where one is proposed."""
     count = len(winners.scenarios)
     columns = min(2, count)
     rows = math.ceil(count / columns)
@@ -151,10 +151,9 @@ def _motion_chart(winners: Winners) -> Markup:
         below = [r - g.figures.interval[0] for r, g in zip(rates, item.points, strict=True)]
         above = [g.figures.interval[1] - r for r, g in zip(rates, item.points, strict=True)]
         found = item.found
-        if isinstance(found, WinningRange):
-            colour = "#55a868" if found.proposed else "#999999"
-            axes.axvspan(found.low - _RANGE_PAD, found.high + _RANGE_PAD, color=colour, alpha=0.18,
-                         label="winning range" if found.proposed else "best range (short)")
+        if isinstance(found, WinningRange) and found.proposed:
+            axes.axvspan(found.low - _RANGE_PAD, found.high + _RANGE_PAD, color="#55a868", alpha=0.18,
+                         label="winning range")
         axes.errorbar(scores, rates, yerr=[below, above], fmt="o-", capsize=3, markersize=4,
                       color="#4c72b0", label="usable rate, 95% CI")
         axes.axhline(item.required_rate, color="#c44e52", linestyle="--", linewidth=1, label="required")
@@ -167,7 +166,7 @@ def _motion_chart(winners: Winners) -> Markup:
         axes.tick_params(labelsize=8)
         if index == 0:
             axes.legend(fontsize=7, loc="lower left")
-    figure.suptitle("Usable rate against motion_score", x=0.01, ha="left", fontsize=11)
+    figure.suptitle("Usable rate against motion_score", x=0.01, y=1.0, ha="left", va="bottom", fontsize=11)
     figure.subplots_adjust(hspace=0.7, wspace=0.25)  # fixed: tight_layout draws the figure twice
     return _svg(figure)
 
