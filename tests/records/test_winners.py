@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reelgate.records import Ledger, LedgerRow, ReportQuery, open_ledger
+from reelgate.records.scenarios_file import read_scopes
 from reelgate.records.winners import build_winners
+from reelgate.records.winners_text import camera_label
 from reelgate.records.winning import NotEnoughData, Point, WinningRange, required_rate, winning_range
 from tests.records.rows import make_row
 from tests.records.test_cli import _run
@@ -19,6 +22,7 @@ from tests.records.test_cli import _run
 #: Usable renders of 20 at each motion score of the "ad" scenario: a hump that peaks at 3-4.
 USABLE_OF_20 = {1: 4, 2: 14, 3: 18, 4: 18, 5: 16, 6: 6}
 WHEN = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)
+REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "presets" / "scenarios.yaml"
 PERIOD = ["--since", "2025-03-03", "--until", "2025-03-17"]
 
 
@@ -62,6 +66,12 @@ def test_cameras_and_cost_per_usable_clip(hump: Ledger) -> None:
     # floor(usable / 2) of them: 2+7+9+9+8+3 = 38 of 60; the pan gets the rest, 38 of 60 too.
     assert (cameras["hero-push"].usable, cameras["hero-push"].renders) == (38, 60)
     assert ad.in_range().tally.cost_per_usable_usd == pytest.approx(0.49 * 80 / 66)
+    # A template and its words are one camera, named both ways.
+    with_ad = read_scopes(REPO_SCENARIOS)
+    hump.append([make_row(run_id="words", camera_intent="slow push-in", recorded_at=WHEN, scenario="ad")])
+    [ad] = build_winners(hump, ReportQuery(), with_ad).scenarios
+    assert [(camera_label(g.key, ad), g.figures.tally.renders) for g in ad.cameras] == [
+        ("gentle pan right (reveal)", 60), ("slow push-in (hero-push)", 61)]
 
 
 def test_simulated_renders_are_no_spend(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:

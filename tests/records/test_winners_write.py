@@ -10,9 +10,8 @@ import pytest
 
 from reelgate.records import open_ledger
 from tests.records.test_cli import _run
-from tests.records.test_winners import PERIOD, hump_rows
+from tests.records.test_winners import PERIOD, REPO_SCENARIOS, hump_rows
 
-REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "presets" / "scenarios.yaml"
 # The ad scenario of the repository's file, its sweep in block style with comments of its own.
 FLOW_SWEEP = "    sweep: [2, 3, 5]\n"
 BLOCK_SWEEP = ("    sweep:                # low, mid, mid-high\n"

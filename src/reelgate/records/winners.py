@@ -164,9 +164,13 @@ def build_winners(
     for row in _grouped(ledger, query, until, c.scenario, c.preset_id, c.motion_score):
         per_preset[(row["scenario"], row["preset_id"])].append(
             Point(float(row["motion_score"]), int(row["renders"]), int(row["usable"])))
-    cameras: dict[str, list[Group]] = defaultdict(list)
+    cameras: dict[str, dict[str, Sourced]] = defaultdict(dict)
     for row in _grouped(ledger, query, until, c.scenario, c.camera_intent):
-        cameras[row["scenario"]].append(Group(row["camera_intent"], _sourced(row)))
+        # A preset names a template or writes its words: one camera either way, keyed by the words.
+        scope, camera = scopes.get(row["scenario"]), row["camera_intent"]
+        words = scope.templates.get(camera, camera) if scope else camera
+        seen = cameras[row["scenario"]]
+        seen[words] = seen.get(words, Sourced(Tally())) + _sourced(row)
     users: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for row in _grouped(ledger, query, until, c.scenario, c.reference_id, c.preset_id):
         users[(row["scenario"], row["reference_id"])].append(row["preset_id"])
@@ -199,7 +203,8 @@ def build_winners(
                     outside.append((preset, beyond))
         found.append(ScenarioWinners(
             scenario=scenario, points=points[scenario], found=result, required_rate=required,
-            cameras=cameras[scenario], references=references[scenario], presets=preset_ranges,
+            cameras=[Group(words, figures) for words, figures in sorted(cameras[scenario].items())],
+            references=references[scenario], presets=preset_ranges,
             presets_without_range=without, scope=scope, outside=outside,
         ))
     return Winners(ledger=ledger.display, period_start=query.since, period_end=until,
