@@ -63,6 +63,13 @@ def combination(suggestion: RetireSuggestion) -> str:
     return "; ".join(parts) or "n/a"
 
 
+def live_cost(cost: float | None, live_renders: int) -> str:
+    """A cost per usable clip, or why there is none: no live render spends (simulated, replayed)."""
+    if cost is not None:
+        return usd(cost)
+    return "no live spend" if live_renders == 0 else "no usable live clip"
+
+
 def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
@@ -142,8 +149,9 @@ def sections(report: Report) -> list[Section]:
          "floor", "cost / usable", "scenario's", "last run"),
         [
             (s.scenario, s.preset_id, combination(s), str(s.runs), percent(s.usable_rate), span(s.interval),
-             percent(s.best_run_rate), percent(s.floor), usd(s.cost_per_usable_usd),
-             usd(s.scenario_cost_per_usable_usd), s.last_run_at.strftime("%Y-%m-%d"))
+             percent(s.best_run_rate), percent(s.floor), live_cost(s.cost_per_usable_usd, s.live_renders),
+             live_cost(s.scenario_cost_per_usable_usd, s.scenario_live_renders),
+             s.last_run_at.strftime("%Y-%m-%d"))
             for s in report.retire
         ],
         labels=3,

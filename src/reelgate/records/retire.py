@@ -45,6 +45,9 @@ class RetireSuggestion:
     #: the period: what keeping the preset costs against what the scenario's clips cost
     cost_per_usable_usd: float | None = None
     scenario_cost_per_usable_usd: float | None = None
+    #: live renders behind each cost: none means simulated or replayed, which spend nothing
+    live_renders: int = 0
+    scenario_live_renders: int = 0
 
     @property
     def usable_rate(self) -> float:
@@ -95,17 +98,19 @@ def retire_suggestions(ledger: Ledger, query: ReportQuery, until: datetime) -> l
     if not kept:
         return []
     combos, spend = _combinations(ledger, query, until, ranked)
-    scenario_costs = _scenario_costs(ledger, query, until)
+    scenario_tallies = _scenario_tallies(ledger, query, until)
     suggestions = []
     for row in kept:
         key = (row["preset_id"], row["scenario"])
+        own, scenario = spend.get(key, Tally()), scenario_tallies.get(row["scenario"], Tally())
         suggestions.append(RetireSuggestion(
             preset_id=row["preset_id"], scenario=row["scenario"], runs=int(row["runs"]),
             renders=int(row["renders"]), usable=int(row["usable"]),
             best_run_rate=float(row["best_run_rate"]), floor=query.floor_for(row["scenario"]),
             last_run_at=row["last_run_at"], combinations=tuple(combos[key]),
-            cost_per_usable_usd=spend[key].cost_per_usable_usd if key in spend else None,
-            scenario_cost_per_usable_usd=scenario_costs.get(row["scenario"]),
+            cost_per_usable_usd=own.cost_per_usable_usd, live_renders=own.live_renders,
+            scenario_cost_per_usable_usd=scenario.cost_per_usable_usd,
+            scenario_live_renders=scenario.live_renders,
         ))
     return sorted(suggestions, key=lambda s: (s.usable_rate, s.scenario, s.preset_id))
 
@@ -139,11 +144,11 @@ def _combinations(
     return combos, totals
 
 
-def _scenario_costs(ledger: Ledger, query: ReportQuery, until: datetime) -> dict[str, float | None]:
-    """Cost per usable clip of each scenario over the period (live spend only)."""
+def _scenario_tallies(ledger: Ledger, query: ReportQuery, until: datetime) -> dict[str, Tally]:
+    """Each scenario over the period, for its cost per usable clip (live spend only)."""
     c = renders.c
     conditions = filters(query, until) + (since_bound(query.since) if query.since else [])
     statement = select(c.scenario, *tally_columns("", None)).where(*conditions).group_by(c.scenario)
     with ledger.connect() as conn:
         rows = conn.execute(statement).mappings().all()
-    return {row["scenario"]: tally(row).cost_per_usable_usd for row in rows}
+    return {row["scenario"]: tally(row) for row in rows}
