@@ -108,14 +108,16 @@ def test_a_check_that_ran_without_data_says_so() -> None:
 
 def test_reference_gate_measures() -> None:
     reference = {"file": "presets/references/routine.mp4", "duration": 5.0, "cuts": [1.2], "pacing_variation": 0.0115,
-                 "quality": {"sharpness": 0.28392, "noise": 1.23658},
+                 "quality": {"sharpness": 0.28392, "noise": 1.23658}, "measures": {"duration": 5.0},
+                 "bounds": {"sharpness": "min 0.1", "noise": "max 1 levels", "duration": "min 2s, max 30s"},
                  "violations": [{"measure": "noise", "value": 1.23658, "bound": 1.0, "side": "max", "unit": " levels"}]}
     data = preset("groove", reference=reference)
     data["items"]["reference"] = "failed"
     text = render_run_html(run(data))
     table = rows(text)
     assert "noise | 1.237 | max 1 levels | ✗ out of bounds" in table
-    assert "sharpness | 0.2839 |  | ✓ within bounds" in table
+    assert "sharpness | 0.2839 | min 0.1 | ✓ within bounds" in table  # the bound it is within
+    assert "duration | 5 | min 2s, max 30s | ✓ within bounds" in table
     page = Page(text).text
     assert "Reference gate ✗ 1 out of bounds" in page
     assert "presets/references/routine.mp4 · duration 5 s · cuts 1 · pacing variation 0.0115" in page
