@@ -104,6 +104,19 @@ def render_run_html(run: dict[str, Any], media: Mapping[str, str] | None = None)
         kinds=KINDS, symbols=SYMBOLS, video_width=VIDEO_WIDTH)
 
 
+def write_review_html(preset: str, facts: list[str], pairs: list[dict[str, Any]], root: Path,
+                      target: Path) -> Path:
+    """``reelgate review``'s page: one preset's pairs, built as the run page builds them."""
+    run = {"root": str(root), "presets": [{"regression": {"pairs": pairs}}]}
+    media = copy_media(run, target)
+    anchor = "review-" + re.sub(r"[^a-z0-9]+", "-", preset.lower())
+    views = [_pair(anchor, pair, str(root), media) for pair in pairs]
+    write_text_atomic(target, _ENVIRONMENT.get_template("review.html.j2").render(
+        preset=preset, facts=facts, pairs=views, style=Markup(STYLE), kinds=KINDS, symbols=SYMBOLS,
+        video_width=VIDEO_WIDTH))
+    return target
+
+
 def _abstract(preset: dict[str, Any]) -> bool:
     """An abstract base (shared fields only) whose schema passed: not a preset of the run."""
     return bool(preset.get("abstract")) and "failed" not in (preset.get("items") or {}).values()
