@@ -179,8 +179,9 @@ def _preset(index: int, preset: dict[str, Any], root: str, media: Mapping[str, s
     if not sweep and any(name.startswith("sweep[") for name in has):
         sweep = "empty"
     return {
-        "anchor": anchor, "name": preset.get("preset", "?"), "where": f"{preset.get('path', '?')}:"
-        f"{preset.get('line', 1)}", "source": preset.get("source") or "-", "cost": _usd(preset.get("cost_usd")),
+        "anchor": anchor, "name": preset.get("preset", "?"),
+        "where": f"{preset.get('path', '?')}:{preset.get('line', 1)}",
+        "source": preset.get("source") or "-", "cost": _usd(preset.get("cost_usd")),
         "failed": [name for name, outcome in items if outcome == "failed"],
         "passed_count": sum(o == "passed" for _, o in items),
         "verdicts": {n: str(p.get("verdict")) for n, p in (preset.get("points") or {}).items()},
@@ -241,9 +242,10 @@ def _number(value: object) -> str:
 def _point(name: str, point: dict[str, Any], root: str) -> dict[str, Any]:
     low, high = [*(point.get("interval") or []), 0.0, 0.0][:2]
     usable = (f"usable {point.get('usable', 0)}/{point.get('total', 0)} (needs {point.get('needed', '?')}), "
-              f"rate {float(point.get('rate', 0.0)):.0%}, 95% interval {float(low):.0%}\u2013{float(high):.0%}, "
-              f"cost {_usd(point.get('cost_usd'))}")
-    return {"name": name, "score": _number(point.get("motion_score")), "verdict": str(point.get("verdict", "?")),
+              f"rate {float(point.get('rate', 0.0)):.0%}, "
+              f"95% interval {float(low):.0%}\u2013{float(high):.0%}, cost {_usd(point.get('cost_usd'))}")
+    return {"name": name, "score": _number(point.get("motion_score")),
+            "verdict": str(point.get("verdict", "?")),
             "usable": usable, "problems": point.get("problems") or [],
             "clips": [_clip(clip, root) for clip in point.get("clips") or []]}
 
@@ -321,5 +323,6 @@ def _regression(regression: dict[str, Any] | None, paired: dict[str, str]) -> di
     version = regression.get("approved_version")
     return {**view, "kind": "compared", "headers": headers, "moved": moved, "kept": kept,
             "worse": sum(bool(r.get("worse")) for r in rows),
-            "title": f"against approved v{version}" if version is not None else "against the approved version",
+            "title": f"against approved v{version}" if version is not None
+            else "against the approved version",
             "changed_layers": regression.get("changed_layers") or [], "drift": regression.get("drift") or []}

@@ -119,7 +119,8 @@ def _approve_or_compare(preset: Preset, judge: Judge,
                            "drift": report.drift, "approved_version": approved.version, "pairs": pairs}
 
 
-def side_by_side(preset: Preset, judge: Judge, approved: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def side_by_side(preset: Preset, judge: Judge, approved: Any,
+                 rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Approved and new clips of every point that moved or fails, with sheets at the same times."""
     from reelgate.run.review import clip_data, moved_points, point_pairs
 

@@ -49,7 +49,8 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_review(root: Path, preset_id: str, point: str | None, output: Path | None) -> tuple[Path, list[str]]:
+def write_review(root: Path, preset_id: str, point: str | None,
+                 output: Path | None) -> tuple[Path, list[str]]:
     """The review page of ``preset_id`` (and the lines a terminal prints); ReviewError when the
     latest run kept nothing of it or it has no approved record to compare with."""
     from reelgate.records.run_html import write_review_html

@@ -167,7 +167,8 @@ def _grid(tiles: list[np.ndarray], layout: Layout) -> np.ndarray:
     blank = np.full_like(tiles[0], 255)
     blank[:] = _PAPER
     padded = tiles + [blank] * (-len(tiles) % layout.columns)
-    rows = [np.concatenate(padded[i:i + layout.columns], axis=1) for i in range(0, len(padded), layout.columns)]
+    step = layout.columns
+    rows = [np.concatenate(padded[i:i + step], axis=1) for i in range(0, len(padded), step)]
     return np.concatenate(rows, axis=0)
 
 
