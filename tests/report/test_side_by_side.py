@@ -74,7 +74,8 @@ def _probe(chromium: Path, page: Path, profile: Path) -> dict:
 def test_a_moved_regression_prints_both_sheet_paths(replayed: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     root, done = replayed
     assert done.returncode == 1, done.stdout[-3000:]
-    [line] = {line.strip() for line in done.stdout.splitlines() if f"{POINT} side by side: approved" in line}
+    assert "reelgate: approved against now, side by side (contact sheets at the same times):" in done.stdout
+    [line] = [line for line in done.stdout.splitlines() if f"{PRESET} {POINT} side by side: approved" in line]
     approved, now = line.split("approved ", 1)[1].split(", now ")
     assert approved.endswith(".approved.jpg") and now.endswith(".now.jpg")
     assert (root / approved).is_file() and (root / now).is_file()

@@ -28,7 +28,6 @@ except ModuleNotFoundError as exc:  # the [report] extra
     raise MissingExtraError("report", "jinja2") from exc
 
 from reelgate.atomic import write_bytes_atomic, write_text_atomic
-from reelgate.records.run_charts import preset_chart
 from reelgate.records.run_style import STYLE
 
 KINDS = {
@@ -169,6 +168,8 @@ def _pair_anchor(preset_anchor: str, point: str, repeat: int = 0) -> str:
 
 
 def _preset(index: int, preset: dict[str, Any], root: str, media: Mapping[str, str]) -> dict[str, Any]:
+    from reelgate.records.run_charts import preset_chart  # matplotlib: the run page only, not review's
+
     anchor = _anchor(index, preset)
     items = _items(preset)
     regression = preset.get("regression")

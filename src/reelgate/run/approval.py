@@ -11,7 +11,6 @@ from typing import Any
 
 from reelgate.preset.model import Preset
 from reelgate.run.judging import Judge
-from reelgate.run.review import pair_lines
 
 
 @dataclass
@@ -113,8 +112,7 @@ def _approve_or_compare(preset: Preset, judge: Judge,
         failed = True
     lines.append(response.message)
     rows = [r.model_dump() for r in report.rows]
-    pairs = side_by_side(preset, judge, approved, rows)
-    lines += pair_lines(pairs, conf.root)
+    pairs = side_by_side(preset, judge, approved, rows)  # their sheet paths: in the run's summary
     return lines, failed, {"motion": motion, "rows": rows, "changed_layers": report.changed_layers,
                            "drift": report.drift, "approved_version": approved.version, "pairs": pairs}
 

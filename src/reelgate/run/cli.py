@@ -111,18 +111,22 @@ def _judge(root: Path, source: Path, preset_id: str) -> Any:
     from reelgate.run.hub import Analyzer
     from reelgate.verdict.rubric import judge_clip
 
-    project = find_project([source], root)
-    result = load_suite(project.root, [source], project.scenarios).results.get(source.resolve())
-    preset = result.preset if result else None
-    analyzer = Analyzer(root, offline=True)
+    loaded: list[Any] = []  # the preset, loaded on the first clip there is to judge
 
     def faults_of(path: str) -> list[tuple[float, str]] | None:
         from reelgate.analysis import AnalysisError
 
+        if not loaded:
+            result = None
+            if source.is_file():
+                project = find_project([source], root)
+                result = load_suite(project.root, [source], project.scenarios).results.get(source.resolve())
+            loaded.append(result.preset if result else None)
+        preset = loaded[0]
         if preset is None or preset.id != preset_id:
             return None
         try:
-            analysis = analyzer.analyze(path)
+            analysis = Analyzer(root, offline=True).analyze(path)
         except AnalysisError:
             return None
         shot_cuts = None

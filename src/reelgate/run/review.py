@@ -115,11 +115,11 @@ def point_pairs(root: Path, cassettes: Path, preset_id: str, point: str, approve
     return pairs
 
 
-def pair_lines(pairs: list[dict[str, Any]], root: Path) -> list[str]:
-    """What a terminal run prints of the pairs: where the two sheets are."""
+def pair_lines(pairs: list[dict[str, Any]], root: Path, preset: str = "") -> list[str]:
+    """What a terminal prints of the pairs: where the two sheets are, or why there are none."""
     lines = []
     for pair in pairs:
-        name = f"{pair['point']}" + (f" clip {pair['repeat'] + 1}" if pair["repeat"] else "")
+        name = f"{preset} {pair['point']}".strip() + (f" clip {pair['repeat'] + 1}" if pair["repeat"] else "")
         if pair["approved"]["sheet"] and pair["now"]["sheet"]:
             lines.append(f"  {name} side by side: approved {_shown(pair['approved']['sheet'], root)}, "
                          f"now {_shown(pair['now']['sheet'], root)}")
