@@ -70,3 +70,16 @@ def test_points_shown_side_by_side() -> None:
     rows = [{"point": "low", "approved": "0.1", "now": "0.1", "worse": False},
             {"point": "mid", "approved": "0.1", "now": "0.2", "worse": False}]
     assert moved_points(rows, {"low": "pass", "mid": "pass", "high": "fail"}) == ["mid", "high"]
+
+
+def test_an_approved_clip_that_does_not_decode_is_a_note_not_a_traceback(tmp_path: Path) -> None:
+    _kept(tmp_path)
+    _approve(tmp_path, "a" * 64)
+    media = tmp_path / "cassettes" / "media"
+    media.mkdir(parents=True)
+    (media / f"{'a' * 64}.mp4").write_bytes(b"not a video")
+    (tmp_path / "now.mp4").write_bytes(b"not a video either")
+    page, lines = write_review(tmp_path, "cup", "mid", tmp_path / "out" / "page.html")
+    assert [line.split(" (")[0] for line in lines] == [
+        f"  mid: approved clip {'a' * 12} could not be judged: no frames framed", "  mid: no side-by-side sheets"]
+    assert "no side-by-side sheets" in page.read_text()

@@ -113,7 +113,7 @@ class Judge:
                 if not target.is_file():
                     write_contact_sheet(Path(paths[verdict.key]), verdict.faults(), target, size)
                 sheets[verdict.key] = str(target)
-            except (OSError, ValueError, av.FFmpegError) as exc:
+            except (OSError, ValueError, IndexError, av.FFmpegError) as exc:  # IndexError: no video stream
                 problems.append(f"{verdict.key}: no contact sheet ({exc})")
         return sheets
 

@@ -107,7 +107,7 @@ def point_pairs(root: Path, cassettes: Path, preset_id: str, point: str, approve
         try:
             sheets = write_pair((found, [tuple(f) for f in faults or []]),
                                 (Path(now["path"]), [tuple(f) for f in now.get("faults") or []]), targets)
-        except (OSError, ValueError, av.FFmpegError) as exc:
+        except (OSError, ValueError, IndexError, av.FFmpegError) as exc:  # IndexError: no video stream
             pair["problems"].append(f"no side-by-side sheets ({exc})")
             continue
         pair["times"] = sheets[0].times
