@@ -14,11 +14,11 @@ from types import ModuleType
 
 DISTRIBUTION = "pytest-reelgate"
 
-#: extra -> (what it is for, the modules it provides)
+#: extra -> (what it is for, the modules every use of it needs)
 EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "simulator": ("the Kling simulator (reelgate simulate)", ("starlette", "uvicorn")),
     "postgres": ("a PostgreSQL ledger", ("psycopg",)),
-    "report": ("the HTML report, its charts and --winners --write", ("matplotlib", "jinja2", "ruamel.yaml")),
+    "report": ("the HTML report, its charts and --winners --write", ("matplotlib", "jinja2")),
 }
 
 
@@ -33,9 +33,11 @@ class MissingExtraError(ImportError):
         self.module = module
 
 
-def missing(extra: str) -> MissingExtraError | None:
-    """The error for the first module of ``extra`` that is not installed, or None (nothing imported)."""
-    for module in EXTRAS[extra][1]:
+def missing(extra: str, also: tuple[str, ...] = ()) -> MissingExtraError | None:
+    """The error for the first module of ``extra`` (or of ``also``: modules of the same extra that
+    only one command needs, as ruamel.yaml for ``report --winners --write``) that is not
+    installed, or None (nothing imported)."""
+    for module in (*EXTRAS[extra][1], *also):
         try:
             found = importlib.util.find_spec(module)
         except ModuleNotFoundError:  # a dotted name whose parent is absent (ruamel.yaml)

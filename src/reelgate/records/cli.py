@@ -109,8 +109,10 @@ def run_report(args: argparse.Namespace) -> int:
         return _fail("--write updates scenarios.yaml from the winners view: add --winners")
     if args.write and args.format != "table":
         return _fail("--write prints what it changed: leave --format out")
-    for flag, needed in (("--format html", args.format == "html"), ("--write", args.write)):
-        if needed and (absent := missing("report")) is not None:
+    # --write edits scenarios.yaml with ruamel.yaml, which the HTML pages never import
+    wants = (("--format html", args.format == "html", ()), ("--write", args.write, ("ruamel.yaml",)))
+    for flag, needed, also in wants:
+        if needed and (absent := missing("report", also)) is not None:
             return _fail(f"{flag}: {absent}")  # before the ledger is read
     try:
         until = parse_moment(args.until) if args.until else datetime.now(UTC)
