@@ -37,7 +37,8 @@ class _Version(argparse.Action):
     costs every other command a tenth of a second)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        parser.exit(message=f"reelgate {_version()}\n")
+        print(f"reelgate {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def _version() -> str:
