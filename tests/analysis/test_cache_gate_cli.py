@@ -75,7 +75,6 @@ WRITER = textwrap.dedent("""
     from pathlib import Path
     from reelgate.analysis.cache import AnalysisCache
     from reelgate.analysis.model import ClipAnalysis
-from reelgate.cli import COMMANDS, build_parser
     from reelgate.analysis.settings import AnalysisSettings
     analysis = ClipAnalysis.model_validate_json(Path(sys.argv[2]).read_text())
     cache = AnalysisCache(Path(sys.argv[1]))
