@@ -16,6 +16,7 @@ COMMANDS = {
     "analyze": "reelgate.analysis.cli",
     "simulate": "reelgate.simulator.cli",
     "report": "reelgate.records.cli",
+    "review": "reelgate.run.cli",
     "init": "reelgate.scaffold.cli",
 }
 
