@@ -9,6 +9,7 @@ in .reelgate/bench, so a second run skips making them. Benchmarks run one at a t
 machine is shared, and two at once would load each other's figures.
 
 Run: .venv/bin/python tests/bench/run_all.py [--full] [--only NAME ...] [--skip NAME ...]
+     [--budget-factor X]
 About five minutes on an idle 2-core machine (the first run longer: it makes the clips).
 """
 
@@ -52,10 +53,10 @@ BENCHES = (
 FULL_BUDGET_FACTOR = 6  # the full modes run the default sizes: 1M ledger rows, 25 kills, ...
 
 
-def run(bench: Bench, full: bool) -> tuple[str, float]:
+def run(bench: Bench, full: bool, factor: float) -> tuple[str, float]:
     """The bench's summary line (or why there is none) and its wall seconds."""
     args = bench.full if full else bench.quick
-    budget = bench.budget_s * (FULL_BUDGET_FACTOR if full else 1)
+    budget = bench.budget_s * (FULL_BUDGET_FACTOR if full else 1) * factor
     log = WORK / "logs" / f"{bench.name}.txt"
     started = time.perf_counter()
     with log.open("w") as out:
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="each bench's full size (an hour or more)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these benches")
     parser.add_argument("--skip", nargs="+", metavar="NAME", default=[], help="leave these out")
+    parser.add_argument("--budget-factor", type=float, default=1.0, metavar="X",
+                        help="multiply every budget (a machine busy with other work is slower)")
     args = parser.parse_args(argv)
     names = {b.name for b in BENCHES}
     unknown = sorted((set(args.only or ()) | set(args.skip)) - names)
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
     results = []
     for bench in chosen:
-        line, seconds = run(bench, args.full)
+        line, seconds = run(bench, args.full, args.budget_factor)
         results.append((line, seconds))
         print(f"[{seconds:5.0f} s] {line}", flush=True)
     total = sum(seconds for _, seconds in results)
