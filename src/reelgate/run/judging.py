@@ -80,10 +80,10 @@ class Judge:
             except AnalysisError as exc:
                 problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
                 continue
-            shot_cuts, shot_analyses = (self._shots(preset, report, analysis, problems)
-                                        if preset.multi_shot else (None, None))
+            shot_cuts, shot_analyses, shifts = (self._shots(preset, report, analysis, problems)
+                                                if preset.multi_shot else (None, None, None))
             verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera,
-                                 shot_cuts, shot_analyses)
+                                 shot_cuts, shot_analyses, shifts)
             clips.append(verdict)
             # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
             marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
@@ -100,11 +100,13 @@ class Judge:
         return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
 
     def _shots(self, preset: Preset, report: Any, analysis: Any, problems: list[str]
-               ) -> tuple[Any, dict[int, Any]]:
-        """A multi-shot clip's cuts against its declared shots, and each shot analysed alone."""
+               ) -> tuple[Any, dict[int, Any], list[Any]]:
+        """A multi-shot clip's cuts against its declared shots, each shot analysed alone, and
+        how far each shot's subject looks from shot 1's."""
         import av
 
         from reelgate.analysis import AnalysisError
+        from reelgate.verdict.same_subject import shot_signatures, subject_shifts
         from reelgate.verdict.shots import check_shot_cuts
         from reelgate.verdict.split import split_shots
 
@@ -114,14 +116,20 @@ class Judge:
             paths = split_shots(Path(report.clip_path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:
             problems.append(f"{report.key}: the clip cannot be split into its shots: {exc}")
-            return cuts, {}
+            return cuts, {}, []
         analyses = {}
         for index, path in paths.items():
             try:
                 analyses[index] = self.analyzer.analyze(str(path))
             except AnalysisError as exc:
                 problems.append(f"{report.key}: shot {index} cannot be analysed: {exc}")
-        return cuts, analyses
+        try:
+            boxes = {index: shot.subject.box for index, shot in analyses.items()}
+            shifts = subject_shifts(shot_signatures(paths, boxes))
+        except (OSError, av.FFmpegError) as exc:
+            problems.append(f"{report.key}: the shots' subjects cannot be compared: {exc}")
+            shifts = []
+        return cuts, analyses, shifts
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
         """One ledger row per render: its verdict, scores, cost (or its unknown charge) and latency."""
