@@ -127,7 +127,7 @@ def capability_diagnostics(
             if len(points) < len(preset.sweep):  # not at every point: name the values it is about
                 scores = ", ".join(f"{preset.sweep[p]:g}" for p in points)
                 message = f"sweep[{', '.join(points)}] (motion score {scores}): {message}"
-            if field.startswith("failover.") and path == ("scenario",):
+            if field.startswith("failover.") and ("failover",) not in located.positions:
                 message = f"failover provider of scenario {preset.scenario!r}: {message}"
             out.append(Diagnostic(located.where(path), field, message, severity))
     return out
