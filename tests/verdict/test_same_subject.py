@@ -65,7 +65,8 @@ def test_a_shot_whose_subject_differs_is_a_finding_for_that_shot() -> None:
     assert verdict.verdict == "fail", table(verdict)
     check = next(c for c in verdict.checks if c.name == "same subject (shot 2)")
     assert check.detail == "shot 2: subject differs from shot 1 (appearance distance 0.41 > 0.4)"
-    assert verdict.metrics["shot2.subject_distance"] == 0.41 and 2.0 in verdict.fault_times
+    assert verdict.metrics["shot2.subject_distance"] == 0.41
+    assert (2.0, "other subject") in verdict.faults()  # the contact sheet names it
     same = judge_clip("p/mid", analysis, RUBRIC, PAN, cuts, per_shot, [SubjectShift(2, 1, 0.2)])
     assert same.verdict == "pass", table(same)
     off = judge_clip("p/mid", analysis, RUBRIC.model_copy(update={"max_subject_distance": 1.0}),
