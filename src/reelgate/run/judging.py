@@ -91,9 +91,10 @@ class Judge:
         except AnalysisError as exc:
             problems.append(f"{key}: the clip cannot be analysed: {exc}")
             return None
-        shot_cuts, shot_analyses = (self._shots(preset, path, analysis, problems, key)
-                                    if preset.multi_shot else (None, None))
-        return judge_clip(key, analysis, preset.thresholds.rubric, preset.camera, shot_cuts, shot_analyses)
+        shot_cuts, shot_analyses, shifts = (self._shots(preset, path, analysis, problems, key)
+                                            if preset.multi_shot else (None, None, None))
+        return judge_clip(key, analysis, preset.thresholds.rubric, preset.camera, shot_cuts,
+                          shot_analyses, shifts)
 
     def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
         """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
@@ -127,11 +128,13 @@ class Judge:
             outcome.problems.append(f"{preset.id} sweep[{point}]: not kept for reelgate review ({exc})")
 
     def _shots(self, preset: Preset, path: str, analysis: Any, problems: list[str], key: str
-               ) -> tuple[Any, dict[int, Any]]:
-        """A multi-shot clip's cuts against its declared shots, and each shot analysed alone."""
+               ) -> tuple[Any, dict[int, Any], list[Any]]:
+        """A multi-shot clip's cuts against its declared shots, each shot analysed alone, and
+        how far each shot's subject looks from shot 1's."""
         import av
 
         from reelgate.analysis import AnalysisError
+        from reelgate.verdict.same_subject import shot_signatures, subject_shifts
         from reelgate.verdict.shots import check_shot_cuts
         from reelgate.verdict.split import split_shots
 
@@ -141,14 +144,20 @@ class Judge:
             paths = split_shots(Path(path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:
             problems.append(f"{key}: the clip cannot be split into its shots: {exc}")
-            return cuts, {}
+            return cuts, {}, []
         analyses = {}
         for index, shot in paths.items():
             try:
                 analyses[index] = self.analyzer.analyze(str(shot))
             except AnalysisError as exc:
                 problems.append(f"{key}: shot {index} cannot be analysed: {exc}")
-        return cuts, analyses
+        try:
+            boxes = {index: shot.subject.box for index, shot in analyses.items()}
+            shifts = subject_shifts(shot_signatures(paths, boxes))
+        except (OSError, av.FFmpegError) as exc:
+            problems.append(f"{key}: the shots' subjects cannot be compared: {exc}")
+            shifts = []
+        return cuts, analyses, shifts
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
         """One ledger row per render: its verdict, scores, cost (or its unknown charge) and latency."""

@@ -14,6 +14,7 @@ from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import CameraIntent
 from reelgate.preset.model import MAX_SHOTS
 from reelgate.preset.thresholds import Rubric
+from reelgate.verdict.same_subject import SubjectShift
 from reelgate.verdict.shots import ShotCuts
 
 Verdict = Literal["pass", "pass-with-edits", "fail"]
@@ -57,10 +58,12 @@ class ClipVerdict(BaseModel):
 
 def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraIntent,
                shot_cuts: ShotCuts | None = None,
-               shot_analyses: dict[int, ClipAnalysis] | None = None) -> ClipVerdict:
-    """Score one clip. A multi-shot clip comes with its ``shot_cuts`` (declared against found)
-    and the analysis of each shot: its cuts are checked against the boundaries, not counted
-    against ``max_cuts``, and camera and subject are judged shot by shot."""
+               shot_analyses: dict[int, ClipAnalysis] | None = None,
+               subject_shifts: list[SubjectShift] | None = None) -> ClipVerdict:
+    """Score one clip. A multi-shot clip comes with its ``shot_cuts`` (declared against found),
+    the analysis of each shot and how far each shot's subject looks from shot 1's: its cuts
+    are checked against the boundaries, not counted against ``max_cuts``, camera and subject
+    are judged shot by shot, and every shot must show shot 1's subject."""
     from reelgate.analysis.intent import match_camera
 
     continuity = analysis.continuity
@@ -102,6 +105,12 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         checks += shot_checks
         for time in shot_faults:
             _add_fault(faults, time, "subject")
+        same_checks, same_metrics, same_faults = _same_subject(shot_cuts, subject_shifts or [],
+                                                               rubric)
+        checks += same_checks
+        shot_metrics |= same_metrics
+        for time in same_faults:
+            _add_fault(faults, time, "other subject")
         subject = min((v for k, v in shot_metrics.items() if k.endswith(".subject")), default=0.0)
         matches = [v for k, v in shot_metrics.items() if k.endswith(".camera_match")]
         camera_match = sum(matches) / len(matches) if matches else 0.0
@@ -181,6 +190,27 @@ def _per_shot(shot_cuts: ShotCuts, analyses: dict[int, ClipAnalysis], rubric: Ru
             checks.append(Check(name=f"camera intent ({name})", measured=match.measured,
                                 bound=match.expected, status="pass" if match.matched else "fail",
                                 detail="; ".join(match.reasons)))
+    return checks, metrics, faults
+
+
+def _same_subject(shot_cuts: ShotCuts, shifts: list[SubjectShift], rubric: Rubric
+                  ) -> tuple[list[Check], dict[str, float], set[float]]:
+    """Each later shot's subject against shot 1's (a rubric finding for the shot that
+    differs); off when ``max_subject_distance`` is 1."""
+    bound = rubric.max_subject_distance
+    if bound >= 1:
+        return [], {}, set()
+    starts = {w.index: w.start_s for w in shot_cuts.windows}
+    checks, metrics, faults = [], {}, set()
+    for shift in shifts:
+        failed = shift.distance > bound
+        checks.append(Check(name=f"same subject (shot {shift.index})",
+                            measured=f"{shift.distance:.2f} from shot {shift.against}",
+                            bound=f"<= {bound:g}", status="fail" if failed else "pass",
+                            detail=shift.finding(bound) if failed else ""))
+        metrics[f"shot{shift.index}.subject_distance"] = shift.distance
+        if failed and shift.index in starts:
+            faults.add(round(starts[shift.index], 4))
     return checks, metrics, faults
 
 
