@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -13,6 +14,8 @@ from reelgate.analysis.errors import AnalysisError
 
 # A clip shorter than this decodes in about a second at 1080p: a progress line would only flash.
 PROGRESS_MIN_CLIP_S = 4.0
+# Before this share of the clip is read, a time left would be a guess: none is shown.
+PROGRESS_ETA_FROM = 0.1
 # Redraw the progress line at most this often (seconds): often enough to look alive, rarely
 # enough to cost nothing next to decoding.
 PROGRESS_REDRAW_S = 0.2
@@ -91,22 +94,23 @@ class DecodeProgress:
     """One line on a terminal, rewritten in place: how much of the clip is analysed, for how
     long, and about how long is left; nothing for short clips, cleared when done."""
 
-    def __init__(self, stream: TextIO, clock: object = time.monotonic) -> None:
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
         self.clock = clock
-        self.started = clock()  # type: ignore[operator]
+        self.started = clock()
         self.drawn_at: float | None = None
 
     def frame(self, at: float, duration: float | None) -> None:
         if duration is None or duration < PROGRESS_MIN_CLIP_S:
             return
-        now = self.clock()  # type: ignore[operator]
+        now = self.clock()
         if self.drawn_at is not None and now - self.drawn_at < PROGRESS_REDRAW_S:
             return
         self.drawn_at = now
         elapsed = now - self.started
         share = min(max(at / duration, 0.0), 1.0)
-        left = f", about {elapsed * (1 - share) / share:.0f} s left" if share > 0 else ""
+        left = (f", about {elapsed * (1 - share) / share:.0f} s left"
+                if share >= PROGRESS_ETA_FROM else "")
         self.stream.write(f"\ranalysing: {at:.1f} of {duration:.1f} s of clip ({share:.0%}), "
                           f"{elapsed:.0f} s elapsed{left}\x1b[K")
         self.stream.flush()

@@ -54,9 +54,9 @@ def summary(a: ClipAnalysis) -> str:
         f"video      {v.width}x{v.height} {v.codec}, {timing}, {v.duration:.3f} s, "
         f"{v.frames} frames" + (f", rotated {v.rotation}°" if v.rotation else ""),
         camera,
-        f"  path     pan {p.pan:+.3f} frame widths, tilt {p.tilt:+.3f} frame heights, "
-        f"zoom x{p.zoom:.3f} (end scale over start), roll {p.roll:+.2f}°, "
-        f"jitter {p.jitter:.4f} frame widths RMS",
+        f"path       pan {p.pan:+.3f} frame widths, tilt {p.tilt:+.3f} frame heights, "
+        f"zoom x{p.zoom:.3f} scale, roll {p.roll:+.2f}°,",
+        f"           jitter {p.jitter:.4f} frame widths RMS; segments:",
     ]
     lines += [f"           {_segment(move)}" for move in a.camera.segments]
     lines.append(f"continuity {c.score:.2f} (0-1); {_cuts(c.cuts)}; "
@@ -69,11 +69,13 @@ def summary(a: ClipAnalysis) -> str:
     lines += [
         f"subject    {s.score:.2f} (0-1; appearance {s.appearance:.2f}, features kept "
         f"{s.retention:.2f}, worst {s.worst:.2f} at {s.worst_time:.2f} s, found by {s.found_by})",
-        f"motion     amount {m.amount:.3f} frame widths/s, dynamic {m.dynamic_degree:.2f} "
-        f"(share of time moving), camera {m.camera_speed:.3f} frame fractions/s, "
-        f"objects {m.object_motion:.3f} frame widths/s, pacing CV {m.pacing_variation:.2f}",
+        f"motion     amount {m.amount:.3f} frame widths/s, objects {m.object_motion:.3f} frame "
+        f"widths/s, camera {m.camera_speed:.3f} frame fractions/s,",
+        f"           dynamic {m.dynamic_degree:.2f} (share of time moving), pacing CV "
+        f"{m.pacing_variation:.2f} (std/mean of per-second motion)",
         f"quality    sharpness {q.sharpness:.3f}, exposure {q.exposure:.2f}, contrast "
-        f"{q.contrast:.3f} (0-1), noise {q.noise:.2f} levels of 255, readability "
-        f"{q.motion_readability:.2f}, subject clarity {q.subject_clarity:.2f} (0-1)",
+        f"{q.contrast:.3f}, readability {q.motion_readability:.2f}, subject clarity "
+        f"{q.subject_clarity:.2f} (all 0-1),",
+        f"           noise {q.noise:.2f} levels of 255",
     ]
     return "\n".join(lines)
