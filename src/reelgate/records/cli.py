@@ -45,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     report.add_argument("--section", action="append", choices=SECTIONS, default=[],
                         help="only this part of the report (repeatable; default: all of "
                         f"{', '.join(SECTIONS)})")
+    report.add_argument("--merge", nargs="+", type=Path, metavar="DIR", default=None,
+                        help="instead of the ledger: assemble one run from the results its shards "
+                        "wrote (pytest --preset-shard K/N --preset-results DIR): the summary table "
+                        "(table, markdown), the run's data (json) or its HTML page (html)")
     report.add_argument("--format", choices=FORMATS, default="table")
     report.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     report.set_defaults(func=run_report)
@@ -89,7 +93,6 @@ def parse_moment(text: str, *, until: datetime | None = None) -> datetime:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from reelgate.atomic import write_text_atomic
     from reelgate.extras import missing
     from reelgate.records.render_text import emptiness, render_json, render_markdown, render_table
     from reelgate.records.report import ReportQuery, build_report
@@ -98,6 +101,13 @@ def run_report(args: argparse.Namespace) -> int:
 
     if args.format == "html" and (absent := missing("report")) is not None:
         return _fail(f"--format html: {absent}")  # before the ledger is read
+    if args.merge:
+        from reelgate.records.merge import MergeError, merged_text
+
+        try:
+            return _write(args.output, merged_text(args.merge, args.format), None)
+        except MergeError as exc:
+            return _fail(str(exc))
     try:
         until = parse_moment(args.until) if args.until else datetime.now(UTC)
         since = None if args.since.strip().lower() == "all" else parse_moment(args.since, until=until)
@@ -122,15 +132,21 @@ def run_report(args: argparse.Namespace) -> int:
         text = render_html(report)
     else:
         text = {"table": render_table, "markdown": render_markdown, "json": render_json}[args.format](report)
-    if args.output is None:
+    return _write(args.output, text, emptiness(report))
+
+
+def _write(output: Path | None, text: str, message: str | None) -> int:
+    """The report to stdout, or to ``output`` whole (then ``message``, if any, is printed)."""
+    from reelgate.atomic import write_text_atomic
+
+    if output is None:
         sys.stdout.write(text)
         return 0
-    if args.output.exists() and not args.output.is_file():
-        args.output.write_text(text)  # /dev/stdout, a pipe: replacing it would be wrong
+    if output.exists() and not output.is_file():
+        output.write_text(text)  # /dev/stdout, a pipe: replacing it would be wrong
     else:
-        write_text_atomic(args.output, text)
-    print(f"wrote {args.output}")
-    message = emptiness(report)
+        write_text_atomic(output, text)
+    print(f"wrote {output}")
     if message:
         print(message)
     return 0
