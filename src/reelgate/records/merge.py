@@ -60,12 +60,17 @@ class MergedRun:
         cost = sum(float(p.get("cost_usd", 0.0)) for p in self.run["presets"])
         counts = ", ".join(f"{n} {word}" for word, n in sorted(self.outcomes.items()))
         return [*self.table(), *(f"reelgate note: {note}" for note in notes),
-                f"reelgate: {len(self.run['presets'])} presets from {joined_shards(self.shards)}; "
+                f"reelgate: {_count(len(self.run['presets']), 'preset')} from "
+                f"{joined_shards(self.shards)}; "
                 f"preset items {counts or 'none'}; recorded cost ${cost:.2f}"]
 
 
 def joined_shards(shards: Sequence[str]) -> str:
-    return "one run" if shards == ["whole run"] else f"{len(shards)} shards ({', '.join(shards)})"
+    return "one run" if shards == ["whole run"] else f"{_count(len(shards), 'shard')} ({', '.join(shards)})"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def merge_results(folders: Sequence[Path]) -> MergedRun:
@@ -73,7 +78,7 @@ def merge_results(folders: Sequence[Path]) -> MergedRun:
     twice, or two shards hold one preset."""
     files = sorted({f.resolve() for folder in folders for f in _results_in(folder)})
     if not files:
-        raise MergeError(f"no reelgate-results*.json in {', '.join(map(str, folders))}: run each "
+        raise MergeError(f"no reelgate-results*.json in or under {', '.join(map(str, folders))}: run each "
                          "shard with --preset-results DIR first")
     loaded = [(f, _read(f)) for f in files]
     _check_shards(loaded)
@@ -106,7 +111,7 @@ def _results_in(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise MergeError(f"{folder}: no such directory (give the folders the shards' "
                          "--preset-results wrote)")
-    return [f for f in folder.iterdir() if _NAME.match(f.name)]
+    return [f for f in folder.rglob("reelgate-results*.json") if _NAME.match(f.name)]
 
 
 def _read(path: Path) -> dict[str, Any]:
