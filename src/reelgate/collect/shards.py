@@ -114,19 +114,17 @@ class ResultsWriter:
 def write_results(target: Path, summary: Any, shard: tuple[int, int] | None, exitstatus: int) -> None:
     """The summary's run data and table rows as one file, its contact sheets copied beside it."""
     from reelgate.atomic import write_bytes_atomic, write_text_atomic
-    from reelgate.records.merge import RESULTS_FORMAT, RESULTS_VERSION, SHEETS_DIR
+    from reelgate.records.merge import RESULTS_FORMAT, RESULTS_VERSION, SHEETS_DIR, sheet_holders
 
     run = json.loads(json.dumps(summary.run_data(), default=str))  # a copy: sheets are renamed
     root = Path(run["root"])
-    for preset in run["presets"]:
-        for point in (preset.get("points") or {}).values():
-            for clip in point.get("clips", []) if isinstance(point, dict) else []:
-                sheet = clip.get("sheet")
-                source = Path(sheet) if sheet and Path(sheet).is_absolute() else root / str(sheet)
-                if sheet and source.is_file():
-                    name = f"{SHEETS_DIR}/{source.name}"
-                    write_bytes_atomic(target.parent / name, source.read_bytes())
-                    clip["sheet"] = name
+    for holder in sheet_holders(run["presets"]):  # clips' sheets, and the regression's pairs'
+        source = Path(holder["sheet"])
+        source = source if source.is_absolute() else root / source
+        if source.is_file():
+            name = f"{SHEETS_DIR}/{source.name}"
+            write_bytes_atomic(target.parent / name, source.read_bytes())
+            holder["sheet"] = name
     header, rows = summary.table_cells()
     write_text_atomic(target, json.dumps({
         "format": RESULTS_FORMAT, "version": RESULTS_VERSION,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,15 +150,23 @@ def _check_shards(loaded: list[tuple[Path, dict[str, Any]]]) -> None:
                          "(did its job fail before writing it?)")
 
 
+def sheet_holders(data: Any) -> Iterator[dict[str, Any]]:
+    """Every dict in ``data`` that names a contact sheet (a clip, a side of a regression pair)."""
+    if isinstance(data, dict):
+        if isinstance(data.get("sheet"), str) and data["sheet"]:
+            yield data
+        for value in data.values():
+            yield from sheet_holders(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from sheet_holders(value)
+
+
 def _sheets_from(preset: dict[str, Any], folder: Path) -> dict[str, Any]:
     """The preset with its contact sheets' paths made absolute (they sit next to the file)."""
-    points = preset.get("points")
-    if not isinstance(points, dict):
-        return preset
-    for point in points.values():
-        for clip in point.get("clips", []) if isinstance(point, dict) else []:
-            if clip.get("sheet") and not Path(clip["sheet"]).is_absolute():
-                clip["sheet"] = str(folder / clip["sheet"])
+    for holder in sheet_holders(preset):
+        if not Path(holder["sheet"]).is_absolute():
+            holder["sheet"] = str(folder / holder["sheet"])
     return preset
 
 
