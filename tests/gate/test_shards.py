@@ -45,7 +45,7 @@ def test_two_shards_merge_into_the_unsharded_run(suite: SuiteWriter, simulator: 
     second = _run(suite, simulator, "--preset-shard", "2/2", "--preset-results", str(root / "shards"))
     first.assert_outcomes(passed=4, failed=1, deselected=5)  # one preset file each, whole
     second.assert_outcomes(passed=4, failed=1, deselected=5)
-    assert len(list((root / "shards" / "sheets").glob("*.png"))) == 6  # every clip's sheet
+    assert len(list((root / "shards" / "sheets").iterdir())) == 6  # every clip's sheet
 
     merged, alone = _merged(capsys, root / "shards"), _merged(capsys, root / "whole")
     assert _decided(merged) == _decided(alone) and len(merged["presets"]) == 2
@@ -63,7 +63,7 @@ def test_two_shards_merge_into_the_unsharded_run(suite: SuiteWriter, simulator: 
     assert main(["report", "--merge", str(root / "shards"), "--format", "html",
                  "-o", str(root / "run.html")]) == 0
     page = (root / "run.html").read_text()
-    assert "mug" in page and "data:image/png;base64" in page
+    assert "mug" in page and "data:image/" in page
     assert "cannot be read" not in page  # the sheets were found beside the shards' results
 
 
