@@ -13,6 +13,19 @@ mapfile -d '' -t extra < <(python -c 'import os, shlex, sys
 sys.stdout.write("".join(arg + "\0" for arg in shlex.split(os.environ.get("REELGATE_PYTEST_ARGS", ""))))')
 args=("${paths[@]}" --preset-html "${REELGATE_REPORT:-reelgate-out/report.html}"
       --junitxml "${REELGATE_JUNIT:-reelgate-out/junit.xml}")
+if [[ "$mode" == merge ]]; then
+    # The whole run from its shards' results (their downloaded artifacts): the page, the summary.
+    read -r -a folders <<< "${REELGATE_MERGE_FROM:-reelgate-shards}"
+    if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+        reelgate report --merge "${folders[@]}" --format markdown >> "$GITHUB_STEP_SUMMARY"
+    fi
+    reelgate report --merge "${folders[@]}"
+    exec reelgate report --merge "${folders[@]}" --format html --output "${REELGATE_REPORT:-reelgate-out/report.html}"
+fi
+if [[ -n "${REELGATE_SHARD:-}" ]]; then
+    out="$(dirname "${REELGATE_REPORT:-reelgate-out/report.html}")"
+    args+=(--preset-shard "$REELGATE_SHARD" --preset-results "$out/results")
+fi
 case "$mode" in
     replay)
         args+=(--preset-record=none) ;;
@@ -33,7 +46,7 @@ case "$mode" in
         done <<< "${REELGATE_PROVIDER_ENV:-}"
         ;;
     *)
-        echo "::error title=reelgate::mode must be replay or live, not '$mode'" >&2
+        echo "::error title=reelgate::mode must be replay, live or merge, not '$mode'" >&2
         exit 2 ;;
 esac
 [[ -z "${REELGATE_LEDGER:-}" ]] && unset REELGATE_LEDGER

@@ -49,6 +49,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "env REELGATE_LEDGER)")
     group.addoption("--preset-html", default=None, metavar="PATH",
                     help="write a self-contained HTML report of the run (checks, verdicts, contact sheets)")
+    group.addoption("--preset-shard", default=None, metavar="K/N",
+                    help="run the K-th of N shares of the suite (preset files kept whole, balanced "
+                    "by item count), e.g. one job of a CI matrix; merge with 'reelgate report --merge'")
+    group.addoption("--preset-results", default=None, metavar="DIR",
+                    help="write this run's (or shard's) results and contact sheets to DIR, for "
+                    "'reelgate report --merge DIR...'")
     parser.addini("preset_ledger", "run ledger URL or SQLite file", default="")
     parser.addini("preset_approved", "directory of approved baselines", default="approved")
     parser.addini("preset_cassettes", "directory of recorded provider responses", default="cassettes")
@@ -70,6 +76,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from reelgate.collect.config import settings
 
     settings(config)  # the run's one frozen config (reelgate.run.RunConfig), read once
+    if config.getoption("preset_shard", None) or config.getoption("preset_results", None):
+        from reelgate.collect.shards import register_shards
+
+        register_shards(config)  # on xdist workers too: they collect, so they deselect
     if not hasattr(config, "workerinput"):  # the summary is the controller's (or the only process's)
         from reelgate.collect.housekeeping import remove_leftovers
         from reelgate.collect.options import check_options

@@ -174,13 +174,58 @@ def test_analyze_json(clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_analyze_summary_and_refusals(
     clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = _run(["analyze", str(clip)], capsys)
-    assert code == 0
+    code, out, err = _run(["analyze", str(clip)], capsys)
+    assert code == 0 and err == ""  # not a terminal: no progress line
     assert out.splitlines()[1].startswith("video      384x216 h264")
-    assert "pan-right" in out and "continuity 1.00" in out
+    assert "pan-right at " in out and "frame widths/s" in out and "continuity 1.00 (0-1); no cuts;" in out
     code, out, err = _run(["analyze", "../../etc/passwd", "--root", str(tmp_path)], capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "outside the allowed directory" in err
+
+
+def test_the_summary_names_every_unit_and_reads_as_words(analysis: ClipAnalysis) -> None:
+    from reelgate.analysis.summary import summary
+
+    text = summary(analysis)
+    assert " W" not in text and " H," not in text and "none s" not in text  # the old, undefined words
+    assert "pan +0.1" in text and "frame widths, tilt" in text and "jitter" in text
+    locked = analysis.camera.segments[0].model_copy(update={"move": "locked", "stability": "locked",
+                                                            "speed_word": None})
+    cut = analysis.model_copy(update={
+        "camera": analysis.camera.model_copy(update={"moves": ["pan-right", "push-in", "tilt-up"],
+                                                     "segments": [locked]}),
+        "continuity": analysis.continuity.model_copy(update={"cuts": [1.0, 2.5]})})
+    text = summary(cut)
+    assert "moves in the clip: pan-right, push-in and tilt-up" in text
+    assert "2 cuts at 1.000 and 2.500 s" in text
+    segment = next(line for line in text.splitlines() if line.strip().endswith("locked"))
+    assert segment.count("locked") == 1  # not "locked, locked"
+
+
+def test_a_long_clip_on_a_terminal_shows_how_far_its_analysis_is() -> None:
+    import io
+
+    from reelgate.analysis.cli import PROGRESS_MIN_CLIP_S, PROGRESS_REDRAW_S, DecodeProgress
+
+    now = [0.0]
+    stream = io.StringIO()
+    shown = DecodeProgress(stream, clock=lambda: now[0])
+    duration = 3 * PROGRESS_MIN_CLIP_S
+    for frame in range(int(duration * 10)):  # 10 frames a second, each read in a redraw period
+        now[0] += PROGRESS_REDRAW_S
+        shown.frame(frame / 10, duration)
+    shown.clear()
+    drawn = stream.getvalue().split("\r")
+    assert drawn[1].startswith(f"analysing: 0.0 of {duration:.1f} s of clip (0%)")
+    assert "s left" in drawn[-2] and "(98%)" in drawn[-2] and drawn[-1] == "\x1b[K"  # erased
+
+    short = io.StringIO()
+    shown = DecodeProgress(short, clock=lambda: now[0])
+    for frame in range(20):
+        now[0] += 1
+        shown.frame(frame / 10, PROGRESS_MIN_CLIP_S / 2)
+    shown.clear()
+    assert short.getvalue() == ""
 
 
 def test_analyze_cache_flag(clip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

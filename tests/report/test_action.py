@@ -72,7 +72,7 @@ def _gate(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(("env", "message"), [
     ({"REELGATE_MODE": "live"}, "mode live needs max-cost (a budget in US dollars for the whole run)"),
     ({"REELGATE_PYTEST_ARGS": "-k 'smoke and"}, "pytest-args has an unclosed quote: -k 'smoke and"),
-    ({"REELGATE_MODE": "sometimes"}, "mode must be replay or live, not 'sometimes'"),
+    ({"REELGATE_MODE": "sometimes"}, "mode must be replay, live or merge, not 'sometimes'"),
     ({"REELGATE_MODE": "live", "REELGATE_MAX_COST": "5", "REELGATE_PROVIDER_ENV": "KLING_SECRET_KEY s3cr3t-value"},
      "provider-env lines are NAME=value; one is not (its value is not shown)"),
 ])
@@ -105,6 +105,15 @@ def test_the_gate_step_renders_live_then_replays_with_the_keys_kept_out_of_its_o
     for path in outputs:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert all(value not in text for value in keys.values()), f"a provider key reached {path}"
-    replay = _gate(tmp_path, REELGATE_MODE="replay", REELGATE_PYTEST_ARGS="-k 'first-ad and sweep'")
+    replay = _gate(tmp_path, REELGATE_MODE="replay", REELGATE_PYTEST_ARGS="-k 'first-ad and sweep'",
+                   REELGATE_SHARD="1/1")  # a matrix of one: its results go in the artifact
     assert replay.returncode == 0, replay.stdout[-3000:]
     assert "3 renders replayed from cassettes, 0 failed" in replay.stdout
+    assert (tmp_path / "reelgate-out" / "results" / "reelgate-results-1-of-1.json").is_file()
+    summary = tmp_path / "summary.md"
+    merged = _gate(tmp_path, REELGATE_MODE="merge", REELGATE_MERGE_FROM="reelgate-out",
+                   REELGATE_REPORT="merged/report.html", GITHUB_STEP_SUMMARY=str(summary))
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "reelgate: 1 preset from 1 shard (1/1); preset items 3 passed" in merged.stdout
+    assert "| `first-ad` | pass |" in summary.read_text()
+    assert (tmp_path / "merged" / "report.html").read_text().count("first-ad") >= 1

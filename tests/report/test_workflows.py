@@ -115,7 +115,8 @@ def test_example_gate_renders_live_under_a_budget_with_keys_for_that_step_only()
     assert "live-render" in live["if"] and "schedule" in live["if"]
     assert "env" not in live  # job-level env would show the keys to every step, uploads included
     [gate] = _action_steps(live)
-    assert gate["with"]["mode"] == "live" and gate["with"]["max-cost"] == "20"
+    assert gate["with"]["mode"] == "live" and gate["with"]["max-cost"] == "10"  # per shard
+    assert gate["with"]["shard"] == "${{ matrix.shard }}/2" and live["strategy"]["matrix"]["shard"] == [1, 2]
     assert gate["with"]["record"] == "new_episodes"
     assert gate["with"]["ledger-url"] == "${{ secrets.REELGATE_LEDGER_URL }}"
     assert "KLING_SECRET_KEY=${{ secrets.KLING_SECRET_KEY }}" in gate["with"]["provider-env"]
@@ -129,6 +130,9 @@ def test_example_gate_uploads_what_the_live_job_recorded() -> None:
         assert set(_uses(jobs[name])) <= KNOWN_ACTIONS | {ACTION}
     [upload] = [s for s in jobs["live"]["steps"] if s.get("uses") == "actions/upload-artifact@v4"]
     assert upload["if"] == "always()" and upload["with"]["path"] == "cassettes/"
+    [download, merge] = jobs["report"]["steps"]  # the shards' reports, merged into one
+    assert download["with"]["pattern"] == "preset-report-live-*" and jobs["report"]["needs"] == "live"
+    assert merge["with"]["mode"] == "merge" and merge["with"]["merge-from"] == download["with"]["path"]
 
 
 def test_this_repository_replays_its_examples_through_its_own_action() -> None:

@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from reelgate.analysis.errors import AnalysisError
+
+# A clip shorter than this decodes in about a second at 1080p: a progress line would only flash.
+PROGRESS_MIN_CLIP_S = 4.0
+# Before this share of the clip is read, a time left would be a guess: none is shown.
+PROGRESS_ETA_FROM = 0.1
+# Redraw the progress line at most this often (seconds): often enough to look alive, rarely
+# enough to cost nothing next to decoding.
+PROGRESS_REDRAW_S = 0.2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,11 +70,17 @@ def run(args: argparse.Namespace) -> int:
         print("reelgate analyze: give a clip to analyse (or --schema)", file=sys.stderr)
         return 2
     cache = AnalysisCache(Path(args.root or ".")) if args.cache else None
+    shown = DecodeProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
-        analysis = analyze_clip(args.clip, root=args.root, cache=cache)
+        analysis = analyze_clip(args.clip, root=args.root, cache=cache,
+                                on_frame=shown.frame if shown else None)
     except AnalysisError as exc:
+        if shown:
+            shown.clear()
         print(f"reelgate analyze: {exc}", file=sys.stderr)
         return 2
+    if shown:
+        shown.clear()
     from reelgate.analysis.summary import summary
 
     try:
@@ -71,3 +88,35 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # piped into head: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+class DecodeProgress:
+    """One line on a terminal, rewritten in place: how much of the clip is analysed, for how
+    long, and about how long is left; nothing for short clips, cleared when done."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.started = clock()
+        self.drawn_at: float | None = None
+
+    def frame(self, at: float, duration: float | None) -> None:
+        if duration is None or duration < PROGRESS_MIN_CLIP_S:
+            return
+        now = self.clock()
+        if self.drawn_at is not None and now - self.drawn_at < PROGRESS_REDRAW_S:
+            return
+        self.drawn_at = now
+        elapsed = now - self.started
+        share = min(max(at / duration, 0.0), 1.0)
+        left = (f", about {elapsed * (1 - share) / share:.0f} s left"
+                if share >= PROGRESS_ETA_FROM else "")
+        self.stream.write(f"\ranalysing: {at:.1f} of {duration:.1f} s of clip ({share:.0%}), "
+                          f"{elapsed:.0f} s elapsed{left}\x1b[K")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the line, so the summary (or the error) starts at a clean line."""
+        if self.drawn_at is not None:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

@@ -43,6 +43,7 @@ def check_options(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--preset-prune {prune!r}: takes nothing, =yes or =dry-run (a path "
                                 "right after a bare --preset-prune is read as its value: put paths "
                                 "first, or write --preset-prune=yes)")
+    _check_shard(config.getoption("preset_shard", None), config.getoption("preset_results", None))
     html = config.getoption("preset_html", None)
     if html:
         from reelgate.extras import missing
@@ -53,6 +54,23 @@ def check_options(config: pytest.Config) -> None:
         if problem:
             raise pytest.UsageError(f"--preset-html {html}: {problem}; give a file path in a "
                                     "writable directory")
+
+
+def _check_shard(shard: str | None, results: str | None) -> None:
+    if shard:
+        from reelgate.collect.shards import parse_shard
+
+        try:
+            parse_shard(shard)
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
+    if results:
+        target = Path(results)
+        problem = (f"{target} is not a directory" if target.exists() and not target.is_dir()
+                   else unwritable(target / ".reelgate-results-probe"))
+        if problem:
+            raise pytest.UsageError(f"--preset-results {results}: {problem}; give a writable "
+                                    "directory (it is created if missing)")
 
 
 def _check_provider(name: str | None, url: str | None) -> None:

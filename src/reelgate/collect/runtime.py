@@ -12,10 +12,11 @@ RUN_KEY = pytest.StashKey[Run]()
 
 
 def get_run(config: pytest.Config) -> Run:
-    """The session's run, made on first use; progress lines go to the terminal."""
+    """The session's run, made on first use; the renders' status line goes to the terminal."""
     if RUN_KEY not in config.stash:
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        config.stash[RUN_KEY] = Run(settings(config), say=reporter.write_line if reporter else None)
+        from reelgate.collect.progress import watch_for
+
+        config.stash[RUN_KEY] = Run(settings(config), watch=watch_for(config))
     return config.stash[RUN_KEY]
 
 

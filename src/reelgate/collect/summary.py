@@ -84,18 +84,23 @@ class RunSummary:
 
     def table(self) -> list[str]:
         """The per-preset table; none when no preset has anything to show (only schema items ran)."""
+        from reelgate.records.merge import format_table
+
+        header, rows = self.table_cells()
+        return format_table(header, (cells for _, cells in rows))
+
+    def table_cells(self) -> tuple[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
+        """The table's header and its rows' cells by preset file (shards' results carry them)."""
         header = ("preset", *POINTS, "usable", "cost", "source", "checks")
-        body: list[tuple[str, ...]] = []
+        body: list[tuple[str, tuple[str, ...]]] = []
         for row in self._shown_rows():
             verdicts = [row.points.get(p, "-") for p in POINTS]
             usable = " ".join(row.usable.get(p, "") for p in POINTS if row.usable.get(p)) or "-"
             failed = [n for n, o in row.items.items() if o == "failed"]
             checks = "ok" if not failed else "failed: " + ", ".join(failed)
-            body.append((row.preset, *verdicts, usable, f"${row.cost:.2f}", row.source or "-", checks))
-        if not body:
-            return []
-        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-        return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in [header, *body]]
+            body.append((row.path, (row.preset, *verdicts, usable, f"${row.cost:.2f}",
+                                    row.source or "-", checks)))
+        return header, body
 
     def note_lines(self) -> list[str]:
         """The providers' notes that hold for every preset of a model, once each, with how many of

@@ -45,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     report.add_argument("--section", action="append", choices=SECTIONS, default=[],
                         help="only this part of the report (repeatable; default: all of "
                         f"{', '.join(SECTIONS)})")
+    report.add_argument("--merge", nargs="+", type=Path, metavar="DIR", default=None,
+                        help="instead of the ledger: assemble one run from the results its shards "
+                        "wrote (pytest --preset-shard K/N --preset-results DIR): the summary table "
+                        "(table, markdown), the run's data (json) or its HTML page (html)")
     report.add_argument("--winners", action="store_true",
                         help="per scenario: the motion_score range, cameras and references that win, "
                         "and the motion_range and sweep the data supports for scenarios.yaml")
@@ -114,6 +118,15 @@ def run_report(args: argparse.Namespace) -> int:
     for flag, needed, also in wants:
         if needed and (absent := missing("report", also)) is not None:
             return _fail(f"{flag}: {absent}")  # before the ledger is read
+    if args.merge:
+        from reelgate.records.merge import MergeError, merged_text
+        from reelgate.records.output import emit
+
+        try:
+            emit(merged_text(args.merge, args.format), args.output, None)
+        except MergeError as exc:
+            return _fail(str(exc))
+        return 0
     try:
         until = parse_moment(args.until) if args.until else datetime.now(UTC)
         since = None if args.since.strip().lower() == "all" else parse_moment(args.since, until=until)

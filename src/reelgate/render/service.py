@@ -58,6 +58,10 @@ class RenderOptions:
     # provider gives the task id, with the list price: the run writes the render to its ledger
     # before a kill can lose the charge.
     on_task: Callable[[RenderRequest, str | None, float], None] | None = None
+    # Called with a render's key and each state it enters (queued, submitting, running,
+    # downloading, done, failed), on the caller's thread for queued and on the render loop after:
+    # a live status line counts them. It must be quick and must not raise.
+    on_progress: Callable[[str, str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,9 @@ class RenderService:
                     else estimate_cost(batch))
         loop = self._ensure_loop()
         for request in batch:
+            self._set_stage(request.key, "queued")
             with self._lock:
                 self._requests[request.key] = request
-                self._stages[request.key] = "queued"
             self._futures[request.key] = asyncio.run_coroutine_threadsafe(
                 self._render(request), loop)
         return estimate
@@ -193,6 +197,8 @@ class RenderService:
         state = {"submitting": "running"}.get(stage, stage)
         with self._lock:
             self._stages[key] = state
+        if self.options.on_progress is not None:
+            self.options.on_progress(key, stage)
 
     async def _render(self, request: RenderRequest) -> RenderResult:
         attempts: list[Attempt] = []

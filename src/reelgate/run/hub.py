@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
@@ -24,8 +23,19 @@ from reelgate.run.config import RunConfig
 if TYPE_CHECKING:
     from reelgate.run.ledger import RunLedger
 
-# A render still running after this long gets a progress line, then again every as long.
-PROGRESS_EVERY_S = 2.0
+T = TypeVar("T")
+
+
+class RenderWatch(Protocol):
+    """Who shows the renders' progress (the pytest glue: a terminal status line)."""
+
+    def stage(self, key: str, state: str) -> None:
+        """Render ``key`` entered ``state`` (the service's states, ``done`` of a render its
+        recording answered is ``replayed``); called on the render loop: quick, never raises."""
+
+    def wait(self, result: Callable[[float], T]) -> T:
+        """Block on ``result(timeout)`` (which raises TimeoutError while the render runs),
+        showing progress meanwhile; return its value."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +49,11 @@ class Rendered:
 
 class RenderHub:
     """``ledger()`` gives the run's ledger, opening it (renders write rows while in flight);
-    ``open_ledger()`` gives it only if it is open; ``say`` prints a progress line."""
+    ``open_ledger()`` gives it only if it is open; ``watch`` shows the renders' progress."""
 
     def __init__(self, conf: RunConfig, ledger: Callable[[], RunLedger],
                  open_ledger: Callable[[], RunLedger | None],
-                 say: Callable[[str], None] | None = None) -> None:
+                 watch: RenderWatch | None = None) -> None:
         from reelgate.cassettes import Recorder
         from reelgate.render.service import RenderOptions
 
@@ -52,7 +62,7 @@ class RenderHub:
         self.override = conf.override()
         self._ledger = ledger
         self._open_ledger = open_ledger
-        self._say = say
+        self._watch = watch
         self.recorder = Recorder(conf.cassettes, self.mode)
         self.options = self._options(RenderOptions)
         self._service = None
@@ -92,6 +102,7 @@ class RenderHub:
             poll_interval=self.conf.poll_interval or _local_poll(self.override),
             budget=budget,
             on_task=None if replay else self._task_accepted,
+            on_progress=self._stage if self._watch is not None else None,
         )
 
     # -- planning --------------------------------------------------------------------------
@@ -275,13 +286,15 @@ class RenderHub:
             self._log_unfinished([(key, request, task_id, usd)], charge)
 
     def _wait(self, key: str):  # type: ignore[no-untyped-def]
-        started = time.monotonic()
-        while True:
-            try:
-                return self.service.result(key, timeout=PROGRESS_EVERY_S)
-            except TimeoutError:
-                if self._say is not None and time.monotonic() - started >= PROGRESS_EVERY_S:
-                    self._say(f"[reelgate] waiting for {key}; {self.service.progress().line()}")
+        service = self.service
+        if self._watch is None:
+            return service.result(key)
+        return self._watch.wait(lambda timeout: service.result(key, timeout=timeout))
+
+    def _stage(self, key: str, state: str) -> None:
+        if self._watch is not None:
+            replayed = state == "done" and self.source_of(key) == "replayed"
+            self._watch.stage(key, "replayed" if replayed else state)
 
     @property
     def source(self) -> str:

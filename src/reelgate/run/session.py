@@ -6,22 +6,22 @@ Nothing is opened, rendered or written until a part is asked for, so a run with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from reelgate.preset.model import Preset
 from reelgate.run.approval import Outcome, approve_or_compare
 from reelgate.run.config import RunConfig
-from reelgate.run.hub import Analyzer, RenderHub
+from reelgate.run.hub import Analyzer, RenderHub, RenderWatch
 from reelgate.run.judging import Judge, PointResult
 from reelgate.run.ledger import RunLedger, money_line
 
 
 class Run:
-    """``say`` prints a line to the user (progress while renders are slow)."""
+    """``watch`` shows the renders' progress to the user (a terminal status line)."""
 
-    def __init__(self, conf: RunConfig, say: Callable[[str], None] | None = None) -> None:
+    def __init__(self, conf: RunConfig, watch: RenderWatch | None = None) -> None:
         self.conf = conf
-        self.say = say
+        self.watch = watch
         self._ledger: RunLedger | None = None
         self._hub: RenderHub | None = None
         self._judge: Judge | None = None
@@ -39,7 +39,7 @@ class Run:
     @property
     def hub(self) -> RenderHub:
         if self._hub is None:
-            self._hub = RenderHub(self.conf, self.ledger, self.open_ledger, self.say)
+            self._hub = RenderHub(self.conf, self.ledger, self.open_ledger, self.watch)
         return self._hub
 
     def started_hub(self) -> RenderHub | None:
