@@ -40,9 +40,9 @@ except ModuleNotFoundError as exc:  # the [simulator] extra
     raise MissingExtraError("simulator", "starlette") from exc
 
 from reelgate.simulator.config import SimulatorConfig
+from reelgate.simulator.defects import DEFECTS_HEADER, to_header
 from reelgate.simulator.faults import TASK_FAULTS, CallKind, Fault, FaultBook, FaultPlan
 from reelgate.simulator.kling3 import shot_prompts
-from reelgate.simulator.defects import DEFECTS_HEADER, to_header
 from reelgate.simulator.kling_api import KlingError, parse_create, request_digest
 from reelgate.simulator.tasks import (
     MODERATION_OUTPUT_MESSAGE,

@@ -89,5 +89,5 @@ def choose_plate(prompt: str, shot: int = 0) -> str:
     first = _pick(prompt, PLATE_WORDS, "plate")
     if shot == 0:
         return first
-    names = list(PLATE_WORDS)
-    return names[(names.index(first) + shot) % len(names)]
+    names = list(PLATE_WORDS)  # a step of 3 goes from a dark plate to a light one and back
+    return names[(names.index(first) + 3 * shot) % len(names)]

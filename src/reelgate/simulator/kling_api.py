@@ -23,8 +23,8 @@ import numpy as np
 from reelgate.providers.pricing import kling_units
 from reelgate.providers.prompting import read_camera, read_motion
 from reelgate.simulator.config import SimulatorConfig
-from reelgate.simulator.kling3 import OMNI_MODELS, Kling3Error, read_kling3, shot_prompts
 from reelgate.simulator.defects import Defect, plan_defects
+from reelgate.simulator.kling3 import OMNI_MODELS, Kling3Error, read_kling3, shot_prompts
 from reelgate.simulator.render import ClipSpec, ShotPart, frame_size
 
 TEXT_MODELS = frozenset({"kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master",

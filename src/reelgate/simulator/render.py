@@ -37,6 +37,8 @@ __all__ = ["SIMULATOR_TAG", "ClipSpec", "ShotPart", "frame_size", "metadata_comm
 
 SUBJECT_HEIGHT = {"person": 0.62, "cat": 0.6, "cup": 0.5}  # of the frame height
 SAME_PHOTO = frozenset({("table", "cup")})  # (plate, subject) cut from one photograph
+SHOT_FRAMINGS = (0.6, 1.45)  # a later shot's subject size against the first's (wide, close-up)
+SHOT_SHIFT = 0.18  # and its sideways placement, as a share of the width
 PLATE_MARGIN = 1.12  # the plate covers the frame and its travel with this much to spare (roll)
 PLATE_MAX_REACH = 0.3  # of the frame: travel past this shows the plate mirrored, not enlarged
 SUBJECT_DROP = 0.04  # the subject stands this share of the height below the frame's centre
@@ -167,13 +169,17 @@ def _render_shot(spec: ClipSpec, part: ShotPart, index: int, times: np.ndarray, 
         plate = imagery.choose_plate(spec.prompt, index + 1)
     world = _world(imagery.plate(plate), spec, track)
     scale = height_share * spec.height / cut.bgr.shape[0]
+    framing = np.zeros(2)
+    if index:  # a new shot frames the subject anew: closer or wider, elsewhere in frame
+        scale *= float(rng.choice(SHOT_FRAMINGS))
+        framing = np.array([rng.choice([-1.0, 1.0]) * SHOT_SHIFT * spec.width, 0.0])
     morph_centre = rng.uniform(-0.3, 0.3, 2)
     out = []
     for i, t in enumerate(content):
         frame = _background(world, spec, track, i)
         bgr, alpha = _styled_subject(spec, cut, float(times[i]), morph_centre)
         offset, lean, breath = pose.at(float(t))
-        _composite(frame, bgr, alpha, spec, offset + track.subject[i],
+        _composite(frame, bgr, alpha, spec, offset + framing + track.subject[i],
                    scale * breath * track.subject_zoom[i], lean, track.turn[i])
         out.append(frame)
     return out

@@ -4,7 +4,9 @@ A task is ``submitted`` for the first ``queued_fraction`` of its job time, ``pro
 until the job time has passed and its clip is rendered, then ``succeed`` (or ``failed`` when a
 fault planned it, or at ``failure_rate``). The job time is ``job_seconds`` plus, scaled by
 ``latency_scale``, a draw from a provider-like distribution: log-normal about a median that
-grows with the clip's duration and is longer in pro mode (``render_seconds``). Like Kling, a task holds a concurrency slot until it is terminal, failed
+grows with the clip's duration and is longer in pro mode (``render_seconds``).
+
+Like Kling, a task holds a concurrency slot until it is terminal, failed
 tasks are free, and a succeeded task is charged exactly once, whether or not anyone polls it.
 """
 
