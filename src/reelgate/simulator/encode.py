@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 import av
 import numpy as np
 
-if TYPE_CHECKING:
-    from reelgate.simulator.render import ClipSpec
+
+class _Shot(Protocol):
+    @property
+    def duration(self) -> float: ...
+
+
+class ClipSpec(Protocol):
+    """What encoding reads of a clip's spec (``render.ClipSpec`` has it; no import, no cycle)."""
+
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def fps(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def sound(self) -> bool: ...
+    @property
+    def shots(self) -> Sequence[_Shot]: ...
 
 CRF = "30"  # x264 quality: small files (cassettes keep them) that still show the picture
 
