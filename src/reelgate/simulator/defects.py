@@ -96,7 +96,7 @@ def _span(kind: DefectKind, place: float, size: float, duration: float,
         at = round(duration * (0.25 + 0.5 * place), 3)
         return Defect(kind, at, at, strength)
     length = {"morph": 0.6 + 0.9 * size, "identity_drift": duration * (0.4 + 0.3 * size),
-              "flicker": 0.4 + 0.8 * size, "stall": 0.5 + 0.7 * size}[kind]
+              "flicker": 0.4 + 0.8 * size, "stall": 0.2 + 0.4 * size}[kind]
     length = min(length, 0.8 * duration)
     start = 0.1 * duration + place * (0.9 * duration - length)
     if kind == "identity_drift":

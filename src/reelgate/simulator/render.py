@@ -100,16 +100,6 @@ def metadata_comment(spec: ClipSpec) -> str:
             f"requested={spec.requested_resolution or 'unknown'}")
 
 
-def _content_times(spec: ClipSpec, times: np.ndarray) -> np.ndarray:
-    """Content time per frame: a stall holds it still, then it resumes where it stopped."""
-    content = times.copy()
-    for defect in spec.defects:
-        if defect.kind == "stall":
-            held = np.clip(times - defect.start, 0, defect.end - defect.start)
-            content = content - held
-    return content
-
-
 class _Pose:
     """The subject's own motion (sway, bob, lean, breathing): bigger and faster with motion."""
 
@@ -153,7 +143,7 @@ def render_frames(spec: ClipSpec) -> list[np.ndarray]:
 def _render_shot(spec: ClipSpec, part: ShotPart, index: int, times: np.ndarray, start: float,
                  cut: imagery.Subject, height_share: float, pose: _Pose,
                  rng: np.random.Generator) -> list[np.ndarray]:
-    content = _content_times(spec, times)
+    content = times  # a stall repeats frames while time goes on (``_flickered``)
     move = part.move
     if any(d.kind == "wrong_move" for d in spec.defects):
         move = WRONG_MOVE.get(move, move)
@@ -279,7 +269,9 @@ def _flickered(spec: ClipSpec, frames: list[np.ndarray],
                 gain = 1 + FLICKER_GAIN * defect.strength * (1 if i % 2 else -1) * rng.uniform(0.6, 1)
                 frame = np.clip(frame.astype(np.float32) * gain, 0, 255).astype(np.uint8)
             if defect.kind == "stall" and defect.active(t) and out and t > defect.start:
-                frame = out[-1]  # the model stopped: the same picture, noise and all
+                # The same picture, noise and all, while time goes on: when the clip moves
+                # again it has jumped to where it would have been, as a dropped-frame stall does.
+                frame = out[-1]
         out.append(frame)
     return out
 
