@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SPEED_FACTOR = {"slow": 0.5, "gentle": 0.75, "moderate": 1.0, "fast": 1.6}
-PAN_WIDTHS_PER_S = 0.10  # frame widths per second a moderate pan moves the picture
-TRACK_WIDTHS_PER_S = 0.16  # background speed of a moderate tracking shot or orbit
-ZOOM_PER_S = 0.07  # view gained per second by a moderate push-in, as a fraction
+# Mean speed of a move by its speed word: frame widths per second for pans and tracking (heights
+# for tilts), view gained per second for push-in and pull-out. Each sits inside the project's
+# speed band for its word (reelgate.analysis.camera_speed: slow < 0.04 <= gentle < 0.08 <=
+# moderate < 0.2 <= fast) with room for the cruise speed, 1 / (1 - EASE_SHARE) times the mean.
+SPEED_PER_S = {"slow": 0.025, "gentle": 0.055, "moderate": 0.12, "fast": 0.28}
 SUBJECT_DOLLY_GAIN = 1.6  # the subject is nearer than the plate: it grows this much faster
 EASE_SHARE = 0.2  # share of the clip spent speeding up, and again slowing down
 # Handheld: sways at these frequencies (Hz), each this share of the width; roll in degrees.
@@ -32,7 +33,7 @@ WRONG_MOVE = {"locked": "pan-left", "pan-right": "pan-left", "pan-left": "pan-ri
               "orbit-right": "orbit-left"}
 _DIRECTION = {"pan-right": (-1, 0), "pan-left": (1, 0), "tilt-up": (0, 1), "tilt-down": (0, -1),
               "tracking": (-1, 0), "orbit-left": (-1, 0), "orbit-right": (1, 0)}
-_FOLLOWING = ("tracking", "orbit-left", "orbit-right")
+FOLLOWING = ("tracking", "orbit-left", "orbit-right")
 
 
 @dataclass(frozen=True)
@@ -68,22 +69,22 @@ def camera_track(move: str, speed: str | None, handheld: bool, times: np.ndarray
                  duration: float, width: int, rng: np.random.Generator) -> CameraTrack:
     """The camera over ``times`` (seconds of content time; a stall holds them still)."""
     n = len(times)
-    factor = SPEED_FACTOR.get(speed or "moderate", 1.0)
+    rate = SPEED_PER_S.get(speed or "moderate", SPEED_PER_S["moderate"])
+    factor = rate / SPEED_PER_S["moderate"]
     progress = eased_progress(times, duration)
     background = np.zeros((n, 2))
     subject = np.zeros((n, 2))
     zoom_bg, zoom_subject, turn = np.ones(n), np.ones(n), np.zeros(n)
     if move in _DIRECTION:
-        rate = TRACK_WIDTHS_PER_S if move in _FOLLOWING else PAN_WIDTHS_PER_S
         # Centred on the frame halfway through, so the plate need reach only half the travel.
-        travel = rate * factor * width * duration * (progress - 0.5)
+        travel = rate * width * duration * (progress - 0.5)
         background = np.outer(travel, _DIRECTION[move])
-        if move not in _FOLLOWING:  # a pan turns the camera: everything moves together
+        if move not in FOLLOWING:  # a pan turns the camera: everything moves together
             subject = background.copy()
         if move.startswith("orbit"):
             turn = np.radians(35.0) * factor * progress * (1 if move == "orbit-left" else -1)
     elif move in ("push-in", "pull-out"):
-        amount = ZOOM_PER_S * factor * duration
+        amount = rate * duration
         gained = progress if move == "push-in" else 1 - progress
         zoom_bg = 1 + amount * gained
         zoom_subject = 1 + SUBJECT_DOLLY_GAIN * amount * gained

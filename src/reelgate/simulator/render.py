@@ -28,7 +28,13 @@ import numpy as np
 
 from reelgate.render.contract import STAND_IN_TAG as SIMULATOR_TAG
 from reelgate.simulator import imagery
-from reelgate.simulator.camera_path import WRONG_MOVE, CameraTrack, camera_track, jumped
+from reelgate.simulator.camera_path import (
+    FOLLOWING,
+    WRONG_MOVE,
+    CameraTrack,
+    camera_track,
+    jumped,
+)
 from reelgate.simulator.defects import Defect
 from reelgate.simulator.encode import encode_clip
 
@@ -37,6 +43,7 @@ __all__ = ["SIMULATOR_TAG", "ClipSpec", "ShotPart", "frame_size", "metadata_comm
 
 SUBJECT_HEIGHT = {"person": 0.62, "cat": 0.6, "cup": 0.5}  # of the frame height
 SAME_PHOTO = frozenset({("table", "cup")})  # (plate, subject) cut from one photograph
+FOLLOW_DAMPING = 0.15  # share of the subject's sway left on screen when the camera follows it
 SHOT_FRAMINGS = (0.6, 1.45)  # a later shot's subject size against the first's (wide, close-up)
 SHOT_SHIFT = 0.18  # and its sideways placement, as a share of the width
 PLATE_MARGIN = 1.12  # the plate covers the frame and its travel with this much to spare (roll)
@@ -169,6 +176,8 @@ def _render_shot(spec: ClipSpec, part: ShotPart, index: int, times: np.ndarray, 
         frame = _background(world, spec, track, i)
         bgr, alpha = _styled_subject(spec, cut, float(times[i]), morph_centre)
         offset, lean, breath = pose.at(float(t))
+        if move in FOLLOWING:  # the operator keeps the subject framed: only its body moves
+            offset = pose.anchor + FOLLOW_DAMPING * (offset - pose.anchor)
         _composite(frame, bgr, alpha, spec, offset + framing + track.subject[i],
                    scale * breath * track.subject_zoom[i], lean, track.turn[i])
         out.append(frame)
