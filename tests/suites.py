@@ -41,7 +41,8 @@ scenarios:
     sweep: [2, 4, 6]
     provider: {name: kling, model: kling-v2-6, mode: std}
     thresholds:
-      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999}
+      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999,
+               max_cuts: 999}
 """
 
 

@@ -3,6 +3,7 @@
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from reelgate.preset.camera import parse_camera
@@ -10,7 +11,9 @@ from reelgate.providers.errors import Outcome
 from reelgate.providers.kling import KlingProvider
 from reelgate.providers.timing import FAST_RETRY, FastForwardClock
 from reelgate.render.contract import probe_clip
-from reelgate.simulator import set_faults, simulator_env, simulator_state
+from reelgate.simulator import reset_simulator, set_faults, simulator_env, simulator_state
+from reelgate.simulator.config import TEST_API_KEY
+from reelgate.simulator.defects import DEFECTS_HEADER
 from tests.providers.factories import make_request, media_files, render_failure, run_render
 
 
@@ -43,12 +46,32 @@ def test_api_key_auth_and_native_camera_control(sim: str, tmp_path: Path) -> Non
     assert simulator_state(sim)["tasks"][0]["move"] == "tilt-up"
 
 
-def test_same_request_same_clip(sim: str, tmp_path: Path) -> None:
+def test_repeats_differ_as_from_a_model_without_a_seed(sim: str, tmp_path: Path) -> None:
     first = run_render(kling(sim), make_request(), tmp_path / "a")
     second = run_render(kling(sim), make_request(), tmp_path / "b")
-    assert first.clip.sha256 == second.clip.sha256
-    other = run_render(kling(sim), make_request(prompt="a grey wolf"), tmp_path / "c")
-    assert other.clip.sha256 != first.clip.sha256
+    assert first.clip.sha256 != second.clip.sha256
+    reset_simulator(sim)  # a fresh simulator gives the same first repeat again
+    assert run_render(kling(sim), make_request(), tmp_path / "c").clip.sha256 == first.clip.sha256
+
+
+def sim_clip(url: str, body: dict[str, object]) -> tuple[bytes, str]:
+    """Submit ``body`` straight to the simulator, wait, download: (clip, defects header)."""
+    auth = {"Authorization": f"Bearer {TEST_API_KEY}"}
+    task = httpx.post(f"{url}/v1/videos/text2video", json=body, headers=auth).json()["data"]
+    while task["task_status"] != "succeed":
+        task = httpx.get(f"{url}/v1/videos/text2video/{task['task_id']}", headers=auth).json()["data"]
+    download = httpx.get(task["task_result"]["videos"][0]["url"])
+    return download.content, download.headers[DEFECTS_HEADER]
+
+
+def test_a_seed_the_model_honours_gives_the_same_clip(sim: str) -> None:
+    body = {"model_name": "kling-v2-6", "prompt": "a cat, Motion intensity 8/10", "seed": 42}
+    first, second = sim_clip(sim, body), sim_clip(sim, body)
+    assert first == second
+    assert sim_clip(sim, {**body, "seed": 43})[0] != first[0]
+    response = httpx.post(f"{sim}/v1/videos/text2video", json={**body, "seed": "x"},
+                          headers={"Authorization": f"Bearer {TEST_API_KEY}"})
+    assert response.json()["message"] == "seed must be a non-negative integer"
 
 
 def test_expired_and_premature_tokens_are_refused(sim: str, tmp_path: Path) -> None:

@@ -3,7 +3,10 @@
 Kling side: ``POST /v1/videos/{text2video|image2video|motion-control|omni-video}``,
 ``GET /v1/videos/{endpoint}/{task_id}``, ``GET /v1/videos/{endpoint}`` (list), with JWT (HS256)
 or API-key auth, the ``{code, message, request_id, data}`` envelope and Kling's error codes.
-Result URLs point at ``GET /media/{video_id}.mp4`` on the simulator itself (no auth, like a CDN).
+Result URLs point at ``GET /media/{video_id}.mp4`` on the simulator itself (no auth, like a CDN);
+the download names the defects the simulator injected in its ``x-reelgate-sim-defects`` header
+(JSON: kind, start, end, strength), which cassettes keep, so tests can hold the analyzer to them.
+Identical create bodies are counted: the n-th is repeat n and gets a clip of its own.
 
 Admin side (not part of Kling): ``GET|POST /__sim/faults`` reads or replaces the fault plan,
 ``GET /__sim/state`` reports tasks, charges and call counts, ``POST /__sim/reset`` forgets all.
@@ -37,9 +40,10 @@ except ModuleNotFoundError as exc:  # the [simulator] extra
     raise MissingExtraError("simulator", "starlette") from exc
 
 from reelgate.simulator.config import SimulatorConfig
+from reelgate.simulator.defects import DEFECTS_HEADER, to_header
 from reelgate.simulator.faults import TASK_FAULTS, CallKind, Fault, FaultBook, FaultPlan
 from reelgate.simulator.kling3 import shot_prompts
-from reelgate.simulator.kling_api import KlingError, parse_create
+from reelgate.simulator.kling_api import KlingError, parse_create, request_digest
 from reelgate.simulator.tasks import (
     MODERATION_OUTPUT_MESSAGE,
     TASK_FAILED_MESSAGE,
@@ -95,6 +99,7 @@ class Simulator:
         self.book = TaskBook(config)
         self.faults = FaultBook(config.faults)
         self.calls: Counter[str] = Counter()
+        self.repeats: Counter[int] = Counter()  # tasks made per request digest
 
     # -- auth and faults -------------------------------------------------------------------
 
@@ -166,12 +171,16 @@ class Simulator:
             broken = self.fault_response(fault)
             if broken is not None:
                 return broken
+        endpoint = request.path_params["endpoint"]
+        digest = request_digest(endpoint, body)
         try:
-            task_request = parse_create(request.path_params["endpoint"], body, self.config,
-                                        degraded=fault is not None and fault.kind == "degraded_output")
+            task_request = parse_create(endpoint, body, self.config,
+                                        degraded=fault is not None and fault.kind == "degraded_output",
+                                        repeat=self.repeats[digest])
             fail = {"moderation_output": MODERATION_OUTPUT_MESSAGE,
                     "task_failed": TASK_FAILED_MESSAGE}.get(fault.kind if fault else "")
             task = self.book.create(task_request, fail)
+            self.repeats[digest] += 1
         except KlingError as exc:
             return _error(exc.status, exc.code, exc.message)
         if fault is not None and fault.kind in _AFTER_CREATE:
@@ -243,7 +252,8 @@ class Simulator:
             broken = self.fault_response(fault)
             if broken is not None:
                 return broken
-        return Response(data, media_type="video/mp4")
+        return Response(data, media_type="video/mp4",
+                        headers={DEFECTS_HEADER: to_header(task.request.spec.defects)})
 
     # -- admin -----------------------------------------------------------------------------
 
@@ -265,6 +275,7 @@ class Simulator:
         self.book.reset()
         self.faults.replace(FaultPlan())
         self.calls.clear()
+        self.repeats.clear()
         return JSONResponse({"reset": True})
 
 

@@ -29,6 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--job-seconds", type=float, help="seconds from submit to finished")
     parser.add_argument("--fps", type=int, help="frames per second of rendered clips")
     parser.add_argument("--short-side", type=int, help="short side of rendered clips, px")
+    parser.add_argument("--full-resolution", action="store_true",
+                        help="render the requested resolution (720p std, 1080p pro); slow")
+    parser.add_argument("--latency-scale", type=float,
+                        help="scale of provider-like render times (1 = real minutes; default "
+                        "$REELGATE_SIM_LATENCY_SCALE or 0)")
+    parser.add_argument("--failure-rate", type=float,
+                        help="share of tasks that fail like a provider's (0 to 1)")
     parser.add_argument("--max-concurrent", type=int, help="tasks in flight before 429/1303")
     parser.add_argument("--credits", type=float, help="resource pack units before 429/1102")
     parser.add_argument("--log-level", default="warning",
@@ -48,8 +55,11 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
     if args.config is not None:
         settings = SimulatorConfig.model_validate_json(args.config.read_text()).model_dump()
     overrides = {"job_seconds": args.job_seconds, "fps": args.fps, "short_side": args.short_side,
-                 "max_concurrent_tasks": args.max_concurrent, "credits_units": args.credits}
+                 "max_concurrent_tasks": args.max_concurrent, "credits_units": args.credits,
+                 "latency_scale": args.latency_scale, "failure_rate": args.failure_rate}
     settings.update({k: v for k, v in overrides.items() if v is not None})
+    if args.full_resolution:
+        settings["short_side"] = None
     if args.faults is not None:
         settings["faults"] = FaultPlan.model_validate_json(args.faults.read_text())
     return SimulatorConfig.model_validate(settings)

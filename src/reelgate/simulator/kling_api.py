@@ -23,8 +23,9 @@ import numpy as np
 from reelgate.providers.pricing import kling_units
 from reelgate.providers.prompting import read_camera, read_motion
 from reelgate.simulator.config import SimulatorConfig
+from reelgate.simulator.defects import Defect, plan_defects
 from reelgate.simulator.kling3 import OMNI_MODELS, Kling3Error, read_kling3, shot_prompts
-from reelgate.simulator.render import ClipSpec, Defects, ShotPart, frame_size, plan_defects
+from reelgate.simulator.render import ClipSpec, ShotPart, frame_size
 
 TEXT_MODELS = frozenset({"kling-v1", "kling-v1-6", "kling-v2-master", "kling-v2-1-master",
                          "kling-v2-5-turbo", "kling-v2-6", "kling-v3"})
@@ -70,7 +71,19 @@ class TaskRequest:
     spec: ClipSpec
 
 
-def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded: bool = False) -> TaskRequest:
+def request_digest(endpoint: str, body: Any) -> int:
+    """The request's hash: what it asks for, whatever the order of its JSON keys."""
+    return int.from_bytes(hashlib.sha256(_canonical(endpoint, body)).digest()[:8], "big")
+
+
+def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded: bool = False,
+                 repeat: int = 0) -> TaskRequest:
+    """Validate a create body and plan its clip; ``repeat`` counts earlier identical requests.
+
+    Kling takes no seed, so a repeat of a request gets another clip, as from the real model. A
+    body carrying an integer ``seed`` (a simulator extension standing for a model that honours
+    one) renders the same clip every time.
+    """
     if endpoint not in ENDPOINT_MODELS:
         raise KlingError(404, 1202, f"invalid method: /v1/videos/{endpoint}")
     if not isinstance(body, dict):
@@ -96,7 +109,12 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded:
     if blocked:
         raise KlingError(400, 1301, "the prompt did not pass content moderation")
 
-    seed = int.from_bytes(hashlib.sha256(_canonical(endpoint, body)).digest()[:8], "big")
+    seed = request_digest(endpoint, body)
+    own_seed = body.get("seed")
+    if own_seed is not None and (not isinstance(own_seed, int) or isinstance(own_seed, bool)
+                                 or own_seed < 0):
+        raise _invalid("seed must be a non-negative integer")
+    variation = own_seed if own_seed is not None else repeat
     if endpoint == "motion-control":
         duration, aspect = 5.0, _motion_control_aspect(body)
         extras = None
@@ -111,15 +129,19 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded:
                   else _aspect(body))
     move, speed, shake = _camera(body.get("camera_control"), model, endpoint, words)
     motion = read_motion(words)
-    width, height = frame_size(aspect, config.short_side)
     motion_value = DEFAULT_MOTION if motion is None else motion
     shots = tuple(ShotPart(shot.duration, seed + n, *_camera(None, model, endpoint, shot.prompt))
                   for n, shot in enumerate(extras.shots if extras else (), start=1))
+    requested = "1080p" if mode == "pro" else "720p"
+    width, height = frame_size(aspect, config.short_side or int(requested[:-1]))
+    defects = plan_defects(np.random.default_rng([seed, variation, 7]), motion_value, duration,
+                           negative, move)
+    if degraded:  # provider drift: the same request now flickers all through
+        defects = (*defects, Defect("flicker", 0.0, duration, 1.0))
     spec = ClipSpec(width=width, height=height, fps=config.fps, duration=duration, seed=seed,
                     move=move, speed=speed, shake=shake, motion=motion_value,
-                    requested_resolution="1080p" if mode == "pro" else "720p",
-                    defects=Defects(flicker=True) if degraded else plan_defects(seed, motion_value),
-                    shots=shots, sound=bool(extras and extras.sound))
+                    requested_resolution=requested, defects=defects, shots=shots,
+                    sound=bool(extras and extras.sound), prompt=words, variation=variation)
     units = kling_units(model, mode, duration, motion_control=endpoint == "motion-control",
                         sound=spec.sound, video_reference=bool(extras and extras.video_reference),
                         voices=bool(extras and extras.voices)).usd

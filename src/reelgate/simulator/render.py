@@ -1,64 +1,61 @@
-"""Deterministic test clips whose content follows the request.
+"""Simulated clips composed from real photographs, filmed as the request asks.
 
-A textured world and a subject (a body with a swinging head) are filmed by a virtual camera.
-The camera obeys the requested move, in the project's convention: ``pan-right`` means content
-moves left, ``tilt-up`` content moves down, ``push-in`` content grows from the centre, ``locked``
-keeps the background still, ``handheld`` adds a small smooth shake. The subject moves more as the
-motion score rises, and above about 6 defects become likely (flicker, subject drift, subject
-morph, frame jitter), so a motion sweep genuinely starts failing around mid-high.
+Each clip lays a subject cut-out (a person, a cat, a cup: ``imagery``) over a background plate,
+both chosen by the prompt's words, and films them with a virtual camera (``camera_path``: eased
+moves, speed words, handheld wobble, parallax). The subject sways, bobs and turns more as the
+motion score rises. Defects planned for the render (``defects``) are applied as a model makes
+them: a local morph of the subject, its identity drifting, flicker, a stall, a camera jump, the
+wrong camera move. Sensor noise goes on last, then H.264 (``encode``).
 
-A multi-shot request is rendered shot by shot: each shot films a world of its own (its own
-seed, so the picture changes completely at the declared time: a real cut) with its own camera
-move, while the subject keeps the clip's seed (the same character in every shot). With sound on
-the clip carries an AAC audio track, a tone whose pitch changes with each shot.
+A multi-shot request is rendered shot by shot: each shot has its own plate and camera move (a
+real cut at the declared time) and the same subject. Clips are rendered at ``width`` x
+``height`` (the simulator's config: small by default, or the requested resolution) and say so
+in their metadata (``comment``), which the output-contract check reads.
 
-Clips are rendered small for speed: the short side is ``short_side`` pixels (180 by default) and
-the long side follows the requested aspect ratio, so aspect ratio is honoured but resolution is
-not. Each clip says so in its container metadata (``comment``), which the output-contract check
-reads. Everything is seeded by the request, so the same request gives the same bytes.
+Everything is drawn from one generator seeded by ``(seed, variation)``: the request's hash and
+which repeat this is (or the seed the request carries), so a repeat differs and the same
+request at the same repeat gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cache
 
-import av
 import cv2
 import numpy as np
 
 from reelgate.render.contract import STAND_IN_TAG as SIMULATOR_TAG
+from reelgate.simulator import imagery
+from reelgate.simulator.camera_path import (
+    FOLLOWING,
+    WRONG_MOVE,
+    CameraTrack,
+    camera_track,
+    jumped,
+)
+from reelgate.simulator.defects import Defect
+from reelgate.simulator.encode import encode_clip
 
-_SPEED_FACTOR = {"slow": 0.5, "gentle": 0.75, "moderate": 1.0, "fast": 1.6}
-_PAN_FRACTION_PER_S = 0.10  # of the frame width, at moderate speed
-_ZOOM_PER_S = 0.07  # fraction of the view gained or lost per second, at moderate speed
+__all__ = ["SIMULATOR_TAG", "ClipSpec", "ShotPart", "frame_size", "metadata_comment",
+           "render_clip", "render_frames"]
 
-
-@dataclass(frozen=True)
-class Defects:
-    flicker: bool = False
-    drift: bool = False
-    morph: bool = False
-    jitter: bool = False
-
-    def names(self) -> list[str]:
-        return [name for name in ("flicker", "drift", "morph", "jitter") if getattr(self, name)]
-
-
-def defect_probability(motion: float) -> float:
-    """Chance a clip has defects: under 1% at motion 3, 7% at 5, 70% at 7, 97% at 8.5."""
-    return 1.0 / (1.0 + math.exp(-(motion - 6.5) * 1.7))
-
-
-def plan_defects(seed: int, motion: float) -> Defects:
-    """One or two defects, or none, drawn from the seed with ``defect_probability``."""
-    rng = np.random.default_rng([seed, 7])
-    if rng.random() >= defect_probability(motion):
-        return Defects()
-    count = 2 if rng.random() < 0.4 else 1
-    chosen = set(rng.choice(["flicker", "drift", "morph", "jitter"], size=count, replace=False))
-    return Defects(**{name: name in chosen for name in ("flicker", "drift", "morph", "jitter")})
+SUBJECT_HEIGHT = {"person": 0.62, "cat": 0.6, "cup": 0.5}  # of the frame height
+SAME_PHOTO = frozenset({("table", "cup")})  # (plate, subject) cut from one photograph
+FOLLOW_DAMPING = 0.15  # share of the subject's sway left on screen when the camera follows it
+SHOT_FRAMINGS = (0.6, 1.45)  # a later shot's subject size against the first's (wide, close-up)
+SHOT_SHIFT = 0.18  # and its sideways placement, as a share of the width
+PLATE_MARGIN = 1.12  # the plate covers the frame and its travel with this much to spare (roll)
+PLATE_MAX_REACH = 0.3  # of the frame: travel past this shows the plate mirrored, not enlarged
+SUBJECT_DROP = 0.04  # the subject stands this share of the height below the frame's centre
+NOISE_LEVELS = 2.2  # sensor noise, standard deviation in 8-bit levels
+CHROMA_NOISE = 0.6  # of NOISE_LEVELS, per colour channel on top of the shared luma noise
+FLICKER_GAIN = 0.28  # brightness swing of a full-strength flicker, as a gain
+JUMP_WIDTHS = 0.12  # a full-strength camera jump, as a share of the width
+MORPH_REACH = 0.35  # a full-strength morph displaces the subject's pixels this share of its size
+DRIFT_HUE_DEG = 60.0  # a full identity drift turns the subject's hue this far
+DRIFT_STRETCH = 0.3  # and stretches it this much wider
 
 
 @dataclass(frozen=True)
@@ -84,22 +81,17 @@ class ClipSpec:
     shake: bool = False
     motion: float = 3.0
     requested_resolution: str = ""
-    defects: Defects = field(default_factory=Defects)
+    defects: tuple[Defect, ...] = ()
     shots: tuple[ShotPart, ...] = ()
     sound: bool = False
-    subject_seed: int | None = None  # a shot's subject: the clip's, so it is the same character
+    prompt: str = ""
+    variation: int = 0  # which repeat (or the request's own seed): repeats differ by it
 
     @property
     def frames(self) -> int:
         if self.shots:
-            return sum(self.shot(part).frames for part in self.shots)
+            return sum(max(1, round(part.duration * self.fps)) for part in self.shots)
         return max(1, round(self.duration * self.fps))
-
-    def shot(self, part: ShotPart) -> ClipSpec:
-        """The single-shot spec one shot is filmed with."""
-        return replace(self, duration=part.duration, seed=part.seed, move=part.move,
-                       speed=part.speed, shake=part.shake, shots=(), sound=False,
-                       subject_seed=self.seed)
 
 
 def frame_size(aspect_ratio: str, short_side: int) -> tuple[int, int]:
@@ -115,202 +107,208 @@ def metadata_comment(spec: ClipSpec) -> str:
             f"requested={spec.requested_resolution or 'unknown'}")
 
 
-class _Camera:
-    """Maps output pixels to world pixels for frame ``i``: world = out * scale + offset."""
+class _Pose:
+    """The subject's own motion (sway, bob, lean, breathing): bigger and faster with motion."""
 
-    def __init__(self, spec: ClipSpec, rng: np.random.Generator) -> None:
-        self.spec = spec
-        factor = _SPEED_FACTOR.get(spec.speed or "moderate", 1.0)
-        self.velocity = _PAN_FRACTION_PER_S * spec.width * factor / spec.fps  # px per frame
-        self.zoom_rate = _ZOOM_PER_S * factor / spec.fps
-        travel = abs(self.velocity) * spec.frames
-        margin = int(0.15 * spec.height) + 8
-        self.world_w = int(spec.width + 2 * travel + 2 * margin)
-        self.world_h = int(spec.height + 2 * travel + 2 * margin)
-        self.origin = np.array([(self.world_w - spec.width) / 2, (self.world_h - spec.height) / 2])
-        self.shake = self._shake_path(rng) if spec.shake or spec.move == "handheld" else None
+    def __init__(self, motion: float, width: int, rng: np.random.Generator) -> None:
+        vigour = float(rng.uniform(0.9, 1.1))
+        self.swing = 0.028 * width * motion * vigour  # px either side
+        self.hz = 0.25 + 0.06 * motion
+        self.lean = math.radians(2 + 1.5 * motion) * vigour
+        self.breath = 0.01 * motion
+        self.phase = float(rng.uniform(0, 2 * math.pi))
+        self.side = float(rng.choice([-1.0, 1.0]))
+        self.anchor = rng.uniform(-0.08, 0.08, 2) * width  # where in frame the subject stands
 
-    def _shake_path(self, rng: np.random.Generator) -> np.ndarray:
-        """Smooth, small random offsets: a few pixels, a few wobbles per second."""
-        n = self.spec.frames
-        knots = rng.normal(0, 0.012 * self.spec.width, size=(n // 4 + 3, 2))
-        xs = np.linspace(0, len(knots) - 1, n)
-        return np.stack([np.interp(xs, np.arange(len(knots)), knots[:, k]) for k in (0, 1)], 1)
-
-    def transform(self, i: int) -> tuple[float, np.ndarray]:
-        move, v = self.spec.move, self.velocity
-        step = {"pan-right": (v, 0), "pan-left": (-v, 0), "tilt-up": (0, -v),
-                "tilt-down": (0, v), "tracking": (v, 0), "orbit-left": (v, 0),
-                "orbit-right": (-v, 0)}.get(move, (0, 0))
-        scale = 1.0
-        if move == "push-in":
-            scale = 1.0 / (1.0 + self.zoom_rate * i)
-        elif move == "pull-out":
-            scale = 1.0 / (1.0 + self.zoom_rate * (self.spec.frames - 1 - i))
-        size = np.array([self.spec.width, self.spec.height])
-        offset = self.origin + np.array(step) * i + size * (1 - scale) / 2
-        if self.shake is not None:
-            offset = offset + self.shake[i]
-        return scale, offset
-
-
-def _world_texture(spec: ClipSpec, w: int, h: int, rng: np.random.Generator) -> np.ndarray:
-    """Smooth colour fields plus sharp speckles and blocks, so motion is measurable."""
-    low = rng.random((max(2, h // 24), max(2, w // 24), 3)).astype(np.float32)
-    base = cv2.resize(low, (w, h), interpolation=cv2.INTER_CUBIC)
-    base = 40 + 150 * np.clip(base, 0, 1)
-    grain = rng.normal(0, 8, size=(h, w, 1)).astype(np.float32)
-    world = np.clip(base + grain, 0, 255).astype(np.uint8)
-    for _ in range(int(w * h / 900)):
-        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
-        size = int(rng.integers(2, 7))
-        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
-        cv2.rectangle(world, (x, y), (x + size, y + size), colour, -1)
-    return world
-
-
-class _Subject:
-    def __init__(self, spec: ClipSpec, rng: np.random.Generator) -> None:
-        self.spec = spec
-        self.radius = 0.11 * spec.height
-        self.colour = tuple(int(c) for c in rng.integers(170, 256, 3))
-        self.phase = float(rng.random() * 2 * math.pi)
-        amplitude = spec.motion / 10.0
-        self.swing = 0.22 * spec.width * amplitude  # px either side of the centre
-        self.freq = (0.15 + 0.07 * spec.motion) / spec.fps  # cycles per frame
-        self.head_swing = 0.9 * amplitude  # radians
-        self.drift_dir = rng.choice([-1.0, 1.0], size=2)
-        angles = rng.uniform(0, 2 * math.pi, 7)
-        reach = np.sqrt(rng.uniform(0.05, 0.55, 7))
-        self.marks = list(zip(reach * np.cos(angles), reach * np.sin(angles), strict=True))
-        self.morph_at = int(rng.integers(spec.frames // 3, max(spec.frames // 3 + 1,
-                                                                2 * spec.frames // 3)))
-
-    def pose(self, i: int) -> tuple[np.ndarray, float, float, bool]:
-        """Centre offset from the frame centre (px), radius, head angle, morphed or not."""
-        angle = 2 * math.pi * self.freq * i + self.phase
-        offset = np.array([self.swing * math.sin(angle),
-                           0.3 * self.swing * math.sin(2 * angle)])
-        if self.spec.defects.drift:
-            offset = offset + self.drift_dir * 0.12 * self.spec.width * i / self.spec.fps
-        morphed = self.spec.defects.morph and i >= self.morph_at
-        radius = self.radius * (1.6 if morphed else 1.0)
-        return offset, radius, self.head_swing * math.sin(1.7 * angle), morphed
-
-    def draw(self, frame: np.ndarray, centre: np.ndarray, radius: float, head: float,
-             morphed: bool) -> None:
-        colour = self.colour[::-1] if morphed else self.colour
-        cx, cy = int(centre[0]), int(centre[1])
-        axes = (max(2, int(radius * 0.7)), max(2, int(radius)))
-        cv2.ellipse(frame, (cx, cy), axes, 0, 0, 360, colour, -1, cv2.LINE_AA)
-        # Markings (a jacket's pattern): details a tracker can hold on to, moving with the subject.
-        dark = tuple(int(c * 0.35) for c in colour)
-        for dx, dy in self.marks:
-            spot = (int(cx + dx * axes[0]), int(cy + dy * axes[1]))
-            cv2.circle(frame, spot, max(1, int(radius * 0.12)), dark, -1, cv2.LINE_AA)
-        hx = int(cx + 1.3 * radius * math.sin(head))
-        hy = int(cy - 1.3 * radius * math.cos(head))
-        cv2.circle(frame, (hx, hy), max(2, int(radius * 0.45)), colour, -1, cv2.LINE_AA)
-
-
-# Moves that follow the subject (tracking; an orbit circles it): the subject holds its place
-# in frame while the background streams past.
-_FOLLOWED = ("tracking", "orbit-left", "orbit-right")
+    def at(self, t: float) -> tuple[np.ndarray, float, float]:
+        """(offset px, lean radians, scale) at content time ``t``."""
+        angle = 2 * math.pi * self.hz * t + self.phase
+        offset = self.anchor + np.array([self.side * self.swing * math.sin(angle),
+                                         0.3 * self.swing * math.sin(2 * angle)])
+        return offset, self.lean * math.sin(angle + 0.7), 1 + self.breath * math.sin(2 * angle)
 
 
 def render_frames(spec: ClipSpec) -> list[np.ndarray]:
-    if spec.shots:
-        return [frame for part in spec.shots for frame in render_frames(spec.shot(part))]
-    rng = np.random.default_rng([spec.seed, 1])
-    camera = _Camera(spec, rng)
-    world = _world_texture(spec, camera.world_w, camera.world_h, rng)
-    subject = _Subject(spec, rng if spec.subject_seed is None
-                       else np.random.default_rng([spec.subject_seed, 3]))
-    fx_rng = np.random.default_rng([spec.seed, 2])
-    # On translating moves the camera keeps the subject in frame (a walker followed by a pan);
-    # on locked, handheld and zoom moves the subject stays put in the world.
-    follows_camera = spec.move not in ("locked", "handheld", "push-in", "pull-out")
-    world_centre = camera.origin + np.array([spec.width, spec.height]) / 2
-    frames = []
-    for i in range(spec.frames):
-        scale, offset = camera.transform(i)
-        matrix = np.array([[scale, 0, offset[0]], [0, scale, offset[1]]], dtype=np.float32)
-        frame = cv2.warpAffine(world, matrix, (spec.width, spec.height),
-                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
-        pose_offset, radius, head, morphed = subject.pose(i)
-        if spec.move in _FOLLOWED:  # the camera keeps the subject framed: it barely moves on screen
-            pose_offset = pose_offset * 0.1
-        if follows_camera:
-            centre = np.array([spec.width, spec.height]) / 2 + pose_offset
-        else:
-            centre = (world_centre + pose_offset - offset) / scale
-            radius /= scale
-        subject.draw(frame, centre, radius, head, morphed)
-        frames.append(_apply_frame_defects(frame, spec.defects, fx_rng))
-    return frames
-
-
-def _apply_frame_defects(frame: np.ndarray, defects: Defects,
-                         rng: np.random.Generator) -> np.ndarray:
-    if defects.jitter:
-        dx, dy = rng.integers(-5, 6, size=2)
-        frame = np.roll(frame, (int(dy), int(dx)), axis=(0, 1))
-    if defects.flicker and rng.random() < 0.18:
-        gain = rng.choice([0.6, 1.45])
-        frame = np.clip(frame.astype(np.float32) * gain, 0, 255).astype(np.uint8)
-    return frame
-
-
-def encode_clip(spec: ClipSpec, frames: list[np.ndarray]) -> bytes:
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4") as container:
-        container.metadata["comment"] = metadata_comment(spec)
-        stream = container.add_stream("libx264", rate=spec.fps)
-        stream.width, stream.height = spec.width, spec.height
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"preset": "ultrafast", "crf": "30"}
-        stream.codec_context.thread_count = 1
-        audio = _audio_stream(container) if spec.sound else None  # streams before any packet
-        for image in frames:
-            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-        if audio is not None:
-            _encode_audio(container, audio, spec, len(frames) / spec.fps)
-    return buffer.getvalue()
-
-
-AUDIO_RATE = 48_000  # Hz, AAC's usual rate
-_AUDIO_FRAME = 1024  # samples per AAC frame
-_TONES_HZ = (220.0, 277.2, 329.6, 392.0, 440.0, 523.3)  # one pitch per shot
-
-
-def _audio_stream(container: av.container.OutputContainer) -> av.audio.stream.AudioStream:
-    stream = container.add_stream("aac", rate=AUDIO_RATE)
-    stream.layout = "mono"  # type: ignore[attr-defined]
-    return stream
-
-
-def _encode_audio(container: av.container.OutputContainer, stream: av.audio.stream.AudioStream,
-                  spec: ClipSpec, seconds: float) -> None:
-    """A quiet tone per shot (pitch changes at each cut) over a little noise, mono AAC."""
-    total = round(seconds * AUDIO_RATE)
-    t = np.arange(total) / AUDIO_RATE
-    pitch = np.full(total, _TONES_HZ[0])
+    """The clip's frames (BGR uint8), shot by shot, defects and noise applied."""
+    rng = np.random.default_rng([spec.seed, spec.variation, 1])
+    name = imagery.choose_subject(spec.prompt)
+    cut = imagery.subject(name)
+    pose = _Pose(spec.motion, spec.width, rng)
+    parts = spec.shots or (ShotPart(spec.duration, spec.seed, spec.move, spec.speed, spec.shake),)
+    noise_rng = np.random.default_rng([spec.seed, spec.variation, 2])
+    frames: list[np.ndarray] = []
     start = 0.0
-    for n, part in enumerate(spec.shots):
-        pitch[int(start * AUDIO_RATE):] = _TONES_HZ[n % len(_TONES_HZ)]
+    for n, part in enumerate(parts):
+        count = max(1, round(part.duration * spec.fps))
+        times = start + np.arange(count) / spec.fps
+        frames += _render_shot(spec, part, n, times, start, cut, SUBJECT_HEIGHT[name], pose, rng)
         start += part.duration
-    noise = np.random.default_rng([spec.seed, 4]).normal(0, 0.01, total)
-    samples = (0.2 * np.sin(2 * np.pi * pitch * t) + noise).astype(np.float32)
-    for at in range(0, total, _AUDIO_FRAME):
-        chunk = samples[at:at + _AUDIO_FRAME].reshape(1, -1)
-        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
-        frame.sample_rate, frame.pts = AUDIO_RATE, at
-        container.mux(stream.encode(frame))
-    container.mux(stream.encode(None))
+    sensor = _Sensor(spec.width, spec.height, noise_rng)
+    return _flickered(spec, [sensor(frame) for frame in frames], rng)
+
+
+def _render_shot(spec: ClipSpec, part: ShotPart, index: int, times: np.ndarray, start: float,
+                 cut: imagery.Subject, height_share: float, pose: _Pose,
+                 rng: np.random.Generator) -> list[np.ndarray]:
+    content = times  # a stall repeats frames while time goes on (``_flickered``)
+    move = part.move
+    if any(d.kind == "wrong_move" for d in spec.defects):
+        move = WRONG_MOVE.get(move, move)
+    track = camera_track(move, part.speed, part.shake, content - start, part.duration,
+                         spec.width, rng)
+    for defect in spec.defects:
+        if defect.kind == "camera_jump" and times[0] <= defect.start <= times[-1]:
+            at = int(np.searchsorted(times, defect.start))
+            direction = rng.choice([-1.0, 1.0], 2) * np.array([1.0, 0.4])
+            track = jumped(track, at, direction * JUMP_WIDTHS * spec.width * defect.strength)
+    plate = imagery.choose_plate(spec.prompt, index)
+    if (plate, cut.name) in SAME_PHOTO:  # not the cup over the photograph it was cut from
+        plate = imagery.choose_plate(spec.prompt, index + 1)
+    world = _world(imagery.plate(plate), spec, track)
+    scale = height_share * spec.height / cut.bgr.shape[0]
+    framing = np.zeros(2)
+    if index:  # a new shot frames the subject anew: closer or wider, elsewhere in frame
+        scale *= float(rng.choice(SHOT_FRAMINGS))
+        framing = np.array([rng.choice([-1.0, 1.0]) * SHOT_SHIFT * spec.width, 0.0])
+    morph_centre = rng.uniform(-0.3, 0.3, 2)
+    out = []
+    for i, t in enumerate(content):
+        frame = _background(world, spec, track, i)
+        bgr, alpha = _styled_subject(spec, cut, float(times[i]), morph_centre)
+        offset, lean, breath = pose.at(float(t))
+        if move in FOLLOWING:  # the operator keeps the subject framed: only its body moves
+            offset = pose.anchor + FOLLOW_DAMPING * (offset - pose.anchor)
+        _composite(frame, bgr, alpha, spec, offset + framing + track.subject[i],
+                   scale * breath * track.subject_zoom[i], lean, track.turn[i])
+        out.append(frame)
+    return out
+
+
+def _world(photo: np.ndarray, spec: ClipSpec, track: CameraTrack) -> np.ndarray:
+    """The plate scaled to cover the frame wherever the camera goes."""
+    reach_x, reach_y = (min(reach, PLATE_MAX_REACH * spec.width) for reach in track.reach())
+    need_w, need_h = (spec.width + 2 * reach_x) * PLATE_MARGIN, (spec.height + 2 * reach_y) * PLATE_MARGIN
+    factor = max(need_w / photo.shape[1], need_h / photo.shape[0])
+    size = (math.ceil(photo.shape[1] * factor), math.ceil(photo.shape[0] * factor))
+    return cv2.resize(photo, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+
+
+def _background(world: np.ndarray, spec: ClipSpec, track: CameraTrack, i: int) -> np.ndarray:
+    centre = (world.shape[1] / 2, world.shape[0] / 2)
+    matrix = cv2.getRotationMatrix2D(centre, float(track.roll[i]), float(track.background_zoom[i]))
+    matrix[:, 2] += np.array([spec.width / 2, spec.height / 2]) + track.background[i] - centre
+    return cv2.warpAffine(world, matrix, (spec.width, spec.height), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REFLECT)
+
+
+def _styled_subject(spec: ClipSpec, cut: imagery.Subject, t: float,
+                    morph_centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The cut-out as the model draws it at ``t``: morphed or drifting while a defect is on."""
+    bgr, alpha = cut.bgr, cut.alpha
+    for defect in spec.defects:
+        if not defect.active(t):
+            continue
+        if defect.kind == "morph":
+            swell = math.sin(math.pi * (t - defect.start) / max(defect.end - defect.start, 1e-3))
+            bgr, alpha = _morph(bgr, alpha, morph_centre, MORPH_REACH * defect.strength * swell)
+        elif defect.kind == "identity_drift":
+            share = (t - defect.start) / max(defect.end - defect.start, 1e-3)
+            bgr, alpha = _drift(bgr, alpha, defect.strength * share)
+    return bgr, alpha
+
+
+def _morph(bgr: np.ndarray, alpha: np.ndarray, centre: np.ndarray,
+           reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """A local swirl and bulge around ``centre`` (in -0.5..0.5 of the cut-out): limbs melt."""
+    h, w = alpha.shape
+    ys, xs = _grid(h, w)
+    cx, cy = (0.5 + centre[0]) * w, (0.5 + centre[1]) * h
+    dx, dy = xs - cx, ys - cy
+    radius = 0.35 * max(h, w)
+    falloff = np.exp(-(dx ** 2 + dy ** 2) / (2 * radius ** 2)).astype(np.float32)
+    angle = 2.5 * reach * falloff
+    pull = 1 - 0.8 * reach * falloff
+    map_x = cx + pull * (dx * np.cos(angle) - dy * np.sin(angle))
+    map_y = cy + pull * (dx * np.sin(angle) + dy * np.cos(angle))
+    warp = (map_x.astype(np.float32), map_y.astype(np.float32))
+    return (cv2.remap(bgr, *warp, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
+            cv2.remap(alpha, *warp, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT))
+
+
+@cache
+def _grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return ys, xs
+
+
+def _drift(bgr: np.ndarray, alpha: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """The subject's colours and build drift away from the first frame's."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    hsv[:, :, 0] = (hsv[:, :, 0].astype(np.int32) + round(DRIFT_HUE_DEG / 2 * share)) % 180
+    drifted = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)
+    h, w = alpha.shape
+    size = (round(w * (1 + DRIFT_STRETCH * share)), h)
+    return cv2.resize(drifted, size), cv2.resize(alpha, size)
+
+
+def _composite(frame: np.ndarray, bgr: np.ndarray, alpha: np.ndarray, spec: ClipSpec,
+               offset: np.ndarray, scale: float, lean: float, turn: float) -> None:
+    """Lay the cut-out on ``frame`` at the frame centre plus ``offset``, scaled and leaning."""
+    h, w = alpha.shape
+    squeeze = max(0.35, math.cos(turn))  # an orbit shows the subject edge-on as it turns
+    cos, sin = math.cos(lean) * scale, math.sin(lean) * scale
+    # Maps cut-out (x, y) about its centre to the frame, with the orbit's squeeze on x.
+    matrix = np.array([[cos * squeeze, -sin, 0.0], [sin * squeeze, cos, 0.0]])
+    target = np.array([spec.width / 2, spec.height / 2 + SUBJECT_DROP * spec.height]) + offset
+    matrix[:, 2] = target - matrix[:, :2] @ np.array([w / 2, h / 2])
+    size = (spec.width, spec.height)
+    layer = cv2.warpAffine(bgr, matrix, size, flags=cv2.INTER_LINEAR)
+    matte = cv2.warpAffine(alpha, matrix, size, flags=cv2.INTER_LINEAR)
+    np.copyto(frame, cv2.blendLinear(layer, frame, matte, 1 - matte))
+
+
+def _flickered(spec: ClipSpec, frames: list[np.ndarray],
+               rng: np.random.Generator) -> list[np.ndarray]:
+    """Frames with flicker (brightness pumping) and stalls (a frozen picture) applied."""
+    out = []
+    for i, frame in enumerate(frames):
+        t = i / spec.fps
+        for defect in spec.defects:
+            if defect.kind == "flicker" and defect.active(t):
+                gain = 1 + FLICKER_GAIN * defect.strength * (1 if i % 2 else -1) * rng.uniform(0.6, 1)
+                frame = np.clip(frame.astype(np.float32) * gain, 0, 255).astype(np.uint8)
+            if defect.kind == "stall" and defect.active(t) and out and t > defect.start:
+                # The same picture, noise and all, while time goes on: when the clip moves
+                # again it has jumped to where it would have been, as a dropped-frame stall does.
+                frame = out[-1]
+        out.append(frame)
+    return out
+
+
+class _Sensor:
+    """Sensor noise: a few noise fields drawn once, each frame one of them at a random shift
+    (drawing fresh Gaussian noise for every pixel of every frame costs more than the picture)."""
+
+    FIELDS = 6
+
+    def __init__(self, width: int, height: int, rng: np.random.Generator) -> None:
+        self.rng = rng
+        luma = rng.standard_normal((self.FIELDS, height, width, 1), dtype=np.float32)
+        chroma = rng.standard_normal((self.FIELDS, height, width, 3), dtype=np.float32)
+        self.fields = NOISE_LEVELS * (luma + CHROMA_NOISE * chroma)
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        pick, dy, dx = (int(v) for v in self.rng.integers(0, (self.FIELDS, *frame.shape[:2])))
+        noise = np.roll(self.fields[pick], (dy, dx), axis=(0, 1))
+        return cv2.add(frame, noise, dtype=cv2.CV_8U)
 
 
 def render_clip(spec: ClipSpec) -> bytes:
     """An H.264 MP4 of ``spec``; same spec, same bytes."""
-    return encode_clip(spec, render_frames(spec))
+    return encode_clip(spec, render_frames(spec), metadata_comment(spec))
+
+
+def shot_spec(spec: ClipSpec, part: ShotPart) -> ClipSpec:
+    """The single-shot spec of one shot (for tests that film a shot alone)."""
+    return replace(spec, duration=part.duration, seed=part.seed, move=part.move,
+                   speed=part.speed, shake=part.shake, shots=(), sound=False)

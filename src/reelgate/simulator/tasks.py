@@ -1,23 +1,43 @@
 """Simulated Kling tasks: state by elapsed time, rendering in a worker pool, charging once.
 
-A task is ``submitted`` for the first ``queued_fraction`` of ``job_seconds``, ``processing``
-until ``job_seconds`` have passed and its clip is rendered, then ``succeed`` (or ``failed`` when
-a fault planned it). Like Kling, a task holds a concurrency slot until it is terminal, failed
+A task is ``submitted`` for the first ``queued_fraction`` of its job time, ``processing``
+until the job time has passed and its clip is rendered, then ``succeed`` (or ``failed`` when a
+fault planned it, or at ``failure_rate``). The job time is ``job_seconds`` plus, scaled by
+``latency_scale``, a draw from a provider-like distribution: log-normal about a median that
+grows with the clip's duration and is longer in pro mode (``render_seconds``).
+
+Like Kling, a task holds a concurrency slot until it is terminal, failed
 tasks are free, and a succeeded task is charged exactly once, whether or not anyone polls it.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from reelgate.simulator.config import SimulatorConfig
 from reelgate.simulator.kling_api import KlingError, TaskRequest
 from reelgate.simulator.render import render_clip
+
+# Median render time (s) of a 5 s clip by mode, as Kling's queue gives them on a quiet day, the
+# power of duration it grows with, and the log-normal spread (sigma) about it.
+MEDIAN_5S_SECONDS = {"std": 75.0, "pro": 150.0}
+DURATION_POWER = 0.9
+LATENCY_SIGMA = 0.3
+
+
+def render_seconds(mode: str, duration: float, rng: np.random.Generator) -> float:
+    """One provider-like render time (s): 10 s pro takes about 4 times a 5 s std render."""
+    median = MEDIAN_5S_SECONDS.get(mode, MEDIAN_5S_SECONDS["std"]) * (duration / 5) ** DURATION_POWER
+    return float(median * math.exp(LATENCY_SIGMA * rng.standard_normal()))
+
 
 MODERATION_OUTPUT_MESSAGE = "The generated video did not pass the content risk review"
 TASK_FAILED_MESSAGE = "Video generation failed: internal model error"
@@ -81,14 +101,20 @@ class TaskBook:
                     raise KlingError(429, 1102, "resource pack depleted or expired")
                 self.credits_left -= request.units
             task_id = str(next(self._ids))
-            clip = None if fail_message else self._pool.submit(render_clip, request.spec)
+            spec = request.spec
+            rng = np.random.default_rng([spec.seed, spec.variation, 9])
+            job = self.config.job_seconds + self.config.latency_scale * render_seconds(
+                request.mode, spec.duration, rng)
+            if fail_message is None and rng.random() < self.config.failure_rate:
+                fail_message = TASK_FAILED_MESSAGE
+            clip = None if fail_message else self._pool.submit(render_clip, spec)
             task = SimTask(
                 task_id=task_id,
                 request=request,
                 created=now,
                 created_ms=int(time.time() * 1000),
-                job_seconds=self.config.job_seconds,
-                queued_seconds=self.config.job_seconds * self.config.queued_fraction,
+                job_seconds=job,
+                queued_seconds=job * self.config.queued_fraction,
                 fail_message=fail_message,
                 clip=clip,
             )
@@ -135,7 +161,7 @@ class TaskBook:
                     {"task_id": t.task_id, "status": t.status(now), "model": t.request.model,
                      "units": t.request.units, "prompt": t.request.prompt,
                      "move": t.request.spec.move, "motion": t.request.spec.motion,
-                     "defects": t.request.spec.defects.names()}
+                     "defects": [d.kind for d in t.request.spec.defects]}
                     for t in self.tasks.values()
                 ],
             }
