@@ -35,8 +35,8 @@ def test_changed_preset_is_a_stale_recording(suite: SuiteWriter, simulator: str,
     stale = run(suite, "-k", "sweep and mid")
     stale.assert_outcomes(failed=2)
     stale.stdout.fnmatch_lines(["*stale recording: the request changed since it was recorded*prompt:*a ceramic cup*a glass mug*",
-                                "*--preset-record=rewrite*"])
-    record(suite, simulator, "--preset-record=rewrite", "-k", "mid").assert_outcomes(passed=2)
+                                "*--preset-record=new_episodes*"])
+    record(suite, simulator, "--preset-record=new_episodes", "-k", "mid").assert_outcomes(passed=2)
     run(suite, "-k", "mid").assert_outcomes(passed=2)
 
 
