@@ -53,7 +53,11 @@ def test_a_passing_sheet_is_one_small_row(clips: tuple[Path, Path], tmp_path: Pa
     image = cv2.imread(str(small.path))
     width, height = _tile_size(SMALL, round(90 * SMALL.tile_width / 160))
     assert image.shape[:2] == (height, 6 * width)
-    assert small.path.stat().st_size * 3 < full.path.stat().st_size
+    whole = cv2.imread(str(full.path))
+    # A small sheet is one row of small tiles: a third of the pixels or fewer, and fewer bytes
+    # (bytes alone depend on the picture: the simulator's photographs compress unlike noise).
+    assert image.shape[0] * image.shape[1] * 3 <= whole.shape[0] * whole.shape[1]
+    assert small.path.stat().st_size * 2 < full.path.stat().st_size
 
 
 def test_a_pair_is_sampled_at_the_same_times_with_the_same_grid(clips: tuple[Path, Path], tmp_path: Path) -> None:

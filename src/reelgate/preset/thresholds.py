@@ -66,10 +66,11 @@ class Rubric(_Strict):
         0.4, ge=0, le=1, description="how far a later shot of a multi-shot clip may look from "
         "shot 1: Hellinger distance of chroma histograms (subject box, box grown, frame "
         "centre: the smallest of the three), 0 the same colours, 1 none in common. Cuts "
-        "within one character or scene measured 0.02-0.31 (dev footage and the simulator), "
-        "cuts to another subject in another setting 0.38-0.62; two people in one setting stay under "
-        "0.3, so this catches a changed character and world, not a look-alike; 1 turns the "
-        "check off (shots meant to show different subjects)",
+        "within one character or scene measured 0.02-0.31 (dev footage), "
+        "cuts to another subject in another setting 0.38-0.62, and the simulator's same character "
+        "in a new location 0.59; two people in one setting stay under 0.3. So a shot past it is "
+        "flagged for a look (pass with edits), never failed; 1 turns the check off (shots meant "
+        "to show different subjects)",
     )
 
 

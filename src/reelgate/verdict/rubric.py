@@ -195,8 +195,12 @@ def _per_shot(shot_cuts: ShotCuts, analyses: dict[int, ClipAnalysis], rubric: Ru
 
 def _same_subject(shot_cuts: ShotCuts, shifts: list[SubjectShift], rubric: Rubric
                   ) -> tuple[list[Check], dict[str, float], set[float]]:
-    """Each later shot's subject against shot 1's (a rubric finding for the shot that
-    differs); off when ``max_subject_distance`` is 1."""
+    """Each later shot's subject against shot 1's; off when ``max_subject_distance`` is 1.
+
+    A shot past the bound is a ``warn`` (pass with edits: look at it), never a fail: colour
+    histograms tell a changed character *and setting* from a kept one, but the same character
+    cut into a new location measured 0.59 on the simulator's narrative clip while two people in
+    one room stay under 0.3, so the measure cannot by itself make a clip unusable."""
     bound = rubric.max_subject_distance
     if bound >= 1:
         return [], {}, set()
@@ -206,7 +210,7 @@ def _same_subject(shot_cuts: ShotCuts, shifts: list[SubjectShift], rubric: Rubri
         failed = shift.distance > bound
         checks.append(Check(name=f"same subject (shot {shift.index})",
                             measured=f"{shift.distance:.2f} from shot {shift.against}",
-                            bound=f"<= {bound:g}", status="fail" if failed else "pass",
+                            bound=f"<= {bound:g}", status="warn" if failed else "pass",
                             detail=shift.finding(bound) if failed else ""))
         metrics[f"shot{shift.index}.subject_distance"] = shift.distance
         if failed and shift.index in starts:
