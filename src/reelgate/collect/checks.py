@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reelgate.collect import details
+from reelgate.collect.annotations import regression_annotations, sweep_annotation
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
 from reelgate.preset.model import Preset
+from reelgate.run.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from reelgate.plan.schema import SchemaReport
@@ -70,22 +72,31 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
         hub = run.hub
         for report in result.renders:
             item.add_report_section("call", "render", report.summary())
+        outcome = result.outcome
         item.user_properties.extend([
             ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
-            ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
-            ("cost_usd", result.cost_usd), ("source", hub.sources_of(r.key for r in result.renders)),
+            (OUTCOME, outcome), ("usable_rate", verdict.rate),
+            ("usable", f"{verdict.usable}/{verdict.total}"),
+            ("cost_usd", result.cost_usd),  # where the clips came from; none when nothing rendered
+            ("source", hub.sources_of(r.key for r in result.renders) if result.renders else ""),
             *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
         ])
         details.record(config, item.nodeid, "points", _point_data(preset, point, result, config), point)
         details.count_unsaved(config, hub.unsaved_count(preset, point),  # failed renders: cassettes untouched
                               hub.unsaved_count(preset, point, "not_recorded"))
-        head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {verdict.verdict}; "
+        head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {outcome}; "
                 f"{verdict.describe()}")
+        failure = None
         if verdict.verdict == "fail":
-            raise PresetCheckFailed("\n".join([head, *result.problems, *_clip_tables(result, config, table)]))
-        if verdict.verdict == "pass-with-edits" and run.conf.strict:
-            raise PresetCheckFailed("\n".join([head + " (fails under --preset-strict)",
-                                                *_clip_tables(result, config, table)]))
+            failure = "\n".join([head, *result.problems, *_clip_tables(result, config, table)])
+        elif verdict.verdict == "pass-with-edits" and run.conf.strict:
+            failure = "\n".join([head + " (fails under --preset-strict)",
+                                  *_clip_tables(result, config, table)])
+        if failure is not None:
+            title = f"{preset.id} {item.name}: {outcome}"
+            details.record(config, item.nodeid, "annotations",
+                           [sweep_annotation(preset, point, title, failure, config)], item.name)
+            raise PresetCheckFailed(failure)
 
     return sweep
 
@@ -96,6 +107,7 @@ def _point_data(preset: Preset, point: str, result: Any, config: pytest.Config) 
     clip_paths = {r.key: r.clip_path for r in result.renders}
     return {
         "preset": preset.id, "point": point, "motion_score": preset.sweep[point], "verdict": verdict.verdict,
+        "outcome": result.outcome,  # the item's own outcome (xfail, XPASS) is under "outcomes"
         "usable": verdict.usable, "total": verdict.total, "needed": verdict.needed, "rate": verdict.rate,
         "interval": list(verdict.interval), "cost_usd": result.cost_usd, "problems": result.problems,
         "clips": [{
@@ -123,10 +135,12 @@ def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None
         from reelgate.collect.runtime import get_run
 
         outcome = get_run(config).regression(preset, _xfailed_points(preset, config))
-        request.node.add_report_section("call", "regression", "\n".join(outcome.lines))
         details.record(config, request.node.nodeid, "regression", outcome.data)
-        if outcome.failed:
+        if outcome.failed:  # the failure says it: no section repeating it under "Captured"
+            details.record(config, request.node.nodeid, "annotations",
+                           regression_annotations(preset, outcome, config), request.node.name)
             raise PresetCheckFailed("\n".join(outcome.lines))
+        request.node.add_report_section("call", "regression", "\n".join(outcome.lines))  # for -rA
 
     return regression
 

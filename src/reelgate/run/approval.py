@@ -100,19 +100,22 @@ def _approve_or_compare(preset: Preset, judge: Judge,
                      "thresholds.regression.allow_multi_variable in the scenario)")
     elif report.changed_layers:
         lines.append("changed: " + ", ".join(report.changed_layers))
-    if report.regressed:
+    headline = report.headline()
+    if headline:
         failed = True
         cause = (" (provider drift: the request is unchanged but the provider answers differently at "
                  + ", ".join(report.drift) + ")") if report.drift else ""
-        lines.append(f"{len(report.regressed)} metric(s) got worse{cause}:")
+        lines.append(f"{headline}{cause}:")
     elif report.drift:
         lines.append(f"provider drift at {', '.join(report.drift)}: new clips, no metric beyond tolerance")
     lines.append(report.table())
     if not response.ok:
         failed = True
-    lines.append(response.message)
+    if response.message:
+        lines.append(response.message)
     return lines, failed, {"motion": motion, "rows": [r.model_dump() for r in report.rows],
                            "changed_layers": report.changed_layers, "drift": report.drift,
+                           "multi_variable": report.multi_variable,
                            "approved_version": approved.version}
 
 

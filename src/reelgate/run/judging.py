@@ -17,6 +17,7 @@ from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
 from reelgate.run.hub import Analyzer, RenderHub
 from reelgate.run.ledger import RunLedger
+from reelgate.run.outcomes import RENDER_FAILED, RUBRIC_FAILED, point_outcome
 from reelgate.verdict.record import RunRecord
 from reelgate.verdict.rubric import ClipVerdict, judge_clip
 from reelgate.verdict.usable import PointVerdict, judge_point
@@ -33,6 +34,12 @@ class PointResult:
     sheets: dict[str, str] = field(default_factory=dict)  # render key -> contact sheet path
     cost_usd: float = 0.0
     renders: list[Any] = field(default_factory=list)  # the contract reports
+    causes: list[str] = field(default_factory=list)  # why each render gave no usable clip
+
+    @property
+    def outcome(self) -> str:
+        """The verdict when the point passes, else what failed it (``reelgate.run.outcomes``)."""
+        return point_outcome(self.verdict.verdict, self.causes)
 
 
 class Judge:
@@ -62,11 +69,13 @@ class Judge:
         rendered = self.hub.results(preset, point)
         clips: list[ClipVerdict] = []
         problems: list[str] = []
+        causes: list[str] = []
         sheets: dict[str, str] = {}
         reports = []
         for render in rendered:
             if render.error is not None:
                 problems.append(render.error)
+                causes.append(render.cause or RENDER_FAILED)
                 if render.report is not None:  # rendered (and paid for), then refused: still logged
                     reports.append(render.report)
                 continue
@@ -74,17 +83,21 @@ class Judge:
             reports.append(report)
             if not report.passed:
                 problems.append(f"{report.key}: " + "; ".join(report.problems))
+                causes.append(RENDER_FAILED)
                 continue
             try:
                 analysis = self.analyzer.analyze(report.clip_path)
             except AnalysisError as exc:
                 problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
+                causes.append(RENDER_FAILED)
                 continue
             shot_cuts, shot_analyses = (self._shots(preset, report, analysis, problems)
                                         if preset.multi_shot else (None, None))
             verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera,
                                  shot_cuts, shot_analyses)
             clips.append(verdict)
+            if not verdict.usable:
+                causes.append(RUBRIC_FAILED)
             # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
             marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
             tag = hashlib.sha256(f"{verdict.clip}|{marks}".encode()).hexdigest()[:12]
@@ -97,7 +110,8 @@ class Judge:
                 problems.append(f"{report.key}: no contact sheet ({exc})")
         result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
         self._log(preset, point, reports, clips)
-        return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
+        return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports,
+                           causes)
 
     def _shots(self, preset: Preset, report: Any, analysis: Any, problems: list[str]
                ) -> tuple[Any, dict[int, Any]]:
