@@ -30,6 +30,7 @@ class PresetRow:
     messages: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # point/regression/reference data
     outcomes: dict[str, str] = field(default_factory=dict)  # item -> outcome name (run/outcomes.py)
+    failed: list[str] = field(default_factory=list)  # items that failed the run (a strict XPASS too)
     cost: float = 0.0
     sources: set[str] = field(default_factory=set)
 
@@ -43,8 +44,7 @@ class PresetRow:
         rendered, cost, source and the failed items."""
         verdicts = [self.points.get(p, "-") for p in POINTS]
         usable = " ".join(self.usable.get(p) or "-" for p in POINTS if p in self.usable)
-        failed = [n for n, o in self.items.items() if o == "failed"]
-        checks = "ok" if not failed else "failed: " + ", ".join(failed)
+        checks = "ok" if not self.failed else "failed: " + ", ".join(self.failed)
         return [*verdicts, usable or "-", f"${self.cost:.2f}", self.source or "-", checks]
 
 
@@ -80,6 +80,8 @@ class RunSummary:
             row.usable[point] = str(props.get("usable", "")) if source else ""  # nothing rendered
             row.cost += float(props.get("cost_usd", 0.0))
             row.sources.add(source)
+        if report.failed and name not in row.failed:
+            row.failed.append(name)
         if report.failed and not hasattr(report, "wasxfail"):
             self.failures.append((path, name, line, f"{row.preset} {name}: {named}", _longrepr_text(report)))
 

@@ -88,6 +88,9 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     unrendered = [p for p, v in current.points.items() if not v.clips]
     if unrendered:
         lines.append("no clip to compare at " + ", ".join(unrendered) + ": see those sweep items for why")
+    if len(unrendered) == len(current.points):  # nothing compared is no proof of no regression
+        return lines, True, {"motion": motion, "rows": [], "changed_layers": report.changed_layers,
+                             "drift": [], "multi_variable": False, "approved_version": approved.version}
     failed = False
     if report.analyzer_changed:
         lines.append(f"the analyzer changed since approval ({report.analyzer_changed}): verdicts are "

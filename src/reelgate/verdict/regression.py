@@ -100,12 +100,16 @@ def changed_layers(approved: Variables, current: Variables) -> list[str]:
 def compare(approved: RunRecord, current: RunRecord, rules: Regression) -> RegressionReport:
     """This run against the approved record, point by point.
 
-    Metrics measured by another analyzer version are not comparable: then only verdicts are.
+    Metrics measured by another analyzer version are not comparable: then only verdicts are. A
+    point without a clip (not recorded, the render failed) is not compared: its sweep item fails
+    and says why, and comparing it would report every metric as worse and the provider as drifting.
     """
     same_analyzer = approved.analyzer is not None and approved.analyzer == current.analyzer
     rows: list[Row] = []
     drift: list[str] = []
     for point, now in current.points.items():
+        if not now.clips:  # nothing rendered: the sweep item says why; no verdict, metric or drift
+            continue
         before = approved.points.get(point)
         if before is None:
             rows.append(Row(point=point, metric="verdict", approved="(none)", now=now.verdict,
