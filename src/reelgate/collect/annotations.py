@@ -1,8 +1,9 @@
 """GitHub annotations of failed preset items: the whole reason, at the YAML line it concerns.
 
-A sweep point's failure (its rubric rows, or why nothing rendered) sits at the point's ``sweep:``
-entry, else at the preset's ``motion`` line; a regression row at its point's ``sweep:`` entry, a
-control variable that changed at its field; anything else at the preset's first line. Built
+A schema error sits at its own line; a sweep point's failure (its rubric rows, or why nothing
+rendered) at the point's ``sweep:`` entry, else at the preset's ``motion`` line; a regression row
+at its point's ``sweep:`` entry, a control variable that changed at its field; anything else at
+the preset's first line. Built
 where the item ran (an xdist worker has the preset's positions), sent with the items' details
 (``collect/details.py``) and written by the controller's summary as workflow commands.
 """
@@ -18,6 +19,8 @@ import pytest
 from reelgate.preset.model import Preset
 
 if TYPE_CHECKING:
+    from reelgate.preset.check import PresetResult
+    from reelgate.preset.diagnostics import Diagnostic
     from reelgate.run.approval import Outcome
 
 Annotation = dict[str, Any]  # {"file": str, "line": int, "title": str, "message": str}
@@ -57,6 +60,13 @@ def where(preset: Preset, config: pytest.Config, *fields: FieldPath) -> tuple[st
 def point_fields(preset: Preset, point: str) -> tuple[FieldPath, ...]:
     """Where a sweep point is written: its ``sweep:`` entry, else the preset's motion score."""
     return (("sweep", list(preset.sweep).index(point)), ("motion", "score"), ("motion",))
+
+
+def schema_annotations(result: PresetResult, errors: list[Diagnostic], config: pytest.Config
+                       ) -> list[Annotation]:
+    """One per schema error, at its own file and line, with its source line and caret."""
+    return [annotation(shown(error.where.path, config), error.where.line, f"{result.preset_id} schema",
+                       result.report(config.rootpath, diagnostics=[error])) for error in errors]
 
 
 def sweep_annotation(preset: Preset, point: str, title: str, message: str,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reelgate.collect import details
-from reelgate.collect.annotations import regression_annotations, sweep_annotation
+from reelgate.collect.annotations import regression_annotations, schema_annotations, sweep_annotation
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
 from reelgate.preset.model import Preset
@@ -50,6 +50,8 @@ def schema_check(result: PresetResult, config: pytest.Config, report: SchemaRepo
                                    warning.where.line)
         errors = report.of("error")
         if errors:
+            details.record(config, request.node.nodeid, "annotations",
+                           schema_annotations(result, errors, config), request.node.name)
             count = len(errors)
             raise PresetCheckFailed(
                 f"{count} schema error{'s' * (count != 1)} in {result.path.name}:\n"

@@ -83,7 +83,8 @@ class RunSummary:
         if report.failed and name not in row.failed:
             row.failed.append(name)
         if report.failed and not hasattr(report, "wasxfail"):
-            self.failures.append((path, name, line, f"{row.preset} {name}: {named}", _longrepr_text(report)))
+            title = f"{row.preset} {name}" + ("" if named == "failed" else f": {named}")
+            self.failures.append((path, name, line, title, _longrepr_text(report)))
 
     def run_data(self) -> dict[str, Any]:
         """Everything the run decided, per preset, as plain data (the HTML report's input)."""
