@@ -164,3 +164,18 @@ def test_each_outcome_is_named_as_it_is(gate: SuiteWriter, simulator: str, githu
                                                    ["low", "usable_rate", "1", "0", "-1", "0.05", "WORSE"]]
     sweep = next(a for a in annotations(harsh) if "sweep[low]" in a)
     assert f"line={LINES['low']}," in sweep and "subject integrity" in sweep and "%0A" in sweep
+
+
+def test_a_reference_failure_is_annotated_at_the_reference_line(suite: SuiteWriter, monkeypatch: pytest.MonkeyPatch,
+                                                               github: Path) -> None:
+    prepare_offline(suite, monkeypatch)
+    (suite.root / "presets" / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    (suite.root / "presets" / "still.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    suite.preset("cup.yaml", SWEPT + "reference:\n  video: broken.mp4\n  video_url: https://cdn.example.com/"
+                 "x.mp4\n  image: still.png\n")  # the video (not decodable) at line 13
+    result = run(suite, "-k", "reference")
+    result.assert_outcomes(failed=1, deselected=5)
+    (entry,) = annotations(result)
+    assert entry.startswith("::error file=presets/cup.yaml,line=13,title=cup reference::reference "
+                            "presets/broken.mp4: ")
+    assert junit(suite)["reference"][0]["outcome"] == "failed"

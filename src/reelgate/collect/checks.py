@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reelgate.collect import details
-from reelgate.collect.annotations import regression_annotations, schema_annotations, sweep_annotation
+from reelgate.collect.annotations import (
+    annotation,
+    regression_annotations,
+    schema_annotations,
+    sweep_annotation,
+    where,
+)
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
 from reelgate.preset.model import Preset
@@ -166,10 +172,18 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
 
         assert preset.reference_video is not None
         shown = _shown(preset.reference_video, config)
+
+        def failed(message: str) -> PresetCheckFailed:
+            """The failure, annotated at the preset's reference video line."""
+            at = where(preset, config, ("reference", "video"), ("reference", "video_url"), ("reference",))
+            details.record(config, request.node.nodeid, "annotations",
+                           [annotation(*at, f"{preset.id} reference", message)], request.node.name)
+            return PresetCheckFailed(message)
+
         try:
             analysis = get_run(config).analyzer.analyze(preset.reference_video)
         except AnalysisError as exc:
-            raise PresetCheckFailed(f"reference {shown}: {exc}") from None
+            raise failed(f"reference {shown}: {exc}") from None
         violations = reference_gate(analysis, preset.thresholds.reference)
         details.record(config, request.node.nodeid, "reference", ({
             "file": shown, "violations": [v.model_dump() for v in violations],
@@ -177,8 +191,8 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
             "cuts": analysis.continuity.cuts, "pacing_variation": analysis.motion.pacing_variation,
         }))
         if violations:
-            raise PresetCheckFailed(describe_violations(shown, violations) + "\n(bounds from scenario "
-                                    f"{preset.scenario!r}; override them under thresholds.reference)")
+            raise failed(describe_violations(shown, violations) + "\n(bounds from scenario "
+                         f"{preset.scenario!r}; override them under thresholds.reference)")
 
     return reference
 
