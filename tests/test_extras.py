@@ -19,12 +19,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
 #: What the [simulator], [postgres] and [report] extras bring, as import names.
-EXTRA_MODULES = ("starlette", "uvicorn", "matplotlib", "psycopg", "jinja2")
+EXTRA_MODULES = ("starlette", "uvicorn", "matplotlib", "psycopg", "jinja2", "ruamel")
 #: Heavy modules the pytest glue and the console script's parser must not import: the extras, and
 #: SQLAlchemy (base, but only a run with presets opens the ledger).
 UNWANTED = (*EXTRA_MODULES, "sqlalchemy")
 #: Distributions hidden from the child, as they are spelled in site-packages (module and dist-info).
-HIDDEN_PREFIXES = ("starlette", "uvicorn", "matplotlib", "mpl_toolkits", "psycopg", "jinja2")
+HIDDEN_PREFIXES = ("starlette", "uvicorn", "matplotlib", "mpl_toolkits", "psycopg", "jinja2", "ruamel")
 CHILD_TIMEOUT_S = 600  # the example suite replays in well under a minute; this only stops a hang
 
 
@@ -105,9 +105,19 @@ def test_html_report_without_the_report_extra_says_which_extra(base_env: dict[st
                  base_env, tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines() == [
-        "reelgate report: --format html: the HTML report and its charts needs matplotlib, which is not "
+        "reelgate report: --format html: the HTML report, its charts and --winners --write needs matplotlib, which is not "
         "installed: pip install 'pytest-reelgate[report]'"]
     assert not ledger.exists()
+
+
+def test_write_without_the_report_extra_says_which_extra(base_env: dict[str, str], tmp_path: Path) -> None:
+    done = _base(["-c", "import sys\nfrom reelgate.cli import main\n"
+                  "sys.exit(main(['report', '--ledger', 'l.sqlite', '--winners', '--write']))"],
+                 base_env, tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "reelgate report: --write: the HTML report, its charts and --winners --write needs matplotlib, "
+        "which is not installed: pip install 'pytest-reelgate[report]'"]
 
 
 def test_preset_html_without_the_report_extra_is_a_usage_error(base_env: dict[str, str],
@@ -118,7 +128,7 @@ def test_preset_html_without_the_report_extra_is_a_usage_error(base_env: dict[st
                  base_env, REPO)
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
     assert done.stderr.strip().splitlines() == [
-        f"ERROR: --preset-html {report}: the HTML report and its charts needs matplotlib, which is "
+        f"ERROR: --preset-html {report}: the HTML report, its charts and --winners --write needs matplotlib, which is "
         "not installed: pip install 'pytest-reelgate[report]'"]
     assert not report.exists()
 

@@ -74,6 +74,11 @@ def test_a_boundary_moved_by_a_second_fails_every_sweep_item(tmp_path: Path) -> 
     text = (REPO / "presets" / EXAMPLE).read_text()
     moved = text.replace("    duration: 3\n", "    duration: 4\n", 1)
     moved = moved[::-1].replace("    duration: 3\n"[::-1], "    duration: 2\n"[::-1], 1)[::-1]
+    # A 2 s shot is one fal's Kling v3 apps refuse (3 to 15 s): a schema error before any
+    # sweep, as it should be; this test is about the cuts, so the copy fails over to Kling omni.
+    moved = moved.replace("failover: {name: fal, model: fal-ai/kling-video/v3/standard/"
+                          "text-to-video}", "failover: {name: kling, model: kling-v3-omni}")
+    assert "kling-v3-omni" in moved
     assert moved != text
     preset_file.write_text(moved)
     answer_with_recorded_clips(tmp_path, preset_file)

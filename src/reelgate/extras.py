@@ -1,8 +1,9 @@
 """Optional parts of reelgate and the one-line error a missing one gives.
 
 The base install is what a replaying CI needs; the simulator's web server, the PostgreSQL driver
-and the HTML report are extras. Code that needs one imports it through ``require`` (or checks
-``missing`` first), so a user without it reads which extra to install instead of a traceback.
+and the HTML report (with the scenarios.yaml writer of ``report --winners --write``) are extras.
+Code that needs one imports it through ``require`` (or checks ``missing`` first), so a user
+without it reads which extra to install instead of a traceback.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from types import ModuleType
 
 DISTRIBUTION = "pytest-reelgate"
 
-#: extra -> (what it is for, the modules it provides)
+#: extra -> (what it is for, the modules every use of it needs)
 EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "simulator": ("the Kling simulator (reelgate simulate)", ("starlette", "uvicorn")),
     "postgres": ("a PostgreSQL ledger", ("psycopg",)),
-    "report": ("the HTML report and its charts", ("matplotlib", "jinja2")),
+    "report": ("the HTML report, its charts and --winners --write", ("matplotlib", "jinja2")),
 }
 
 
@@ -32,10 +33,16 @@ class MissingExtraError(ImportError):
         self.module = module
 
 
-def missing(extra: str) -> MissingExtraError | None:
-    """The error for the first module of ``extra`` that is not installed, or None (nothing imported)."""
-    for module in EXTRAS[extra][1]:
-        if importlib.util.find_spec(module) is None:
+def missing(extra: str, also: tuple[str, ...] = ()) -> MissingExtraError | None:
+    """The error for the first module of ``extra`` (or of ``also``: modules of the same extra that
+    only one command needs, as ruamel.yaml for ``report --winners --write``) that is not
+    installed, or None (nothing imported)."""
+    for module in (*EXTRAS[extra][1], *also):
+        try:
+            found = importlib.util.find_spec(module)
+        except ModuleNotFoundError:  # a dotted name whose parent is absent (ruamel.yaml)
+            found = None
+        if found is None:
             return MissingExtraError(extra, module)
     return None
 

@@ -38,7 +38,8 @@ _LABEL_FIELDS = frozenset({"preset_id", "preset_version", "sweep_point"})
 
 # Request fields added after recordings existed, with the value that means "not asked for".
 ADDED_FIELDS: dict[str, object] = {"shots": [], "shot_type": None, "sound": "off",
-                                   "end_image": None, "elements": [], "video_refer": None}
+                                   "end_image": None, "elements": [], "video_refer": None,
+                                   "voices": []}
 
 
 def without_unset_additions(data: dict[str, object]) -> dict[str, object]:
@@ -108,6 +109,7 @@ class RenderRequest(BaseModel):
     end_image: str | None = None
     elements: tuple[int, ...] = ()
     video_refer: Literal["feature", "base"] | None = None
+    voices: tuple[str, ...] = ()  # Kling voice ids (voice_list), named <<<voice_N>>> in prompts
 
     @field_validator("prompt")
     @classmethod

@@ -18,6 +18,7 @@ from reelgate.analysis.cache import AnalysisCache
 from reelgate.analysis.cli import register
 from reelgate.analysis.gate import describe_violations, reference_gate
 from reelgate.analysis.model import ClipAnalysis
+from reelgate.cli import COMMANDS, build_parser
 from reelgate.preset.thresholds import ReferenceGate
 from tests.analysis.synth import Camera, Shot, Subject, write_clip
 
@@ -195,5 +196,22 @@ def test_the_python_api_imports_light() -> None:
         "assert 'cv2' not in sys.modules and 'av' not in sys.modules\n"
         "assert callable(a.analyze_clip) and callable(a.reference_gate) and a.AnalysisCache\n"
         "assert set(a.__all__) <= set(dir(a)) | set(a._LAZY)\n"
+        # `reelgate analyze` loads its own command only: not the plan, providers and httpx
+        "from reelgate.cli import build_parser\n"
+        "build_parser(['analyze', 'clip.mp4'])\n"
+        "loaded = {'reelgate.plan', 'reelgate.providers', 'httpx'}\n"
+        "assert not loaded & set(sys.modules), loaded & set(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_every_command_is_registered_by_the_module_the_table_names() -> None:
+    """``reelgate X`` loads only COMMANDS[X]: a command moved to another module without the
+    table following would vanish from the console script."""
+    def commands(parser: argparse.ArgumentParser) -> set[str]:
+        (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return set(action.choices)
+
+    assert commands(build_parser([])) == set(COMMANDS)
+    for name in COMMANDS:
+        assert commands(build_parser([name, "--help"])) == {name}

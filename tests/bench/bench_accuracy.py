@@ -30,6 +30,7 @@ from tests.analysis.corpus import (  # noqa: E402
     leave_one_source_out,
     score,
 )
+from tests.bench.figures import Figure, print_summary  # noqa: E402
 
 
 def _analyse(job: tuple[LabelledClip, str | None]) -> Score:
@@ -84,7 +85,27 @@ def main() -> int:
         "targets, every fold: "
         + ("met" if not missed else "; ".join(f"without {s}: {', '.join(m)}" for s, m in missed.items()))
     )
+    summarise(total)
     return 0
+
+
+def summarise(total: Figures) -> bool:
+    """The summary line: the all-clips figures against the targets (the same as meets_targets)."""
+    def share(part: int, whole: int) -> float:
+        return 100 * part / whole if whole else 100.0
+
+    found, labelled, false = total.cuts
+    glitches, labelled_glitches, _ = total.glitches
+    flagged, uncertain, clean = total.clean
+    return print_summary(
+        "bench_accuracy",
+        Figure("camera", share(*total.camera), 95, "%", 0, at_most=False),
+        Figure("cuts found", share(found, labelled), 100, "%", 0, at_most=False),
+        Figure("false cuts", false, 0, "", 0),
+        Figure("glitches", share(glitches, labelled_glitches), 90, "%", 0, at_most=False),
+        Figure("clean flagged", 100 - share(clean - flagged, clean), 5, "%", 0),
+        Figure("clean uncertain", 100 - share(clean - uncertain, clean), 15, "%", 0),
+    )
 
 
 if __name__ == "__main__":

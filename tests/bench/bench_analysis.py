@@ -9,16 +9,19 @@ shared and noisy, so only ratios taken side by side mean anything):
   * whole process: ``reelgate analyze --json`` against a process that only decodes, wall;
   * peak RSS of a fresh analysing process on the 8 s and the 60 s clip.
 Each round runs the pair in turn, the order swapped every round; a figure is the median of the
-rounds' ratios. One line per figure: the value, its target (issue 14; issue 10 for the first in
-brackets) and whether it is met.
+rounds' ratios. One line per figure, then the summary line against issue 14's targets.
+The processes run as an installed package does, with bytecode compiled (into a scratch pycache
+prefix, one untimed run of each first): a checkout run with PYTHONDONTWRITEBYTECODE would
+compile every reelgate module on each start, which no user's install does.
 
-Run: .venv/bin/python tests/bench/bench_analysis.py [--keep DIR] [--rounds N]
+Run: .venv/bin/python tests/bench/bench_analysis.py [--keep DIR] [--rounds N] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import subprocess
 import sys
@@ -34,6 +37,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 from tests.analysis.synth import scenery  # noqa: E402
+from tests.bench.figures import Figure, print_summary  # noqa: E402
 
 WIDTH, HEIGHT, FPS, SECONDS, BITRATE = 1920, 1080, 24, 8, 8_000_000
 # VmHWM is this process image's own peak: ru_maxrss would carry the parent's peak across exec
@@ -141,11 +145,17 @@ def timed(run: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def process(script: str, path: Path) -> tuple[float, float]:
+def child_env(pycache: Path) -> dict[str, str]:
+    """The environment of the timed processes: bytecode cached, as in an installed package."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
+
+
+def process(script: str, path: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of a fresh interpreter running ``script`` on ``path``."""
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
-                            text=True, check=True, cwd=REPO)
+                            text=True, check=True, cwd=REPO, env=env)
     wall = time.perf_counter() - started
     return wall, int(result.stderr.strip().splitlines()[-1]) / 1024
 
@@ -174,11 +184,24 @@ def verdict(value: float, target: float) -> str:
     return "met" if value <= target else "MISSED"
 
 
+def report(wall: float, whole_wall: float, short_peak: float, growth: float) -> bool:
+    """The summary line of the four figures against issue 14's targets."""
+    return print_summary(
+        "bench_analysis",
+        Figure("in-process wall", wall, IN_PROCESS_TARGET, "x"),
+        Figure("whole process wall", whole_wall, WHOLE_PROCESS_TARGET, "x"),
+        Figure("peak RSS 8 s", short_peak, RSS_TARGET_MB, " MB", digits=0),
+        Figure("RSS 60 s / 8 s", growth, RSS_GROWTH_TARGET, "x"),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", type=Path, help="write the clips here and keep them (reused)")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds per figure")
+    parser.add_argument("--quick", action="store_true", help="one round (about half the time)")
     args = parser.parse_args()
+    rounds = 1 if args.quick else args.rounds
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -195,17 +218,20 @@ def main() -> None:
               f"({time.perf_counter() - started:.0f} s to make)")
         full_analysis(short)  # warm imports and caches once, untimed
         inside = alternate(lambda: timed(lambda: bare_decode(short)),
-                           lambda: timed(lambda: full_analysis(short)), args.rounds)
-        whole = alternate(lambda: process(DECODE_PROCESS, short),
-                          lambda: process(ANALYZE_PROCESS, short), args.rounds)
-        long_peak = process(ANALYZE_PROCESS, long)[1]
+                           lambda: timed(lambda: full_analysis(short)), rounds)
+        env = child_env(Path(scratch) / "pycache")
+        for script in (DECODE_PROCESS, ANALYZE_PROCESS):  # untimed: writes the bytecode
+            process(script, short, env)
+        whole = alternate(lambda: process(DECODE_PROCESS, short, env),
+                          lambda: process(ANALYZE_PROCESS, short, env), rounds)
+        long_peak = process(ANALYZE_PROCESS, long, env)[1]
     wall, cpu = median_ratio(inside, 0), median_ratio(inside, 1)
     whole_wall = median_ratio(whole, 0)
     short_peak = statistics.median(b[1] for _, b in whole)
     decode_peak = statistics.median(a[1] for a, _ in whole)
     growth = long_peak / short_peak
     decode_s = statistics.median(a[0] for a, _ in inside)
-    print(f"rounds: {args.rounds}; bare decode in-process {decode_s:.2f} s median "
+    print(f"rounds: {rounds}; bare decode in-process {decode_s:.2f} s median "
           f"({frames / decode_s:.0f} fps; seconds move with the machine's load, ratios less)")
     print(f"analysis / bare decode, in-process wall: {wall:.2f}x (target <= "
           f"{IN_PROCESS_TARGET}x: {verdict(wall, IN_PROCESS_TARGET)}; issue 10 <= "
@@ -216,6 +242,7 @@ def main() -> None:
           f"{verdict(short_peak, RSS_TARGET_MB)}; a bare decode process: {decode_peak:.0f} MB)")
     print(f"peak RSS 60 s clip / 8 s clip: {growth:.2f}x ({long_peak:.0f} MB; target <= "
           f"{RSS_GROWTH_TARGET}x: {verdict(growth, RSS_GROWTH_TARGET)})")
+    report(wall, whole_wall, short_peak, growth)
 
 
 if __name__ == "__main__":

@@ -73,7 +73,8 @@ def main() -> None:
         plain_s, plain_items = _collect_seconds(root, "plain")
     print(f"collect {COUNT} presets (schema checked, {preset_items} items): {presets_s:.2f} s")
     print(f"collect {plain_items} trivial test functions:              {plain_s:.2f} s")
-    print(f"ratio presets / plain: {presets_s / plain_s:.2f}x")
+    print(f"bench_collection: presets / plain {presets_s / plain_s:.2f}x (target <= 1.5x) "
+          f"{'OK' if presets_s / plain_s <= 1.5 else 'MISS'}")
 
 
 if __name__ == "__main__":

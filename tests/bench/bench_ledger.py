@@ -22,6 +22,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -37,6 +38,10 @@ from reelgate.records import LedgerRow, open_ledger
 from reelgate.records.cli import main as reelgate_records
 
 SERVICES = Path(__file__).resolve().parents[2] / ".ci" / "services.sh"
+sys.path.insert(0, str(SERVICES.parents[1]))
+from tests.bench.figures import Figure, print_summary  # noqa: E402
+
+RATIO_TARGET = 1.5  # weekly report over the one hand-written query
 UNTIL = "2025-12-01"
 START = datetime(2024, 12, 2, tzinfo=UTC)  # a Monday; 52 weeks of runs follow
 SCENARIOS = ("ad", "dance", "product", "narrative")
@@ -164,7 +169,7 @@ def best_of(runs: int, *timed: Callable[[], Any]) -> list[float]:
     return best
 
 
-def measure(label: str, url: str, count: int) -> None:
+def measure(label: str, url: str, count: int) -> Figure:
     print(f"{label}: filling {count:,} rows ...", flush=True)
     seconds = fill(url, count)
     print(f"{label}: filled in {seconds:.1f} s ({count / seconds:,.0f} rows/s)", flush=True)
@@ -187,6 +192,7 @@ def measure(label: str, url: str, count: int) -> None:
     print(f"{label}: ratio {report_s / direct_s:.2f}x (target <= 1.5x)")
     print(f"{label}: full report, all six sections  {full_s * 1000:8.1f} ms ({full_s / direct_s:.2f}x the query)",
           flush=True)
+    return Figure(f"{label} report / query", report_s / direct_s, RATIO_TARGET, "x")
 
 
 @contextlib.contextmanager
@@ -221,12 +227,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="100,000 rows, SQLite only")
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.no_postgres = 100_000, True
+    figures = []
     with tempfile.TemporaryDirectory() as tmp:
-        measure("SQLite", str(Path(tmp) / "ledger.sqlite"), args.rows)
+        figures.append(measure("SQLite", str(Path(tmp) / "ledger.sqlite"), args.rows))
     if not args.no_postgres:
         with postgres_database() as url:
-            measure("PostgreSQL", url, args.rows)
+            figures.append(measure("PostgreSQL", url, args.rows))
+    print_summary(f"bench_ledger ({args.rows:,} rows)", *figures)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
 """Render throughput against the simulator: 60 jobs of 2 s each, 10 at a time, then one by one.
 
 Run: .venv/bin/python tests/bench/bench_render.py [--jobs 60] [--concurrency 10] [--job-seconds 2]
-Prints wall time over the ideal (jobs / concurrency x job seconds); the target is <= 1.3.
+Prints wall time over the ideal (jobs / concurrency x job seconds); the target is <= 1.15
+(issue 14). The simulator renders its clips tiny (64 px, 6 fps): the figure is the service's
+scheduling, not the simulator's encoder competing for a shared machine's cores.
 A script, not a test: pytest does not collect tests/bench.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,6 +21,10 @@ from reelgate.render.service import RenderOptions, RenderService
 from reelgate.request import RenderRequest
 from reelgate.simulator import SimulatorConfig, running_simulator, simulator_env, simulator_state
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.figures import Figure, print_summary
+
+TARGET = 1.15  # wall over ideal, issue 14
 MOVES = ("slow pan right", "gentle tilt up", "push in", "locked", "handheld", "fast pan left")
 
 
@@ -70,14 +77,14 @@ def main() -> None:
     parser.add_argument("--skip-sequential", action="store_true")
     args = parser.parse_args()
 
-    config = SimulatorConfig(job_seconds=args.job_seconds,
+    config = SimulatorConfig(job_seconds=args.job_seconds, fps=6, short_side=64,
                              max_concurrent_tasks=max(20, args.concurrency))
     ideal = args.jobs / args.concurrency * args.job_seconds
     with running_simulator(config, in_subprocess=True) as url:
         wall = run(url, jobs(args.jobs), args.concurrency)
         print(f"concurrent: {args.jobs} jobs x {args.job_seconds:g} s at concurrency "
               f"{args.concurrency}: wall {wall:.2f} s, ideal {ideal:.2f} s, "
-              f"ratio {wall / ideal:.3f} (target <= 1.3)")
+              f"ratio {wall / ideal:.3f}")
         charged = simulator_state(url)["tasks_created"]
         print(f"simulator: {charged} tasks created for {args.jobs} jobs")
         if not args.skip_sequential:
@@ -86,6 +93,8 @@ def main() -> None:
             print(f"sequential: {args.jobs} jobs one after another: wall {sequential:.2f} s "
                   f"(ideal {serial_ideal:.2f} s, ratio {sequential / serial_ideal:.3f}); "
                   f"concurrency speed-up x{sequential / wall:.1f}")
+    print_summary("bench_render", Figure(f"wall / ideal, {args.jobs} jobs at concurrency "
+                                         f"{args.concurrency}", wall / ideal, TARGET, digits=3))
 
 
 if __name__ == "__main__":

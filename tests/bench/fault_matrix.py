@@ -17,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench.figures import Figure, print_summary
 from tests.bench.simsuite import (
     charged_usd,
     ledger_rows,
@@ -79,6 +80,7 @@ def main() -> int:
                   f"{charged:>8.2f} {known:>8.2f} {unknown:>8.2f} {len(rows):>4}  "
                   f"{'ok' if ok else 'MISSING SPEND'}")
     print(f"{len(FAULTS)} faults, {bad} with spend the ledger does not account for")
+    print_summary("fault_matrix", Figure(f"of {len(FAULTS)} faults, spend unaccounted", bad, 0, "", 0))
     return 1 if bad else 0
 
 

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench.figures import Figure, print_summary
 from tests.hostile.strategies import CANARY, Case, check_case, hostile_presets, make_project
 
 from reelgate.preset.scenarios import load_scenarios
@@ -113,16 +114,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("files", nargs="?", type=int, default=DEFAULT_FILES,
                         help=f"fuzzed preset files to try (default {DEFAULT_FILES})")
-    count = parser.parse_args().files
+    parser.add_argument("--quick", action="store_true", help="200 files")
+    options = parser.parse_args()
+    count = 200 if options.quick else options.files
     with tempfile.TemporaryDirectory() as work:
         figures = fuzz(count, Path(work))
     bad = ("internal errors", "hangs", "tracebacks", "wrong passes", "leaks")
     failed = any(figures.get(k) for k in bad)
+    line = [Figure(f"of {figures.get('files tried', 0)} files, {k}" if k == bad[0] else k,
+                   figures.get(k, 0), 0, "", 0) for k in bad]
     for key in ("files tried", "invalid by construction", "reported valid", "internal errors",
                 "hangs", "tracebacks", "wrong passes", "leaks", "unpositioned errors"):
         print(f"{key:>24}: {figures.pop(key, 0)}")
     for key, value in sorted(figures.items()):
         print(f"{key}: {value}" if value != 1 else key)
+    print_summary("fuzz_presets", *line)
     return 1 if failed else 0
 
 

@@ -24,6 +24,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench.figures import Figure, print_summary
 from tests.bench.simsuite import (
     charged_usd,
     environment,
@@ -64,7 +65,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=25)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--quick", action="store_true", help="5 kills")
     options = parser.parse_args()
+    if options.quick:
+        options.kills = 5
     rng = random.Random(options.seed)
     corrupt: set[str] = set()
     with running_simulator(SimulatorConfig(job_seconds=0.4), in_subprocess=True) as url, \
@@ -98,6 +102,9 @@ def main() -> int:
     print(f"charged by the simulator ${charged_usd(state):.2f}, recorded known ${known:.2f}, "
           f"unknown up to ${sum(r.cost_usd for r in unreconciled):.2f}")
     print(f"final run: {final.stdout.strip().splitlines()[-1] if final.stdout.strip() else '?'}")
+    print_summary("kill_loop", Figure(f"after {options.kills} kills, corrupt files", len(corrupt), 0, "", 0),
+                  Figure("lost renders", len(lost), 0, "", 0),
+                  Figure("unreconciled rows", len(unreconciled), 0, "", 0))
     return 1 if corrupt or lost else 0
 
 

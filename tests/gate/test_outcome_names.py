@@ -137,7 +137,7 @@ def test_each_outcome_is_named_as_it_is(gate: SuiteWriter, simulator: str, githu
     assert cases["sweep[low]"][0]["outcome"] == "XPASS" and cases["sweep[mid]"][0]["outcome"] == "XPASS"
     data = run_data(gate)
     assert data["outcomes"] == {"sweep[low]": "XPASS", "sweep[mid]": "XPASS", "sweep[mid-high]": "pass"}
-    assert data["items"]["sweep[low]"] == "XPASS" and data["points"]["low"]["outcome"] == "pass"
+    assert data["items"]["sweep[low]"] == "xpass" and data["points"]["low"]["outcome"] == "pass"
 
     # The rubric fails low; mid and mid-high lost their recordings.
     preset.write_text(SWEPT)

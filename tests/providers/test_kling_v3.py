@@ -106,7 +106,7 @@ def test_capability_gaps_are_errors_at_the_field() -> None:
     assert "no multi-shot clip to an end frame" in errors(
         model="kling-v3", reference_image=IMAGE, end_image=END, shots=SHOTS)["reference.end_image"]
     long = (ShotRequest(prompt="x" * 500, duration=2), ShotRequest(prompt="y", duration=3))
-    assert "512 characters" in errors(model="kling-v3", shots=long)["shots.0.prompt"]
+    assert "512 characters" in errors(model="kling-v3", shots=long)["shots[0].prompt"]
     assert errors(model="kling-v3", shots=SHOTS, sound="on") == {}
 
 
@@ -137,3 +137,22 @@ def test_the_fal_v3_failover_takes_the_shots_and_the_sound() -> None:
     assert body["generate_audio"] is True
     assert errors(provider="fal", model="fal-ai/kling-video/v2.6/pro/text-to-video",
                   resolution="1080p", shots=SHOTS)["shots"].startswith("fal ")
+
+
+def test_voices_go_to_fal_as_voice_ids_and_are_priced_as_voice_control() -> None:
+    from reelgate.providers.fal import FalProvider
+
+    app = "fal-ai/kling-video/v3/standard/text-to-video"
+    request = make_request(provider="fal", model=app, sound="on", voices=("v-1", "v-2"))
+    body = FalProvider(()).build_submit(request).json or {}
+    assert body["voice_ids"] == ["v-1", "v-2"] and body["generate_audio"] is True
+    assert FalProvider.list_price(request).usd == pytest.approx(0.154 * 5)  # fal's page
+    assert "voice_ids" not in (FalProvider(()).build_submit(make_request(
+        provider="fal", model=app)).json or {})
+
+
+def test_voices_and_elements_together_are_refused_on_image_to_video() -> None:
+    found = errors(model="kling-v3", reference_image=IMAGE, elements=(7,), sound="on",
+                   voices=("v-1",))
+    assert "voice_list or element_list, not both" in found["voices"]
+    assert "voices" not in errors(model="kling-v3", sound="on", voices=("v-1",))

@@ -35,7 +35,7 @@ def test_other_providers() -> None:
     assert luma_price("ray-flash-2", "720p", 5).assumed
     assert replicate_price("kwaivgi/kling-v2.6", 5).usd == pytest.approx(0.35)
     assert fal_price("fal-ai/veo3", "pro", 8).usd == pytest.approx(3.2)
-    assert fal_price("fal-ai/kling-video/v3/standard/text-to-video", "std", 5).assumed
+    assert fal_price("fal-ai/kling-video/v3/pro/text-to-video", "pro", 5).assumed
 
 
 def test_fal_apps_with_a_published_rate_use_it() -> None:
@@ -46,9 +46,24 @@ def test_fal_apps_with_a_published_rate_use_it() -> None:
         master, "pro", 10).assumed
     assert fal_price("fal-ai/kling-video/v2.6/pro/text-to-video", "pro", 10).usd == (
         pytest.approx(0.70))
-    # An unpriced v3 app borrows Kling's own v3 rate (0.6 units/s std x $0.14).
+    # fal's v3 standard page: $0.084/s with audio off.
     assert fal_price("fal-ai/kling-video/v3/standard/text-to-video", "std", 10).usd == (
         pytest.approx(0.84))
+
+
+def test_fal_prices_sound_and_voices_where_its_pages_do() -> None:
+    v3 = "fal-ai/kling-video/v3/standard/text-to-video"
+    silent, loud = fal_price(v3, "std", 5), fal_price(v3, "std", 5, sound=True)
+    voiced = fal_price(v3, "std", 5, sound=True, voices=True)
+    # "$0.084 (audio off) or $0.126 (audio on) ... voice control $0.154"
+    assert (silent.usd, loud.usd, voiced.usd) == pytest.approx((0.42, 0.63, 0.77))
+    assert not (silent.assumed or loud.assumed or voiced.assumed) and "audio on" in loud.source
+    # v2.6 pro text-to-video: audio rates borrowed from its image-to-video page, said so
+    borrowed = fal_price("fal-ai/kling-video/v2.6/pro/text-to-video", "pro", 5, sound=True)
+    assert borrowed.usd == pytest.approx(0.70) and borrowed.assumed
+    # an app with no page in the notes borrows its tier's other app, all rates assumed
+    native = fal_price("fal-ai/kling-video/v3/standard/image-to-video", "std", 5, sound=True)
+    assert native.assumed and native.usd == pytest.approx(0.63)
 
 
 def test_runway_aleph2_is_priced_and_said_to_be_assumed() -> None:

@@ -72,7 +72,8 @@ def test_html_report_is_one_self_contained_file(ledger: str, tmp_path: Path, cap
     assert capsys.readouterr().out == f"wrote {target}\n"
     page = target.read_text()
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<svg") == 3
+    assert page.count("<svg") == 4  # two weekly charts, providers, usable rate against motion_score
+    assert "Usable rate against motion_score" in page
     assert "<?xml" not in page
     assert "<script" not in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched

@@ -212,3 +212,31 @@ def test_the_database_does_the_aggregating(known: Ledger) -> None:
     assert len(reads) >= 6
     for statement in reads:
         assert re.search(r"GROUP BY|^SELECT (sum|count)\(|EXISTS", statement, re.IGNORECASE), statement
+
+
+def test_retire_names_the_combination_its_interval_and_its_cost_against_the_scenario(ledger_url: str) -> None:
+    def run(preset: str, day: int, camera: str, usable: int, motion: Any = lambda i: 4) -> list[LedgerRow]:
+        return [make_row(preset_id=preset, scenario="ad", run_id=f"{preset}-{day}", repeat=i, camera_intent=camera,
+                         motion_score=motion(i), recorded_at=datetime(2025, 4, day, 9, i, tzinfo=UTC),
+                         verdict="pass" if i < usable else "fail", cost_usd=0.49) for i in range(6)]
+
+    rows = run("bad-ad", 1, "slow push-in", 0)  # before its last five runs: not its combination
+    for day in range(2, 7):
+        rows += run("bad-ad", day, "gentle pan right", 1, motion=lambda i: 2 if i < 3 else 5)
+        rows += run("good", day, "slow push-in", 6)
+    with open_ledger(ledger_url) as ledger:
+        ledger.append(rows)
+        report = build_report(ledger, ReportQuery(until=datetime(2025, 5, 1, tzinfo=UTC)))
+    [bad] = report.retire
+    [combo] = bad.combinations
+    assert (combo.camera, combo.reference_id, combo.motion_low, combo.motion_high) == (
+        "gentle pan right", "sha256:" + "b" * 64, 2, 5)
+    assert (bad.usable, bad.renders) == (5, 30)
+    assert bad.interval == pytest.approx((0.0734, 0.3356), abs=1e-4)  # Wilson 95% of 5/30
+    assert bad.cost_per_usable_usd == pytest.approx(30 * 0.49 / 5)
+    # The scenario: 66 live renders at $0.49, 35 of them usable (bad-ad 5, good 30).
+    assert bad.scenario_cost_per_usable_usd == pytest.approx(66 * 0.49 / 35)
+    from reelgate.records.render_text import render_table
+
+    assert re.search(r"^ad\s+bad-ad\s+gentle pan right / sha256:bbbbbbbbbbbb\.\.\.bbbb / motion 2-5\s+5\s+16\.7%\s+"
+                     r"7-34%\s+16\.7%\s+50\.0%\s+\$2\.94\s+\$0\.92\s+2025-04-06$", render_table(report), re.M)

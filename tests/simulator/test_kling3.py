@@ -44,6 +44,12 @@ def v3(**fields: object) -> dict:
         {"video_url": "https://cdn.example/v.mp4", "refer_type": "feature"}]},
      "only be off when there is a reference video"),
     ("omni-video", {"model_name": "kling-v3-omni", "duration": "16"}, "duration must be one of"),
+    ("text2video", {"voice_list": [{"voice_id": "v1"}]}, "voice_list needs sound on"),
+    ("text2video", {"sound": "on", "voice_list": [{"voice_id": f"v{i}"} for i in range(3)]},
+     "1 to 2 {voice_id}"),
+    ("text2video", {"sound": "on", "voice_list": [{"voice_id": 7}]}, "1 to 2 {voice_id}"),
+    ("omni-video", {"model_name": "kling-v3-omni", "sound": "on",
+                    "voice_list": [{"voice_id": "v1"}]}, "voice_list is not supported"),
 ])
 def test_kling3_mistakes_are_refused_like_kling(endpoint: str, fields: dict, words: str) -> None:
     with pytest.raises(KlingError) as caught:
@@ -78,6 +84,8 @@ def test_silent_and_intelligent_shots() -> None:
     ("text2video", {"mode": "pro"}, 4.0),  # pro 0.8
     ("text2video", {"sound": "on"}, 4.5),  # std with sound 0.9
     ("text2video", {"mode": "pro", "sound": "on"}, 6.0),  # pro with sound 1.2
+    # voices: no Kling v3 rate in the notes; fal's voice-control ratio (0.154/0.126) on 4.5
+    ("text2video", {"sound": "on", "voice_list": [{"voice_id": "v1"}]}, 4.5 * 0.154 / 0.126),
     ("omni-video", {"model_name": "kling-v3-omni", "sound": "on"}, 4.5),
     ("omni-video", {"model_name": "kling-v3-omni", "mode": "pro", "multi_shot": False,
                     "prompt": "x", "video_list": [{"video_url": "https://cdn.example/v.mp4",

@@ -68,7 +68,8 @@ class RunSummary:
         preset = str(props.get("reelgate_preset") or Path(path).stem)
         row = self.rows.setdefault(path, PresetRow(preset, path, line))
         named = str(props.get(OUTCOME, report.outcome))  # named where the item ran (collect/items.py)
-        outcome = XPASS if named == XPASS else XFAIL if hasattr(report, "wasxfail") else report.outcome
+        # An xfail-marked item that passed (strict or not) is XPASS (its mark is stale), not xfail.
+        outcome = "xpass" if named == XPASS else XFAIL if hasattr(report, "wasxfail") else report.outcome
         row.items[name] = outcome
         row.outcomes[name] = named
         if report.failed or report.skipped:
@@ -138,6 +139,23 @@ class RunSummary:
         words = ("approved", "updated", "unchanged")
         return "reelgate: " + ", ".join(f"{done[w]} {w}" for w in words if done[w])
 
+    def pair_lines(self) -> list[str]:
+        """The approved and new contact sheets of every point that moved or fails, at the same times."""
+        from reelgate.collect.details import details
+        from reelgate.run.review import pair_lines
+
+        lines = []
+        for entry in details(self.config).values():
+            regression = entry.get("regression")
+            if not isinstance(regression, dict):
+                continue
+            # A point approved failing (xfail) with the very same clip shows nothing new: report only.
+            moved = [p for p in regression.get("pairs") or []
+                     if p["approved"].get("sha") != p["now"].get("sha") or p.get("problems")]
+            lines += pair_lines(moved, self.config.rootpath, str(regression.get("preset", "")))
+        return ["reelgate: approved against now, side by side (contact sheets at the same times):", *lines] \
+            if lines else []
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.rows:
             return
@@ -154,6 +172,8 @@ class RunSummary:
         approvals = self.approval_line()
         if approvals:
             terminalreporter.write_line(approvals)
+        for line in self.pair_lines():
+            terminalreporter.write_line(line)
         run = started_run(self.config)
         money = money_line(settings(self.config), run.open_ledger() if run else None,
                            self.config.stash.get(RUN_ID_KEY, None))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reelgate.plan.capabilities import check_capabilities
 from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.model import Preset, ProviderSpec
-from reelgate.preset.yamlload import FieldPath, Located
+from reelgate.preset.yamlload import FieldPath, Located, parse_field
 from reelgate.providers.capabilities import CapabilityIssue
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
@@ -97,6 +97,7 @@ def requests_for_point(
             end_image=preset.reference_end_image,
             elements=preset.elements,
             video_refer=preset.video_refer,
+            voices=preset.voices,
         )
         for repeat in range(preset.repeats)
     ]
@@ -126,7 +127,7 @@ def capability_diagnostics(
             if len(points) < len(preset.sweep):  # not at every point: name the values it is about
                 scores = ", ".join(f"{preset.sweep[p]:g}" for p in points)
                 message = f"sweep[{', '.join(points)}] (motion score {scores}): {message}"
-            if field.startswith("failover.") and path == ("scenario",):
+            if field.startswith("failover.") and ("failover",) not in located.positions:
                 message = f"failover provider of scenario {preset.scenario!r}: {message}"
             out.append(Diagnostic(located.where(path), field, message, severity))
     return out
@@ -170,11 +171,13 @@ def _unknown_providers(
 
 
 def _field_path(field: str, located: Located) -> FieldPath:
-    """Where an issue points: the field if the preset file names it, else its nearest parent
-    there, else the ``scenario`` line (the value came from the scenario)."""
-    parts: list[str] = field.split(".")
-    top = parts[0] if parts[0] in ("provider", "failover") else None
-    path: FieldPath = tuple(int(p) if p.isdigit() else p for p in parts)  # shots.1.prompt
+    """Where an issue points: the field if the preset file names it (a failover's gap in a shot
+    at that shot), else its nearest parent there, else the ``scenario`` line (the value came
+    from the scenario)."""
+    path: FieldPath = parse_field(field)
+    top = path[0] if path and path[0] in ("provider", "failover") else None
+    if top == "failover" and len(path) > 1 and path[1] != "provider" and path[1:] in located.positions:
+        return path[1:]  # a field of the preset the failover cannot honour: point at it
     while path and path not in located.positions:
         path = path[:-1]
     if path:

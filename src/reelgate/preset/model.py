@@ -27,7 +27,11 @@ MARK_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MAX_SHOTS = 6
 SHOT_PROMPT_CHARS = 512
 MAX_ELEMENTS = 3
+# voice_list (Text-to-Video and Image-to-Video "Create Task", notes section 2.3): at most 2
+# voices, each {voice_id}, named in the prompt as <<<voice_1>>>, <<<voice_2>>>; needs sound on.
+MAX_VOICES = 2
 ShotType = Literal["customize", "intelligence"]
+VoiceId = Annotated[str, Field(pattern=r"^\S+$")] | Annotated[int, Field(ge=0)]
 Sound = Literal["on", "off"]
 
 
@@ -178,6 +182,12 @@ class PresetDocument(_Strict):
         False, description="an audio track: on or off (the default; YAML reads bare on/off as "
         "true/false, which mean the same); sent explicitly where the model takes it",
     )
+    voices: list[VoiceId] | None = Field(
+        None, min_length=1, max_length=MAX_VOICES,
+        description="voice ids (Kling voice_list, fal voice_ids: from Kling's custom-voice or "
+        "preset voices; a bare number is read as its digits) the clip speaks in; needs sound: "
+        "on, and the prompt or a shot names each where it speaks as <<<voice_1>>>, <<<voice_2>>>",
+    )
     provider: ProviderSpec | None = Field(None, description="defaults to the scenario's")
     failover: ProviderSpec | None = Field(None, description="defaults to the scenario's")
     sweep: list[float] | None = Field(
@@ -255,6 +265,7 @@ class Preset(BaseModel):
     reference_end_image: str | None = None
     elements: tuple[int, ...] = ()
     video_refer: Literal["feature", "base"] | None = None
+    voices: tuple[str, ...] = ()
     sweep: dict[str, float]
     repeats: int
     min_usable: int | float

@@ -90,6 +90,7 @@ def resolve_preset(
     shots = _shots(out, doc, camera, scenarios.cameras.get(doc.scenario, {}))
     end_image = _reference(out, ("reference", "end_image"), _ref(doc, "end_image"), root)
     _check_reference_parts(out, doc)
+    _check_voices(out, doc)
     if out.diagnostics or camera is None:
         return None, out.diagnostics
     prompt = doc.prompt
@@ -117,6 +118,7 @@ def resolve_preset(
         reference_end_image=end_image,
         elements=tuple(doc.reference.elements or ()) if doc.reference else (),
         video_refer=doc.reference.video_refer if doc.reference else None,
+        voices=tuple(str(voice) for voice in doc.voices or ()),
         sweep=dict(zip(SWEEP_POINTS, sweep, strict=True)),
         repeats=repeats,
         min_usable=min_usable,
@@ -190,6 +192,26 @@ def _shots(
                               (doc.camera if isinstance(doc.camera, str) else text)))
         start += spec.duration
     return tuple(shots)
+
+
+def _check_voices(out: _Collector, doc: PresetDocument) -> None:
+    """Voices speak only with sound on, and only where a prompt names them (Kling binds
+    ``voice_list[i]`` to the prompt's ``<<<voice_{i+1}>>>``; an unnamed voice is silent)."""
+    if not doc.voices:
+        return
+    if doc.sound not in (True, "on"):
+        out.error(("voices",), "voices speak only with sound: on; set sound: on or remove "
+                  "voices")
+    if doc.shots:  # the shots' prompts replace the main prompt on the wire
+        words, where = " ".join(shot.prompt for shot in doc.shots), "any shot's prompt"
+    else:
+        words = doc.prompt.text() if isinstance(doc.prompt, PromptLayers) else doc.prompt
+        where = "the prompt"
+    for i, voice in enumerate(doc.voices):
+        tag = f"<<<voice_{i + 1}>>>"
+        if tag not in words:
+            out.error(("voices", i), f"voice {i + 1} ({voice}) is not named in {where}; write "
+                      f"{tag} where it speaks")
 
 
 def _check_reference_parts(out: _Collector, doc: PresetDocument) -> None:

@@ -62,6 +62,15 @@ class Rubric(_Strict):
         "shot boundary: providers start a shot within a frame or two of the asked second, and "
         "3 frames (1/8 s at 24 fps) is still well inside the shortest (1 s) shot",
     )
+    max_subject_distance: float = Field(
+        0.4, ge=0, le=1, description="how far a later shot of a multi-shot clip may look from "
+        "shot 1: Hellinger distance of chroma histograms (subject box, box grown, frame "
+        "centre: the smallest of the three), 0 the same colours, 1 none in common. Cuts "
+        "within one character or scene measured 0.02-0.31 (dev footage and the simulator), "
+        "cuts to another subject in another setting 0.38-0.62; two people in one setting stay under "
+        "0.3, so this catches a changed character and world, not a look-alike; 1 turns the "
+        "check off (shots meant to show different subjects)",
+    )
 
 
 class Regression(_Strict):

@@ -253,3 +253,9 @@ def _dotted(fpath: FieldPath) -> str:
 
 
 dotted = _dotted
+
+
+def parse_field(name: str) -> FieldPath:
+    """A field name as diagnostics write it (``shots[1].prompt``) back to its path."""
+    return tuple(int(part) if part.isdigit() else part
+                 for part in re.split(r"[.\[\]]+", name) if part)

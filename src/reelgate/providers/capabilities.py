@@ -43,6 +43,10 @@ class ModelCapabilities:
     sound: bool = False
     end_image: bool = False
     max_elements: int = 0
+    # Seconds one shot of a multi-shot clip may last (None: whatever the clip's duration allows).
+    shot_seconds: tuple[float, float] | None = None
+    # Voice ids (Kling voice_list, fal voice_ids) a render may bind; they need sound on.
+    max_voices: int = 0
 
     def accepts_duration(self, seconds: float) -> bool:
         if self.duration_range is not None:
@@ -125,17 +129,43 @@ def _kling3_issues(
         field = "shots" if request.shots else "shot_type"
         issues.append(_error(field, f"{where} renders a single shot; remove {field} or pick a "
                              "multi-shot model (Kling 3.0: kling kling-v3, kling-v3-omni)"))
+    issues += _shot_length_issues(where, caps, request)
     if request.sound == "on" and not caps.sound:
         issues.append(_error("sound", f"{where} renders no audio; set sound: off or pick a model "
                              "with sound"))
     if request.end_image is not None and not caps.end_image:
         issues.append(_error("reference.end_image", f"{where} takes no end frame; remove "
                              "reference.end_image or pick a model that takes one"))
+    if request.voices and len(request.voices) > caps.max_voices:
+        allowed = f"at most {caps.max_voices}" if caps.max_voices else "no"
+        issues.append(_error("voices", f"{where} takes {allowed} voices, not "
+                             f"{len(request.voices)}; remove voices or pick a model with voice "
+                             "control (kling kling-v3, kling-v2-6 pro)"))
     if request.elements and len(request.elements) > caps.max_elements:
         allowed = (f"at most {caps.max_elements}" if caps.max_elements else "no")
         issues.append(_error("reference.elements", f"{where} takes {allowed} reference "
                              f"elements, not {len(request.elements)}; remove them or pick a "
                              "model that takes them"))
+    return issues
+
+
+def _shot_length_issues(
+    where: str, caps: ModelCapabilities, request: RenderRequest
+) -> list[CapabilityIssue]:
+    """A shot shorter or longer than the model renders: the provider refuses the whole clip at
+    submit time (fal's Kling v3 apps: 3 to 15 s a shot), so say so before any render."""
+    if not request.shots or caps.shot_seconds is None:
+        return []
+    low, high = caps.shot_seconds
+    issues = []
+    for i, shot in enumerate(request.shots):
+        if low <= shot.duration <= high:
+            continue
+        bound = f"{low:g} s or longer" if shot.duration < low else f"{high:g} s or shorter"
+        issues.append(_error(f"shots[{i}].duration", f"{where} takes shots of {low:g} to "
+                             f"{high:g} s, not {shot.duration:g} s (shot {i + 1}); make it "
+                             f"{bound}, with the shots still summing to output.duration, or "
+                             "pick a model that takes it"))
     return issues
 
 

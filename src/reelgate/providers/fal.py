@@ -71,9 +71,10 @@ MODELS: dict[str, ModelCapabilities] = {
     f"{KLING}/v2.5-turbo/pro/text-to-video": _text("pro"),
     f"{KLING}/v2.5-turbo/pro/image-to-video": _image("pro"),  # same page family, image_url
     # M/v2.6/pro/text-to-video/llms.txt: "5"|"10", 16:9 9:16 1:1, negative_prompt, audio
-    f"{KLING}/v2.6/pro/text-to-video": _text("pro", sound=True),
+    # D/kling-video-v2.6-pro.md: voice_ids, "maximum 2 voices per task" (<<<voice_1>>>)
+    f"{KLING}/v2.6/pro/text-to-video": _text("pro", sound=True, max_voices=2),
     # D/kling-video-v2.6-pro.md: image-to-video takes start_image_url
-    f"{KLING}/v2.6/pro/image-to-video": _image("pro", sound=True),
+    f"{KLING}/v2.6/pro/image-to-video": _image("pro", sound=True, max_voices=2),
     # unchanged from before this refresh (v2.6 motion control, standard and pro)
     f"{KLING}/v2.6/standard/motion-control": _motion_control("standard"),
     f"{KLING}/v2.6/pro/motion-control": _motion_control("pro"),
@@ -81,11 +82,14 @@ MODELS: dict[str, ModelCapabilities] = {
     # D/kling-video-v3-standard.md: the 720p tier, image-to-video with start_image_url
     # (M/v3/standard/text-to-video/llms.txt: "Either prompt or multi_prompt must be provided,
     # but not both"; multi_prompt is a list of {prompt, duration})
+    # (multi_prompt's KlingV3MultiPromptElement.duration is the same DurationEnum, "3".."15")
     **{f"{KLING}/v3/{tier}/text-to-video": _text(tier, durations=(), duration_range=_V3_SECONDS,
-                                                 multi_shot=True, sound=True)
+                                                 multi_shot=True, sound=True,
+                                                 shot_seconds=_V3_SECONDS, max_voices=2)
        for tier in ("standard", "pro")},
     **{f"{KLING}/v3/{tier}/image-to-video": _image(tier, durations=(),
-                                                   duration_range=_V3_SECONDS, sound=True)
+                                                   duration_range=_V3_SECONDS, sound=True,
+                                                   max_voices=2)
        for tier in ("standard", "pro")},
     # https://fal.ai/models/fal-ai/veo3 (unchanged)
     "fal-ai/veo3": ModelCapabilities(durations=(4.0, 6.0, 8.0), aspect_ratios=("16:9", "9:16"),
@@ -122,7 +126,8 @@ class FalProvider(Provider):
 
     @classmethod
     def list_price(cls, request: RenderRequest) -> Price:
-        return fal_price(request.model, tier_mode(request.model), request.duration)
+        return fal_price(request.model, tier_mode(request.model), request.duration,
+                         sound=request.sound == "on", voices=bool(request.voices))
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Key {self._secrets[0].reveal()}"}
@@ -153,6 +158,8 @@ class FalProvider(Provider):
             body["aspect_ratio"] = request.aspect_ratio
         if any(marker in request.model for marker in _AUDIO):
             body["generate_audio"] = request.sound == "on"
+        if request.voices:  # the apps that take them (capabilities: max_voices)
+            body["voice_ids"] = list(request.voices)
         if request.shots:  # multi_prompt replaces the prompt (fal: "not both")
             del body["prompt"]
             body["multi_prompt"] = [{"prompt": shot_prompt(request, shot),

@@ -21,6 +21,7 @@ import httpx
 import jwt
 
 from reelgate.preset.camera import CameraIntent
+from reelgate.preset.model import MAX_VOICES
 from reelgate.providers.base import ApiCall, Provider, Submitted, TaskCharge, TaskStatus
 from reelgate.providers.capabilities import CapabilityIssue, ModelCapabilities
 from reelgate.providers.errors import (
@@ -99,11 +100,12 @@ MODELS: dict[str, ModelCapabilities] = {
     "kling-v2-1": _model(text_to_video=False),
     "kling-v2-1-master": _model(resolutions=("1080p",), modes=()),
     "kling-v2-5-turbo": _model(),
-    "kling-v2-6": _model(reference_video=True, duration_from_reference_video=True, sound=True),
+    "kling-v2-6": _model(reference_video=True, duration_from_reference_video=True, sound=True,
+                         max_voices=MAX_VOICES),
     # Kling 3.0 (kling_v3's sources): multi-shot, sound, an end frame and up to 3 elements.
     "kling-v3": _model(durations=(), duration_range=(3.0, 15.0), reference_video=True,
                        duration_from_reference_video=True, multi_shot=True, sound=True,
-                       end_image=True, max_elements=3),
+                       end_image=True, max_elements=3, max_voices=MAX_VOICES),
     # The omni-video endpoint: no negative_prompt field (its prompt "can include positive and
     # negative descriptions"); kling-video-o1 renders 3 to 10 s, one shot, no sound.
     "kling-video-o1": _model(durations=(), duration_range=(3.0, 10.0), reference_video=True,
@@ -196,7 +198,7 @@ class KlingProvider(Provider):
         endpoint = endpoint_for(request)
         return kling_price(request.model, mode_for(request), request.duration,
                            motion_control=endpoint == "motion-control",
-                           sound=request.sound == "on",
+                           sound=request.sound == "on", voices=bool(request.voices),
                            video_reference=endpoint == "omni-video"
                            and request.reference_video is not None)
 
@@ -257,6 +259,8 @@ class KlingProvider(Provider):
         if request.model in SOUND_SENT or request.sound == "on":
             body["sound"] = request.sound
         body.update(shots)
+        if request.voices:  # text2video and image2video (omni takes none: capability error)
+            body["voice_list"] = [{"voice_id": voice} for voice in request.voices]
         if endpoint == "omni-video":
             body.update(omni_fields(request, self._image))
             if request.reference_image is None and request.video_refer != "base":

@@ -8,7 +8,9 @@ since the site renders client-side, and the team's provider notes, section 2):
   start-and-end-frame render is possible), ``shot_type`` ``customize`` | ``intelligence``,
   ``multi_prompt`` ``[{index, prompt (<= 512 chars), duration (a string)}]`` of 1 to 6 shots
   summing to ``duration``, and ``sound`` ``on`` | ``off``. image2video adds ``image_tail`` (the end
-  frame) and ``element_list`` ``[{element_id}]`` (at most 3).
+  frame) and ``element_list`` ``[{element_id}]`` (at most 3). Both (and ``kling-v2-6``) take
+  ``voice_list`` ``[{voice_id}]``: at most 2 voices, named in the prompt as ``<<<voice_1>>>``,
+  with ``sound`` on; image2video takes it or ``element_list``, not both (notes 2.3, 2.4).
 - ``POST /v1/videos/omni-video`` serves ``kling-video-o1`` (3 to 10 s, one shot) and
   ``kling-v3-omni`` (3 to 15 s, multi-shot, sound): ``image_list`` ``[{image_url, type}]`` with
   ``type`` ``first_frame`` | ``end_frame`` (an end frame needs a first), ``video_list``
@@ -92,7 +94,7 @@ def kling3_issues(request: RenderRequest, endpoint: str, mode: str) -> list[Capa
     for i, shot in enumerate(request.shots):
         sent = shot_prompt(request, shot)
         if len(sent) > SHOT_PROMPT_CHARS:
-            issues.append(CapabilityIssue(f"shots.{i}.prompt", "error", f"kling takes at most "
+            issues.append(CapabilityIssue(f"shots[{i}].prompt", "error", f"kling takes at most "
                           f"{SHOT_PROMPT_CHARS} characters a shot, and shot {i + 1} is "
                           f"{len(sent)} with its camera and motion words; shorten it"))
     if request.multi_shot and request.end_image is not None:
@@ -101,6 +103,10 @@ def kling3_issues(request: RenderRequest, endpoint: str, mode: str) -> list[Capa
     if request.sound == "on" and request.model in SOUND_NEEDS_PRO and mode != "pro":
         issues.append(CapabilityIssue("sound", "error", f"kling {request.model} renders sound "
                       "in pro mode only; set provider.mode: pro (1080p) or sound: off"))
+    if request.voices and request.elements and endpoint == "image2video":
+        issues.append(CapabilityIssue("voices", "error", "kling image-to-video takes "
+                      "voice_list or element_list, not both; remove voices or "
+                      "reference.elements"))
     if request.elements and endpoint == "text2video":
         issues.append(CapabilityIssue("reference.elements", "error", f"kling {request.model} "
                       "takes elements on image-to-video only; add reference.image, or use "

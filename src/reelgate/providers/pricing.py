@@ -61,6 +61,13 @@ KLING_SOUND_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
 KLING_SOUND_UNITS_PER_CLIP: dict[tuple[str, str], tuple[float, float]] = {
     ("kling-v2-6", "pro"): (5.0, 10.0),
 }
+# With voices (voice_list) as well (notes 2.9: v2.6 5 s "+voice 6 u"); 10 s assumed twice that.
+KLING_VOICE_UNITS_PER_CLIP: dict[tuple[str, str], tuple[float, float]] = {
+    ("kling-v2-6", "pro"): (6.0, 12.0),
+}
+# Kling's v3 voice rate is not in the notes: fal's v3 pages charge $0.154 against $0.126 a
+# second (standard) for voice control over audio, 1.22 times; assumed on Kling's own audio rate.
+KLING_VOICE_FACTOR_ASSUMED = 0.154 / 0.126
 # Omni with a reference video (apimodels.app, as above: std $0.0853, pro $0.1059 a second, the
 # rows with the video's sound kept); reelgate drops the video's sound, but which rate Kling then
 # applies is not published, so the dearer one is assumed.
@@ -74,8 +81,11 @@ KLING_MOTION_CONTROL_UNITS_PER_SECOND: dict[tuple[str, str], float] = {
 
 
 def kling_units(model: str, mode: str, seconds: float, *, motion_control: bool,
-                sound: bool = False, video_reference: bool = False) -> Price:
+                sound: bool = False, video_reference: bool = False, voices: bool = False
+                ) -> Price:
     """The charge in Kling units (``Price.usd`` holds units here); ``kling_price`` converts."""
+    if sound and voices:
+        return _kling_voice_units(model, mode, seconds)
     if video_reference and (model, mode) in KLING_UNITS_PER_SECOND:
         rate = KLING_OMNI_VIDEO_UNITS_PER_SECOND[mode]
         return Price(rate * seconds, f"assumed: Kling omni {model} {mode} with a reference "
@@ -111,10 +121,22 @@ def _kling_sound_units(model: str, mode: str, seconds: float) -> Price:
     return Price(rate * seconds, "assumed: dearest known rate with sound", True)
 
 
+def _kling_voice_units(model: str, mode: str, seconds: float) -> Price:
+    if (model, mode) in KLING_VOICE_UNITS_PER_CLIP:
+        five, ten = KLING_VOICE_UNITS_PER_CLIP[(model, mode)]
+        return Price(five if seconds <= 5 else ten, f"Kling {model} {mode} with sound and "
+                     f"voices: {five:g}/{ten:g} units per 5/10 s", assumed=seconds > 5)
+    sound = _kling_sound_units(model, mode, seconds)
+    return Price(sound.usd * KLING_VOICE_FACTOR_ASSUMED, f"assumed: {sound.source}, x "
+                 f"{KLING_VOICE_FACTOR_ASSUMED:.2f} for voices (fal's v3 voice-control ratio)",
+                 True)
+
+
 def kling_price(model: str, mode: str, seconds: float, *, motion_control: bool = False,
-                sound: bool = False, video_reference: bool = False) -> Price:
+                sound: bool = False, video_reference: bool = False, voices: bool = False
+                ) -> Price:
     units = kling_units(model, mode, seconds, motion_control=motion_control, sound=sound,
-                        video_reference=video_reference)
+                        video_reference=video_reference, voices=voices)
     usd = round(units.usd * KLING_USD_PER_UNIT, 4)
     return Price(usd, f"{units.source} x ${KLING_USD_PER_UNIT}/unit", units.assumed)
 
@@ -184,30 +206,78 @@ def replicate_price(model: str, seconds: float) -> Price:
 FAL_VEO3_USD_PER_SECOND = 0.40  # with audio; the notes do not say whether audio is on by default
 
 
-# fal's own prices, audio off (fal.ai/models/<app>/llms.txt, seen 2026-12-01): v2.6 pro
-# "$0.07 (audio off)" per second; v2.5-turbo pro "$0.35" for 5 s and "$0.07" per further second;
-# v2.1 master "$1.40" for 5 s and "$0.28" per further second. These apps render 5 or 10 s.
-FAL_KLING_USD_PER_SECOND: dict[str, float] = {
-    "fal-ai/kling-video/v2.1/master/text-to-video": 0.28,
-    "fal-ai/kling-video/v2.6/pro/text-to-video": 0.07,
-    "fal-ai/kling-video/v2.5-turbo/pro/text-to-video": 0.07,
+@dataclass(frozen=True)
+class FalRate:
+    """USD a second of one fal app: audio off, audio on, audio with voice control (None: the
+    app has no audio, or no published rate for it: see ``sound_like``)."""
+
+    off: float
+    on: float | None = None
+    voice: float | None = None
+    source: str = ""
+    sound_like: str | None = None  # an app whose audio rates this one borrows (assumed)
+
+
+_FAL = "fal-ai/kling-video"
+# fal's own prices (fal.ai/models/<app>/llms.txt or its playground page, seen 2026-12-02):
+# v2.1 master "$1.40" for 5 s and "$0.28" per further second; v2.5-turbo pro "$0.35" for 5 s and
+# "$0.07" per further second (no audio); v2.6 pro image-to-video "$0.07 per second" without
+# audio, "$0.14" with native audio, "$0.168" with audio and voice control; v3 standard
+# text-to-video "$0.084 (audio off) or $0.126 (audio on)", "$0.154" with voice control; v3 pro
+# image-to-video "$0.112 (audio off) or $0.168 (audio on)", "$0.196" with voice control.
+FAL_KLING_RATES: dict[str, FalRate] = {
+    f"{_FAL}/v2.1/master/text-to-video": FalRate(0.28, source="fal v2.1 master"),
+    f"{_FAL}/v2.5-turbo/pro/text-to-video": FalRate(0.07, source="fal v2.5-turbo pro"),
+    f"{_FAL}/v2.6/pro/image-to-video": FalRate(0.07, 0.14, 0.168, "fal v2.6 pro image-to-video"),
+    # its page gives the same $0.07 without audio; its audio rates are the image app's
+    f"{_FAL}/v2.6/pro/text-to-video": FalRate(0.07, source="fal v2.6 pro text-to-video",
+                                              sound_like=f"{_FAL}/v2.6/pro/image-to-video"),
+    f"{_FAL}/v3/standard/text-to-video": FalRate(0.084, 0.126, 0.154, "fal v3 standard "
+                                                 "text-to-video"),
+    f"{_FAL}/v3/pro/image-to-video": FalRate(0.112, 0.168, 0.196, "fal v3 pro image-to-video"),
 }
+# Apps with no page of their own in the notes: the same tier's other app, all rates assumed.
+FAL_ASSUMED_LIKE = {f"{_FAL}/v3/pro/text-to-video": f"{_FAL}/v3/pro/image-to-video",
+                    f"{_FAL}/v3/standard/image-to-video": f"{_FAL}/v3/standard/text-to-video"}
 # App version in the id -> the Kling native model whose rate an unpriced app borrows.
 FAL_NATIVE_LIKE = {"/v3/": "kling-v3", "/v2.6/": "kling-v2-6", "/v2.5-turbo/": "kling-v2-5-turbo",
                    "/master/": "kling-v2-1-master"}
 
 
-def fal_price(model: str, mode: str, seconds: float) -> Price:
-    """fal's published rate where known (Veo 3, three Kling apps); others borrow Kling's own."""
+def fal_price(model: str, mode: str, seconds: float, *, sound: bool = False,
+              voices: bool = False) -> Price:
+    """fal's published rate where known (Veo 3, the Kling apps above, audio on or off as the
+    request asks: fal bills audio per second); others borrow Kling's own."""
     if model.startswith("fal-ai/veo3"):
         usd = round(FAL_VEO3_USD_PER_SECOND * seconds, 4)
         return Price(usd, f"fal Veo 3: ${FAL_VEO3_USD_PER_SECOND}/s (with audio)")
-    if model in FAL_KLING_USD_PER_SECOND:
-        rate = FAL_KLING_USD_PER_SECOND[model]
-        return Price(round(rate * math.ceil(seconds), 4),
-                     f"fal {model}: ${rate}/s, audio off")
+    like = FAL_ASSUMED_LIKE.get(model)
+    rate = FAL_KLING_RATES.get(like or model)
+    if rate is not None:
+        per_second, words, assumed = _fal_rate(rate, sound, voices)
+        usd = round(per_second * math.ceil(seconds), 4)
+        if like:
+            return Price(usd, f"assumed: {model} priced like {like}: ${per_second}/s, {words}",
+                         True)
+        return Price(usd, f"{rate.source}: ${per_second}/s, {words}", assumed)
     native = next((like for marker, like in FAL_NATIVE_LIKE.items() if marker in model),
                   "kling-v2-1")
-    native_price = kling_price(native, mode, seconds, motion_control=model.endswith("motion-control"))
-    return Price(native_price.usd, f"assumed: {model} priced like Kling native {native} {mode}",
-                 True)
+    native_price = kling_price(native, mode, seconds, motion_control=model.endswith("motion-control"),
+                               sound=sound)
+    return Price(native_price.usd, f"assumed: {model} priced like Kling native {native} {mode}"
+                 + (" with sound" if sound else ""), True)
+
+
+def _fal_rate(rate: FalRate, sound: bool, voices: bool) -> tuple[float, str, bool]:
+    """The per-second rate, its words, and whether it is assumed."""
+    if not sound:
+        return rate.off, "audio off", False
+    source = FAL_KLING_RATES[rate.sound_like] if rate.sound_like else rate
+    per_second = source.voice if voices else source.on
+    words = "audio with voice control" if voices else "audio on"
+    if per_second is None:  # no audio rate published: the dearest known fal Kling one
+        dearest = max(r.voice or r.on or 0.0 for r in FAL_KLING_RATES.values())
+        return dearest, f"{words} (assumed: the dearest fal Kling audio rate)", True
+    if rate.sound_like:
+        return per_second, f"{words} (assumed: {rate.sound_like}'s audio rate)", True
+    return per_second, words, False

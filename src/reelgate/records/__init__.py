@@ -12,15 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reelgate.records.errors import LedgerError
     from reelgate.records.model import LedgerRow
-    from reelgate.records.report import (
-        GroupTally,
-        Report,
-        ReportQuery,
-        RetireSuggestion,
-        Tally,
-        WeekTally,
-        build_report,
-    )
+    from reelgate.records.query import ReportQuery, Tally
+    from reelgate.records.report import GroupTally, Report, WeekTally, build_report
+    from reelgate.records.retire import RetireSuggestion
     from reelgate.records.store import Ledger, LedgerStatus, open_ledger
     from reelgate.records.urls import DEFAULT_LEDGER, LEDGER_ENV, resolve_ledger_url
     from reelgate.records.vocabulary import SECTIONS, USABLE_VERDICTS, VERDICTS, Verdict
@@ -30,9 +24,9 @@ _HOMES = {
     "LedgerRow": "model",
     "GroupTally": "report",
     "Report": "report",
-    "ReportQuery": "report",
-    "RetireSuggestion": "report",
-    "Tally": "report",
+    "ReportQuery": "query",
+    "RetireSuggestion": "retire",
+    "Tally": "query",
     "WeekTally": "report",
     "build_report": "report",
     "Ledger": "store",

@@ -45,6 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     report.add_argument("--section", action="append", choices=SECTIONS, default=[],
                         help="only this part of the report (repeatable; default: all of "
                         f"{', '.join(SECTIONS)})")
+    report.add_argument("--winners", action="store_true",
+                        help="per scenario: the motion_score range, cameras and references that win, "
+                        "and the motion_range and sweep the data supports for scenarios.yaml")
+    report.add_argument("--write", action="store_true",
+                        help="with --winners: set the proposed motion_range and sweep in scenarios.yaml "
+                        "(comments and order kept; only those lines change)")
+    report.add_argument("--scenarios", type=Path, default=None, metavar="PATH",
+                        help="the scenarios file (default: the suite's, found as pytest finds it)")
     report.add_argument("--format", choices=FORMATS, default="table")
     report.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     report.set_defaults(func=run_report)
@@ -89,15 +97,23 @@ def parse_moment(text: str, *, until: datetime | None = None) -> datetime:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from reelgate.atomic import write_text_atomic
     from reelgate.extras import missing
     from reelgate.records.render_text import emptiness, render_json, render_markdown, render_table
     from reelgate.records.report import ReportQuery, build_report
     from reelgate.records.store import open_ledger
     from reelgate.records.urls import resolve_ledger_url
+    from reelgate.records.winners import build_winners
+    from reelgate.records.winners_cli import quiet_scopes
 
-    if args.format == "html" and (absent := missing("report")) is not None:
-        return _fail(f"--format html: {absent}")  # before the ledger is read
+    if args.write and not args.winners:
+        return _fail("--write updates scenarios.yaml from the winners view: add --winners")
+    if args.write and args.format != "table":
+        return _fail("--write prints what it changed: leave --format out")
+    # --write edits scenarios.yaml with ruamel.yaml, which the HTML pages never import
+    wants = (("--format html", args.format == "html", ()), ("--write", args.write, ("ruamel.yaml",)))
+    for flag, needed, also in wants:
+        if needed and (absent := missing("report", also)) is not None:
+            return _fail(f"{flag}: {absent}")  # before the ledger is read
     try:
         until = parse_moment(args.until) if args.until else datetime.now(UTC)
         since = None if args.since.strip().lower() == "all" else parse_moment(args.since, until=until)
@@ -111,28 +127,26 @@ def run_report(args: argparse.Namespace) -> int:
         floors=dict(args.scenario_floor), last_runs=args.last_runs,
         sections=tuple(name for name in SECTIONS if name in args.section) or SECTIONS,
     )
+    if args.winners:
+        from reelgate.records.winners_cli import run_winners
+
+        return run_winners(args, query, _fail)
     try:
         with open_ledger(resolve_ledger_url(args.ledger), create=False) as ledger:
             report = build_report(ledger, query)
+            html = args.format == "html"
+            winners = build_winners(ledger, query, *quiet_scopes(args.scenarios)) if html else None
     except LedgerError as exc:
         return _fail(str(exc))
     if args.format == "html":
         from reelgate.records.render_html import render_html
 
-        text = render_html(report)
+        text = render_html(report, winners)
     else:
         text = {"table": render_table, "markdown": render_markdown, "json": render_json}[args.format](report)
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    if args.output.exists() and not args.output.is_file():
-        args.output.write_text(text)  # /dev/stdout, a pipe: replacing it would be wrong
-    else:
-        write_text_atomic(args.output, text)
-    print(f"wrote {args.output}")
-    message = emptiness(report)
-    if message:
-        print(message)
+    from reelgate.records.output import emit
+
+    emit(text, args.output, emptiness(report))
     return 0
 
 

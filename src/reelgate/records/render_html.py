@@ -4,16 +4,19 @@ SVG, so the page needs no network, no JavaScript and no files beside it (a CI ar
 from __future__ import annotations
 
 import io
+import math
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from reelgate.extras import MissingExtraError
 
 try:
     import matplotlib
+    from matplotlib.dates import date2num
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 except ModuleNotFoundError as exc:  # the [report] extra
     raise MissingExtraError("report", "matplotlib") from exc
 try:
@@ -23,7 +26,21 @@ except ModuleNotFoundError as exc:
     raise MissingExtraError("report", "jinja2") from exc
 
 from reelgate.records.render_text import emptiness, headline, sections
-from reelgate.records.report import Report, Tally
+from reelgate.records.report import Report, Tally, WeekTally
+from reelgate.records.winners import Winners
+from reelgate.records.winners_text import winners_sections
+from reelgate.records.winning import WinningRange
+
+#: Most week labels on the time axis; more weeks are labelled every second, third... week.
+_MAX_WEEK_TICKS = 12
+#: Room left and right of the data on the time axis, days: half a week, so a point of the first
+#: or last week is not drawn on the frame.
+_WEEK_MARGIN_DAYS = 3.5
+#: Room left and right of the motion scores drawn, motion_score units.
+_MOTION_MARGIN = 0.5
+#: How far the winning range's band reaches past its end points, motion_score units: enough to
+#: show a one-point band, less than the 0.5 a sweep step usually is.
+_RANGE_PAD = 0.15
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; }
@@ -91,6 +108,7 @@ def _weekly_chart(
     axes = figure.add_subplot()
     for scenario, points in sorted(series.items()):
         axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, label=scenario)
+    _week_axis(axes, report.weekly)
     axes.set_title(title, loc="left", fontsize=11)
     axes.grid(True, alpha=0.3)
     if percent:
@@ -102,6 +120,54 @@ def _weekly_chart(
     if series:
         axes.legend(fontsize=8, loc="best")
     figure.autofmt_xdate()
+    return _svg(figure)
+
+
+def _week_axis(axes: Any, weeks: list[WeekTally]) -> None:
+    """The time axis spans the weeks reported (matplotlib pads a lone date by years: one week of
+    data drew 2025 to 2029), each tick an ISO week as the tables name it."""
+    starts = sorted({w.week_start for w in weeks})
+    if not starts:
+        return
+    margin = timedelta(days=_WEEK_MARGIN_DAYS)
+    axes.set_xlim(date2num(starts[0] - margin), date2num(starts[-1] + margin))
+    shown = starts[::math.ceil(len(starts) / _MAX_WEEK_TICKS)]
+    axes.xaxis.set_major_locator(FixedLocator([date2num(day) for day in shown]))
+    labels = {w.week_start: w.week for w in weeks}
+    axes.set_xticklabels([labels[day] for day in shown])
+
+
+def _motion_chart(winners: Winners) -> Markup:
+    """Usable rate against motion_score per scenario, with 95% Wilson intervals, the required
+    rate, and the winning range shaded where one is proposed."""
+    count = len(winners.scenarios)
+    columns = min(2, count)
+    rows = math.ceil(count / columns)
+    figure = Figure(figsize=(9, 2.9 * rows))
+    for index, item in enumerate(winners.scenarios):
+        axes = figure.add_subplot(rows, columns, index + 1)
+        scores = [g.key for g in item.points]
+        rates = [g.figures.tally.usable_rate or 0.0 for g in item.points]
+        below = [r - g.figures.interval[0] for r, g in zip(rates, item.points, strict=True)]
+        above = [g.figures.interval[1] - r for r, g in zip(rates, item.points, strict=True)]
+        found = item.found
+        if isinstance(found, WinningRange) and found.proposed:
+            axes.axvspan(found.low - _RANGE_PAD, found.high + _RANGE_PAD, color="#55a868", alpha=0.18,
+                         label="winning range")
+        axes.errorbar(scores, rates, yerr=[below, above], fmt="o-", capsize=3, markersize=4,
+                      color="#4c72b0", label="usable rate, 95% CI")
+        axes.axhline(item.required_rate, color="#c44e52", linestyle="--", linewidth=1, label="required")
+        axes.set_xlim(min(scores) - _MOTION_MARGIN, max(scores) + _MOTION_MARGIN)
+        axes.set_ylim(0, 1.02)
+        axes.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        axes.set_xlabel("motion_score", fontsize=8)
+        axes.set_title(item.scenario, loc="left", fontsize=10)
+        axes.grid(True, alpha=0.3)
+        axes.tick_params(labelsize=8)
+        if index == 0:
+            axes.legend(fontsize=7, loc="lower left")
+    figure.suptitle("Usable rate against motion_score", x=0.01, y=1.0, ha="left", va="bottom", fontsize=11)
+    figure.subplots_adjust(hspace=0.7, wspace=0.25)  # fixed: tight_layout draws the figure twice
     return _svg(figure)
 
 
@@ -126,8 +192,9 @@ def _provider_chart(report: Report) -> Markup:
     return _svg(figure)
 
 
-def render_html(report: Report) -> str:
-    """The page; every text from the ledger is escaped by the template (autoescape), not by hand."""
+def render_html(report: Report, winners: Winners | None = None) -> str:
+    """The page; every text from the ledger is escaped by the template (autoescape), not by hand.
+    With ``winners``, usable rate against motion_score per scenario and the winners' tables."""
     empty = emptiness(report)
     charts: list[Markup] = []
     if not empty:
@@ -140,5 +207,10 @@ def render_html(report: Report) -> str:
             ]
         if "providers" in asked:
             charts.append(_provider_chart(report))
+        if winners is not None and winners.scenarios:
+            charts.append(_motion_chart(winners))
+    laid = [] if empty else sections(report)
+    if winners is not None and not empty:
+        laid += winners_sections(winners)
     return _PAGE.render(style=Markup(_STYLE), headline=headline(report), empty=empty, charts=charts,
-                        sections=[] if empty else sections(report))
+                        sections=laid)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reelgate.records.report import GroupTally, Report, Tally
+from reelgate.records.query import Tally
+from reelgate.records.report import GroupTally, Report
+from reelgate.records.retire import RetireSuggestion
 from reelgate.records.vocabulary import SECTIONS
 
 
@@ -37,6 +39,35 @@ def points(change: float | None) -> str:
 
 def relative(change: float | None) -> str:
     return "n/a" if change is None else f"{change * 100:+.0f}%"
+
+
+def short_id(key: str | None) -> str:
+    """A reference id (a content hash or a URL) short enough for a table cell."""
+    if key is None:
+        return "no reference"
+    return key if len(key) <= 24 else f"{key[:19]}...{key[-4:]}"
+
+
+def span(bounds: tuple[float, float]) -> str:
+    """A 95% interval of a rate, as percent."""
+    return f"{bounds[0] * 100:.0f}-{bounds[1] * 100:.0f}%"
+
+
+def combination(suggestion: RetireSuggestion) -> str:
+    """What the preset renders: camera, reference and motion range of each combination seen."""
+    parts = []
+    for combo in suggestion.combinations:
+        motion = (f"{combo.motion_low:g}" if combo.motion_low == combo.motion_high
+                  else f"{combo.motion_low:g}-{combo.motion_high:g}")
+        parts.append(f"{combo.camera or 'no camera'} / {short_id(combo.reference_id)} / motion {motion}")
+    return "; ".join(parts) or "n/a"
+
+
+def live_cost(cost: float | None, live_renders: int) -> str:
+    """A cost per usable clip, or why there is none: no live render spends (simulated, replayed)."""
+    if cost is not None:
+        return usd(cost)
+    return "no live spend" if live_renders == 0 else "no usable live clip"
 
 
 def _day(moment: datetime) -> str:
@@ -114,16 +145,20 @@ def sections(report: Report) -> list[Section]:
     floors = ", ".join(f"{name} {percent(value)}" for name, value in sorted(query.floors.items()))
     retire = Section(
         "Retire suggestions",
-        ("scenario", "preset", "runs", "usable rate", "best run", "floor", "last run"),
+        ("scenario", "preset", "camera / reference / motion", "runs", "usable rate", "95% CI", "best run",
+         "floor", "cost / usable", "scenario's", "last run"),
         [
-            (s.scenario, s.preset_id, str(s.runs), percent(s.usable_rate), percent(s.best_run_rate),
-             percent(s.floor), s.last_run_at.strftime("%Y-%m-%d"))
+            (s.scenario, s.preset_id, combination(s), str(s.runs), percent(s.usable_rate), span(s.interval),
+             percent(s.best_run_rate), percent(s.floor), live_cost(s.cost_per_usable_usd, s.live_renders),
+             live_cost(s.scenario_cost_per_usable_usd, s.scenario_live_renders),
+             s.last_run_at.strftime("%Y-%m-%d"))
             for s in report.retire
         ],
-        labels=2,
+        labels=3,
         note=(
             f"Presets whose each of the last {query.last_runs} runs stayed below the scenario's floor "
-            f"(default {percent(query.floor)}{'; ' + floors if floors else ''})."
+            f"(default {percent(query.floor)}{'; ' + floors if floors else ''}); cost / usable is live "
+            "spend over usable live clips of those runs, against the scenario's over the period."
             + ("" if report.retire else " None.")
         ),
     )
@@ -144,7 +179,13 @@ def render_table(report: Report) -> str:
     empty = emptiness(report)
     if empty:
         return "\n".join([*lines, "", empty]) + "\n"
-    for section in sections(report):
+    return layout_table(lines, sections(report))
+
+
+def layout_table(lines: list[str], laid: list[Section]) -> str:
+    """Sections as aligned terminal tables under ``lines`` (the winners view shares it)."""
+    lines = list(lines)
+    for section in laid:
         lines += ["", section.title, "-" * len(section.title)]
         if section.rows:
             columns = zip(section.headers, *section.rows, strict=True)
@@ -169,7 +210,13 @@ def render_markdown(report: Report) -> str:
     empty = emptiness(report)
     if empty:
         return "\n".join([*lines, "", empty]) + "\n"
-    for section in sections(report):
+    return layout_markdown(lines, sections(report))
+
+
+def layout_markdown(lines: list[str], laid: list[Section]) -> str:
+    """Sections as Markdown tables under ``lines``."""
+    lines = list(lines)
+    for section in laid:
         lines += ["", f"## {section.title}", ""]
         if section.rows:
             lines.append("| " + " | ".join(section.headers) + " |")
@@ -233,8 +280,16 @@ def report_dict(report: Report) -> dict[str, Any]:
             "presets": [
                 {
                     "preset": s.preset_id, "scenario": s.scenario, "runs": s.runs, "renders": s.renders,
-                    "usable": s.usable, "usable_rate": s.usable_rate, "best_run_rate": s.best_run_rate,
-                    "floor": s.floor, "last_run_at": s.last_run_at.isoformat(),
+                    "usable": s.usable, "usable_rate": s.usable_rate, "interval": list(s.interval),
+                    "best_run_rate": s.best_run_rate, "floor": s.floor,
+                    "last_run_at": s.last_run_at.isoformat(),
+                    "combinations": [
+                        {"camera": c.camera, "reference_id": c.reference_id, "motion_range": [c.motion_low,
+                         c.motion_high], "renders": c.tally.renders, "usable": c.tally.usable}
+                        for c in s.combinations
+                    ],
+                    "cost_per_usable_usd": s.cost_per_usable_usd,
+                    "scenario_cost_per_usable_usd": s.scenario_cost_per_usable_usd,
                 }
                 for s in report.retire
             ],

@@ -218,7 +218,7 @@ class RenderService:
 
     async def _attempt(self, request: RenderRequest, attempts: list[Attempt]) -> RenderResult:
         provider = self._provider(request.provider)
-        async with self._semaphore(provider):
+        async with _Slot(self._semaphore(provider)) as slot:
             estimate = provider.list_price(request).usd
             hold = self._reserve(request, estimate)
             flight = InFlight(request, estimate)
@@ -226,6 +226,8 @@ class RenderService:
                 self._flights[request.key] = flight
 
             def on_stage(stage: Stage) -> None:
+                if stage == "downloading":  # the task is done: it no longer counts against
+                    slot.release()  # the provider's parallel-task limit, so the next may start
                 if stage == "submitting":
                     flight.sent = True
                     if hold is not None:
@@ -361,6 +363,28 @@ class RenderService:
             await asyncio.wait(pending, timeout=10)
         for provider in self._providers.values():
             await provider.aclose()
+
+
+class _Slot:
+    """One of a provider's concurrent-task slots, given back as soon as the task has finished
+    (before its clip downloads) or when the attempt ends, whichever comes first."""
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+        self._held = False
+
+    async def __aenter__(self) -> _Slot:
+        await self._semaphore.acquire()
+        self._held = True
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._semaphore.release()
 
 
 def _failed(request: RenderRequest, failure: RenderFailure) -> RenderResult:

@@ -61,16 +61,11 @@ class Judge:
         return self._points[key]
 
     def _judge(self, preset: Preset, point: str) -> PointResult:
-        import av
-
-        from reelgate.analysis import AnalysisError
-        from reelgate.verdict.contact_sheet import write_contact_sheet
-
         rendered = self.hub.results(preset, point)
         clips: list[ClipVerdict] = []
         problems: list[str] = []
         causes: list[str] = []
-        sheets: dict[str, str] = {}
+        paths: dict[str, str] = {}
         reports = []
         for render in rendered:
             if render.error is not None:
@@ -85,57 +80,99 @@ class Judge:
                 problems.append(f"{report.key}: " + "; ".join(report.problems))
                 causes.append(RENDER_FAILED)
                 continue
-            try:
-                analysis = self.analyzer.analyze(report.clip_path)
-            except AnalysisError as exc:
-                problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
+            verdict = self.judge_file(preset, report.key, report.clip_path, problems)
+            if verdict is None:  # the clip cannot be decoded: the render gave no clip
                 causes.append(RENDER_FAILED)
                 continue
-            shot_cuts, shot_analyses = (self._shots(preset, report, analysis, problems)
-                                        if preset.multi_shot else (None, None))
-            verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera,
-                                 shot_cuts, shot_analyses)
             clips.append(verdict)
+            paths[report.key] = report.clip_path
             if not verdict.usable:
                 causes.append(RUBRIC_FAILED)
-            # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
-            marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
-            tag = hashlib.sha256(f"{verdict.clip}|{marks}".encode()).hexdigest()[:12]
-            target = self.root / ARTIFACTS / f"{report.key}.{tag}.png"
+        result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
+        sheets = self._sheets(result, paths, problems)
+        self._log(preset, point, reports, clips)
+        outcome = PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports,
+                              causes)
+        self._remember(preset, point, outcome, paths)
+        return outcome
+
+    def judge_file(self, preset: Preset, key: str, path: str, problems: list[str]) -> ClipVerdict | None:
+        """One clip on the preset's rubric (None, with the reason in ``problems``, when unreadable);
+        the regression's side-by-side view judges the approved clip with it too."""
+        from reelgate.analysis import AnalysisError
+
+        try:
+            analysis = self.analyzer.analyze(path)
+        except AnalysisError as exc:
+            problems.append(f"{key}: the clip cannot be analysed: {exc}")
+            return None
+        shot_cuts, shot_analyses, shifts = (self._shots(preset, path, analysis, problems, key)
+                                            if preset.multi_shot else (None, None, None))
+        return judge_clip(key, analysis, preset.thresholds.rubric, preset.camera, shot_cuts,
+                          shot_analyses, shifts)
+
+    def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
+        """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
+        for a clean pass, so a report of many passing points stays light."""
+        import av
+
+        from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
+
+        sheets: dict[str, str] = {}
+        for verdict in result.clips:
+            size = "small" if verdict.verdict == "pass" and result.verdict != "fail" else "full"
+            # Named by the clip, its faults and size, so an unchanged clip's sheet is drawn once.
+            marks = ",".join(f"{t:.3f}:{k}" for t, k in verdict.faults())
+            tag = hashlib.sha256(f"{verdict.clip}|{marks}|{size}".encode()).hexdigest()[:12]
+            target = self.root / ARTIFACTS / f"{verdict.key}.{tag}{SHEET_SUFFIX}"
             try:
                 if not target.is_file():
-                    write_contact_sheet(Path(report.clip_path), verdict.fault_times, target)
-                sheets[report.key] = str(target)
-            except (OSError, ValueError, av.FFmpegError) as exc:
-                problems.append(f"{report.key}: no contact sheet ({exc})")
-        result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
-        self._log(preset, point, reports, clips)
-        return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports,
-                           causes)
+                    write_contact_sheet(Path(paths[verdict.key]), verdict.faults(), target, size)
+                sheets[verdict.key] = str(target)
+            except (OSError, ValueError, IndexError, av.FFmpegError) as exc:  # IndexError: no video stream
+                problems.append(f"{verdict.key}: no contact sheet ({exc})")
+        return sheets
 
-    def _shots(self, preset: Preset, report: Any, analysis: Any, problems: list[str]
-               ) -> tuple[Any, dict[int, Any]]:
-        """A multi-shot clip's cuts against its declared shots, and each shot analysed alone."""
+    def _remember(self, preset: Preset, point: str, outcome: PointResult, paths: dict[str, str]) -> None:
+        """This point's clips as ``reelgate review`` reads them later, without rendering."""
+        from reelgate.run.review import remember_point
+
+        try:
+            remember_point(self.conf, preset, point, outcome.verdict, paths)
+        except OSError as exc:
+            outcome.problems.append(f"{preset.id} sweep[{point}]: not kept for reelgate review ({exc})")
+
+    def _shots(self, preset: Preset, path: str, analysis: Any, problems: list[str], key: str
+               ) -> tuple[Any, dict[int, Any], list[Any]]:
+        """A multi-shot clip's cuts against its declared shots, each shot analysed alone, and
+        how far each shot's subject looks from shot 1's."""
         import av
 
         from reelgate.analysis import AnalysisError
+        from reelgate.verdict.same_subject import shot_signatures, subject_shifts
         from reelgate.verdict.shots import check_shot_cuts
         from reelgate.verdict.split import split_shots
 
         cuts = check_shot_cuts(preset.shots, preset.shot_type == "intelligence", analysis,
                                preset.thresholds.rubric.cut_tolerance_frames, preset.camera)
         try:
-            paths = split_shots(Path(report.clip_path), analysis.sha256, cuts.windows, self.root)
+            paths = split_shots(Path(path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:
-            problems.append(f"{report.key}: the clip cannot be split into its shots: {exc}")
-            return cuts, {}
+            problems.append(f"{key}: the clip cannot be split into its shots: {exc}")
+            return cuts, {}, []
         analyses = {}
-        for index, path in paths.items():
+        for index, shot in paths.items():
             try:
-                analyses[index] = self.analyzer.analyze(str(path))
+                analyses[index] = self.analyzer.analyze(str(shot))
             except AnalysisError as exc:
-                problems.append(f"{report.key}: shot {index} cannot be analysed: {exc}")
-        return cuts, analyses
+                problems.append(f"{key}: shot {index} cannot be analysed: {exc}")
+        try:
+            boxes = {index: shot.subject.box for index, shot in analyses.items()}
+            shifts = subject_shifts(shot_signatures(paths, boxes))
+        except (OSError, av.FFmpegError) as exc:
+            problems.append(f"{key}: the shots' subjects cannot be compared: {exc}")
+            shifts = []
+        return cuts, analyses, shifts
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
         """One ledger row per render: its verdict, scores, cost (or its unknown charge) and latency."""

@@ -20,6 +20,8 @@ SOUND_MODELS = frozenset({"kling-v2-6", "kling-v3", "kling-v3-omni"})
 SOUND_NEEDS_PRO = frozenset({"kling-v2-6"})
 END_FRAME_MODELS = frozenset({"kling-v2-1", "kling-v3"})  # image2video image_tail
 ELEMENT_MODELS = frozenset({"kling-v3"})  # image2video element_list
+VOICE_MODELS = frozenset({"kling-v2-6", "kling-v3"})  # text2video/image2video voice_list
+MAX_VOICES = 2
 MAX_SHOTS = 6
 SHOT_PROMPT_CHARS = 512
 MAX_ELEMENTS = 3
@@ -46,6 +48,7 @@ class Kling3Fields:
     sound: bool
     video_reference: bool
     first_frame: str | None  # the first frame to read the aspect from (omni image_list)
+    voices: int = 0  # voice_list entries (billed as voice control)
 
 
 def read_kling3(endpoint: str, body: dict[str, Any], model: str, mode: str, duration: float,
@@ -55,10 +58,11 @@ def read_kling3(endpoint: str, body: dict[str, Any], model: str, mode: str, dura
     if endpoint == "image2video":
         _image2video_extras(body, model)
     sound = _sound(body, model, mode, video)
+    voices = _voices(body, endpoint, model, sound)
     shots = _shots(body, model, duration, seed)
     if shots and (body.get("image_tail") or _has_end_frame(body)):
         raise Kling3Error("multi_shot does not support start and end frames")
-    return Kling3Fields(shots, sound, video, first_frame)
+    return Kling3Fields(shots, sound, video, first_frame, voices)
 
 
 def shot_prompts(body: dict[str, Any]) -> str:
@@ -83,6 +87,25 @@ def _sound(body: dict[str, Any], model: str, mode: str, video: bool) -> bool:
         if video:
             raise Kling3Error("sound can only be off when there is a reference video")
     return sound == "on"
+
+
+def _voices(body: dict[str, Any], endpoint: str, model: str, sound: bool) -> int:
+    """voice_list: 1 to 2 {voice_id} on text2video/image2video of a voice model, sound on, and
+    on image2video not with element_list."""
+    if "voice_list" not in body:
+        return 0
+    items = body["voice_list"]
+    if endpoint not in ("text2video", "image2video") or model not in VOICE_MODELS:
+        raise Kling3Error(f"voice_list is not supported by {model} on {endpoint}")
+    if (not isinstance(items, list) or not 1 <= len(items) <= MAX_VOICES
+            or not all(isinstance(i, dict) and set(i) == {"voice_id"}
+                       and isinstance(i["voice_id"], str) and i["voice_id"] for i in items)):
+        raise Kling3Error(f"voice_list must be 1 to {MAX_VOICES} {{voice_id}} objects")
+    if not sound:
+        raise Kling3Error("voice_list needs sound on")
+    if body.get("element_list") is not None:
+        raise Kling3Error("voice_list and element_list cannot be used together")
+    return len(items)
 
 
 def _shots(body: dict[str, Any], model: str, duration: float, seed: int) -> tuple[ShotPlan, ...]:

@@ -121,8 +121,8 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded:
                     defects=Defects(flicker=True) if degraded else plan_defects(seed, motion_value),
                     shots=shots, sound=bool(extras and extras.sound))
     units = kling_units(model, mode, duration, motion_control=endpoint == "motion-control",
-                        sound=spec.sound, video_reference=bool(extras and extras.video_reference)
-                        ).usd
+                        sound=spec.sound, video_reference=bool(extras and extras.video_reference),
+                        voices=bool(extras and extras.voices)).usd
     external = body.get("external_task_id")
     return TaskRequest(endpoint, model, mode, words, round(units, 4),
                        None if external is None else str(external), spec)

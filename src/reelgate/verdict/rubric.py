@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import CameraIntent
 from reelgate.preset.model import MAX_SHOTS
 from reelgate.preset.thresholds import Rubric
+from reelgate.verdict.same_subject import SubjectShift
 from reelgate.verdict.shots import ShotCuts
 
 Verdict = Literal["pass", "pass-with-edits", "fail"]
@@ -42,18 +43,27 @@ class ClipVerdict(BaseModel):
     checks: list[Check]
     metrics: dict[str, float]
     fault_times: list[float]  # seconds of the frames at fault, for the contact sheet
+    # What is wrong at each of fault_times (same order): written on the sheet's frame.
+    fault_kinds: list[str] = Field(default_factory=list)
 
     @property
     def usable(self) -> bool:
         return self.verdict != "fail"
 
+    def faults(self) -> list[tuple[float, str]]:
+        """(seconds, kind) of each frame at fault; "fault" where the kind was not recorded."""
+        kinds = [*self.fault_kinds, *["fault"] * len(self.fault_times)]
+        return list(zip(self.fault_times, kinds, strict=False))
+
 
 def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraIntent,
                shot_cuts: ShotCuts | None = None,
-               shot_analyses: dict[int, ClipAnalysis] | None = None) -> ClipVerdict:
-    """Score one clip. A multi-shot clip comes with its ``shot_cuts`` (declared against found)
-    and the analysis of each shot: its cuts are checked against the boundaries, not counted
-    against ``max_cuts``, and camera and subject are judged shot by shot."""
+               shot_analyses: dict[int, ClipAnalysis] | None = None,
+               subject_shifts: list[SubjectShift] | None = None) -> ClipVerdict:
+    """Score one clip. A multi-shot clip comes with its ``shot_cuts`` (declared against found),
+    the analysis of each shot and how far each shot's subject looks from shot 1's: its cuts
+    are checked against the boundaries, not counted against ``max_cuts``, camera and subject
+    are judged shot by shot, and every shot must show shot 1's subject."""
     from reelgate.analysis.intent import match_camera
 
     continuity = analysis.continuity
@@ -72,7 +82,10 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         checks.append(Check(
             name="uncertain", measured=f"{len(uncertain)}", bound="0", status="warn",
             detail="; ".join(f"{u.kind}? at {u.time:.2f} s: {u.reason}" for u in uncertain[:4])))
-    faults = {*continuity.cuts, *(g.time for g in glitches), *(u.time for u in uncertain)}
+    faults: dict[float, str] = {}
+    for time, kind in [*((t, "cut") for t in continuity.cuts), *((g.time, g.kind) for g in glitches),
+                       *((u.time, f"{u.kind}?") for u in uncertain)]:
+        _add_fault(faults, time, kind)
     if shot_cuts is None:
         checks.append(_scored("subject integrity", analysis.subject.score, rubric.min_subject,
                               rubric.warn_margin))
@@ -83,12 +96,21 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
                                 detail="; ".join(match.reasons)))
         subject, camera_match, shot_metrics = analysis.subject.score, float(match.matched), {}
         if analysis.subject.score < rubric.min_subject:
-            faults.add(analysis.subject.worst_time)
+            _add_fault(faults, analysis.subject.worst_time, "subject")
     else:
-        faults = {t for t in faults if not _near(t, intended, tolerance)} | set(shot_cuts.fault_times())
+        faults = {t: k for t, k in faults.items() if not _near(t, intended, tolerance)}
+        for time in shot_cuts.fault_times():
+            _add_fault(faults, time, "shot cut")
         shot_checks, shot_metrics, shot_faults = _per_shot(shot_cuts, shot_analyses or {}, rubric)
         checks += shot_checks
-        faults |= shot_faults
+        for time in shot_faults:
+            _add_fault(faults, time, "subject")
+        same_checks, same_metrics, same_faults = _same_subject(shot_cuts, subject_shifts or [],
+                                                               rubric)
+        checks += same_checks
+        shot_metrics |= same_metrics
+        for time in same_faults:
+            _add_fault(faults, time, "other subject")
         subject = min((v for k, v in shot_metrics.items() if k.endswith(".subject")), default=0.0)
         matches = [v for k, v in shot_metrics.items() if k.endswith(".camera_match")]
         camera_match = sum(matches) / len(matches) if matches else 0.0
@@ -107,7 +129,16 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
     if shot_cuts is not None:
         metrics["cut_error_frames"] = shot_cuts.error_frames
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
-                       fault_times=sorted(faults))
+                       fault_times=sorted(faults), fault_kinds=[faults[t] for t in sorted(faults)])
+
+
+def _add_fault(faults: dict[float, str], time: float, kind: str) -> None:
+    """Two faults at one moment are one frame on the sheet, naming both."""
+    known = faults.get(time)
+    if known is None:
+        faults[time] = kind
+    elif kind not in known.split("+"):
+        faults[time] = f"{known}+{kind}"
 
 
 def _near(time: float, cuts: list[float], tolerance: float) -> bool:
@@ -159,6 +190,27 @@ def _per_shot(shot_cuts: ShotCuts, analyses: dict[int, ClipAnalysis], rubric: Ru
             checks.append(Check(name=f"camera intent ({name})", measured=match.measured,
                                 bound=match.expected, status="pass" if match.matched else "fail",
                                 detail="; ".join(match.reasons)))
+    return checks, metrics, faults
+
+
+def _same_subject(shot_cuts: ShotCuts, shifts: list[SubjectShift], rubric: Rubric
+                  ) -> tuple[list[Check], dict[str, float], set[float]]:
+    """Each later shot's subject against shot 1's (a rubric finding for the shot that
+    differs); off when ``max_subject_distance`` is 1."""
+    bound = rubric.max_subject_distance
+    if bound >= 1:
+        return [], {}, set()
+    starts = {w.index: w.start_s for w in shot_cuts.windows}
+    checks, metrics, faults = [], {}, set()
+    for shift in shifts:
+        failed = shift.distance > bound
+        checks.append(Check(name=f"same subject (shot {shift.index})",
+                            measured=f"{shift.distance:.2f} from shot {shift.against}",
+                            bound=f"<= {bound:g}", status="fail" if failed else "pass",
+                            detail=shift.finding(bound) if failed else ""))
+        metrics[f"shot{shift.index}.subject_distance"] = shift.distance
+        if failed and shift.index in starts:
+            faults.add(round(starts[shift.index], 4))
     return checks, metrics, faults
 
 
