@@ -169,6 +169,17 @@ def pytest_runtest_call(item: pytest.Item) -> object:
         return (yield)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Outermost, so it sees the report as pytest's xfail handling leaves it: a preset item's
+    outcome is named there (``collect/items.name_outcome``: xfail, XPASS, not recorded, ...)."""
+    report = yield
+    items = _if_loaded("reelgate.collect.items")
+    if items is not None and isinstance(item, items.PresetItem):
+        items.name_outcome(item, report)
+    return report
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: object) -> None:
     """xdist: every worker writes its ledger rows under the controller's run id (each worker

@@ -41,7 +41,8 @@ def record(suite: SuiteWriter, simulator: str, mode: str = "once") -> pytest.Run
                simulator, "-k", "sweep")
 
 
-def test_record_approve_change_degrade_approve(gate: SuiteWriter, simulator: str) -> None:
+def test_record_approve_change_degrade_approve(gate: SuiteWriter, simulator: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     record(gate, simulator).assert_outcomes(passed=3, deselected=2)
     unapproved = run(gate)
     unapproved.assert_outcomes(passed=4, failed=1)
@@ -70,10 +71,19 @@ def test_record_approve_change_degrade_approve(gate: SuiteWriter, simulator: str
     preset.write_text(PRESET.replace("version: 1", "version: 3").replace("ceramic cup", "glass mug")
                       .replace("locked frame", "slow push-in"))
     record(gate, simulator, "rewrite")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
     two = run(gate, "-k", "regression")
+    monkeypatch.delenv("GITHUB_ACTIONS")
     two.assert_outcomes(failed=1, deselected=4)
     two.stdout.fnmatch_lines(["*more than one control variable changed against the approved version: "
                               "prompt, camera*"])
+    # Annotated at each changed field's line (prompt: 3, camera: 5), with the comparison's header.
+    annotations = [line for line in two.outlines if line.startswith("::error ")]
+    assert [a.split("::")[1] for a in annotations] == [
+        "error file=presets/cup.yaml,line=3,title=cup regression%3A prompt changed",
+        "error file=presets/cup.yaml,line=5,title=cup regression%3A camera changed"]
+    assert all(a.split("::", 2)[2].startswith("cup v3 against approved v1 (") and
+               "%0Amore than one control variable changed" in a for a in annotations)
 
     # Back to the approved preset, but the provider now answers worse for the same request.
     preset.write_text(PRESET)

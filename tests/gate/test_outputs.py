@@ -61,8 +61,10 @@ def test_github_annotations_and_step_summary(examples: pytest.Pytester, monkeypa
     preset = examples.path / "presets" / "ad" / "city-runner.yaml"
     preset.write_text(preset.read_text().replace("gentle pan right", "gentle pan sideways"))
     result = examples.runpytest("presets", "-p", "no:warnings", "-k", "city or coffee")
-    result.stdout.fnmatch_lines(["::error file=presets/ad/city-runner.yaml,line=1,title=city-runner schema::"
-                                 "1 schema error in city-runner.yaml:"])
+    # At the line of the field concerned, with the whole reason (the source line and its caret).
+    result.stdout.fnmatch_lines(["::error file=presets/ad/city-runner.yaml,line=12,title=city-runner schema::"
+                                 "presets/ad/city-runner.yaml:12:9: camera: unknown camera word 'pan' in "
+                                 "'gentle pan sideways'; use moves:*%0A   12 | camera: gentle pan sideways%0A*^"])
     text = summary.read_text()
     assert "## reelgate" in text and "| `coffee-morning` | pass | pass | pass |" in text
     assert "| `city-runner` |" in text and "failed: schema" in text

@@ -110,6 +110,10 @@ def test_motion_must_rise_with_motion_score() -> None:
     assert not flat.ok and "flat response" in flat.message and "mid (score 4): 0.200" in flat.message
     inverted = motion_response([("low", 2, 0.3), ("mid", 4, 0.1), ("mid-high", 6, 0.5)], 0.01)
     assert not inverted.ok and "inverted" in inverted.message
+    assert motion_response([], 0.01).message == ""  # no clips: nothing to say, not a bare "motion:"
+    one = motion_response([("low", 2, 0.1)], 0.01)
+    assert one.ok and one.message == "motion response not checked: motion measured at one sweep point only " \
+        "(low (score 2): 0.100)"
 
 
 def record(verdict: str = "pass", analyzer: str = "a1", **metrics: float) -> ApprovedRecord:
@@ -134,12 +138,47 @@ def changed(base: ApprovedRecord, **parts: object) -> ApprovedRecord:
 def test_regression_flags_worse_verdicts_and_metrics_beyond_tolerance() -> None:
     rules = Regression(default_tolerance=0.05, tolerances={"motion": 0.1})
     same = compare(record(), record(subject=0.78), rules)
-    assert not same.regressed
+    assert not same.regressed and not same.headline()
     worse = compare(record(), record("pass-with-edits", subject=0.7, glitches=1.0, motion=0.35), rules)
     assert {r.metric for r in worse.regressed} == {"verdict", "subject", "glitches", "motion"}
     assert "WORSE" in worse.table() and "subject" in worse.table()
     better = compare(record("pass-with-edits"), record(subject=0.95), rules)
     assert not better.regressed
+
+
+def status(report: object) -> dict[str, str]:
+    return {r.metric: r.status for r in report.rows}  # type: ignore[attr-defined]
+
+
+def test_a_two_sided_metric_beyond_tolerance_has_changed_not_got_worse() -> None:
+    """Motion up 0.097 against ±0.05 after a camera change is a new look, neither worse nor better;
+    only metrics with a good direction are worse or better."""
+    rules = Regression(default_tolerance=0.05)
+    up = compare(record(), record(motion=0.297), rules)
+    assert status(up)["motion"] == "changed" and [r.metric for r in up.regressed] == ["motion"]
+    assert up.headline() == "1 metric(s) changed beyond tolerance"
+    moved = next(line for line in up.table().splitlines() if "motion" in line)
+    assert moved.split() == ["mid", "motion", "0.2", "0.297", "+0.097", "±0.05", "CHANGED"]
+    assert "WORSE" not in up.table()
+    assert status(compare(record(), record(motion=0.103), rules))["motion"] == "changed"  # down too
+    assert status(compare(record(), record(motion=0.24), rules))["motion"] == "within"
+    mixed = compare(record(), record(continuity=0.9, usable_rate=0.5, motion=0.1), rules)
+    assert status(mixed) | {"verdict": "same"} == {"verdict": "same", "continuity": "worse",
+                                                   "usable_rate": "worse", "motion": "changed",
+                                                   "subject": "same", "glitches": "same"}
+    assert mixed.headline() == "2 metric(s) got worse and 1 changed beyond tolerance"
+    gained = compare(record(continuity=0.8), record(continuity=0.95), rules)
+    assert status(gained)["continuity"] == "better" and not gained.regressed
+    assert "BETTER" in gained.table()
+
+
+def test_a_point_without_clips_is_not_compared() -> None:
+    """Nothing rendered (no recording, a failed render): the sweep item says why; the regression
+    claims neither worse metrics nor provider drift for it."""
+    empty = changed(record(), mid=record().points["mid"].model_copy(
+        update={"verdict": "fail", "clips": [], "usable": 0, "metrics": {"usable_rate": 0.0}}))
+    report = compare(record(), empty, Regression())
+    assert report.rows == [] and report.drift == [] and not report.regressed
 
 
 def test_regression_tells_provider_drift_and_counts_changed_layers() -> None:

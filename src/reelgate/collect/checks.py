@@ -10,9 +10,17 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from reelgate.collect import details
+from reelgate.collect.annotations import (
+    annotation,
+    regression_annotations,
+    schema_annotations,
+    sweep_annotation,
+    where,
+)
 from reelgate.collect.config import provider_override
 from reelgate.preset.check import PresetResult
 from reelgate.preset.model import Preset
+from reelgate.run.outcomes import OUTCOME
 
 if TYPE_CHECKING:
     from reelgate.plan.schema import SchemaReport
@@ -50,6 +58,8 @@ def schema_check(result: PresetResult, config: pytest.Config, report: SchemaRepo
                                    warning.where.line)
         errors = report.of("error")
         if errors:
+            details.record(config, request.node.nodeid, "annotations",
+                           schema_annotations(result, errors, config), request.node.name)
             count = len(errors)
             raise PresetCheckFailed(
                 f"{count} schema error{'s' * (count != 1)} in {result.path.name}:\n"
@@ -72,22 +82,31 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
         hub = run.hub
         for report in result.renders:
             item.add_report_section("call", "render", report.summary())
+        outcome = result.outcome
         item.user_properties.extend([
             ("reelgate_preset", preset.id), ("reelgate_point", point), ("verdict", verdict.verdict),
-            ("usable_rate", verdict.rate), ("usable", f"{verdict.usable}/{verdict.total}"),
-            ("cost_usd", result.cost_usd), ("source", hub.sources_of(r.key for r in result.renders)),
+            (OUTCOME, outcome), ("usable_rate", verdict.rate),
+            ("usable", f"{verdict.usable}/{verdict.total}"),
+            ("cost_usd", result.cost_usd),  # where the clips came from; none when nothing rendered
+            ("source", hub.sources_of(r.key for r in result.renders) if result.renders else ""),
             *((name, value) for clip in verdict.clips[:1] for name, value in clip.metrics.items()),
         ])
         details.record(config, item.nodeid, "points", _point_data(preset, point, result, config), point)
         details.count_unsaved(config, hub.unsaved_count(preset, point),  # failed renders: cassettes untouched
                               hub.unsaved_count(preset, point, "not_recorded"))
-        head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {verdict.verdict}; "
+        head = (f"{preset.id} sweep[{point}] (motion_score {preset.sweep[point]:g}): {outcome}; "
                 f"{verdict.describe()}")
+        failure = None
         if verdict.verdict == "fail":
-            raise PresetCheckFailed("\n".join([head, *result.problems, *_clip_tables(result, config, table)]))
-        if verdict.verdict == "pass-with-edits" and run.conf.strict:
-            raise PresetCheckFailed("\n".join([head + " (fails under --preset-strict)",
-                                                *_clip_tables(result, config, table)]))
+            failure = "\n".join([head, *result.problems, *_clip_tables(result, config, table)])
+        elif verdict.verdict == "pass-with-edits" and run.conf.strict:
+            failure = "\n".join([head + " (fails under --preset-strict)",
+                                  *_clip_tables(result, config, table)])
+        if failure is not None:
+            title = f"{preset.id} {item.name}: {outcome}"
+            details.record(config, item.nodeid, "annotations",
+                           [sweep_annotation(preset, point, title, failure, config)], item.name)
+            raise PresetCheckFailed(failure)
 
     return sweep
 
@@ -98,6 +117,7 @@ def _point_data(preset: Preset, point: str, result: Any, config: pytest.Config) 
     clip_paths = {r.key: r.clip_path for r in result.renders}
     return {
         "preset": preset.id, "point": point, "motion_score": preset.sweep[point], "verdict": verdict.verdict,
+        "outcome": result.outcome,  # the item's own outcome (xfail, XPASS) is under "outcomes"
         "usable": verdict.usable, "total": verdict.total, "needed": verdict.needed, "rate": verdict.rate,
         "interval": list(verdict.interval), "cost_usd": result.cost_usd, "problems": result.problems,
         "clips": [{
@@ -125,10 +145,12 @@ def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None
         from reelgate.collect.runtime import get_run
 
         outcome = get_run(config).regression(preset, _xfailed_points(preset, config))
-        request.node.add_report_section("call", "regression", "\n".join(outcome.lines))
         details.record(config, request.node.nodeid, "regression", outcome.data)
-        if outcome.failed:
+        if outcome.failed:  # the failure says it: no section repeating it under "Captured"
+            details.record(config, request.node.nodeid, "annotations",
+                           regression_annotations(preset, outcome, config), request.node.name)
             raise PresetCheckFailed("\n".join(outcome.lines))
+        request.node.add_report_section("call", "regression", "\n".join(outcome.lines))  # for -rA
 
     return regression
 
@@ -152,10 +174,18 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
 
         assert preset.reference_video is not None
         shown = _shown(preset.reference_video, config)
+
+        def failed(message: str) -> PresetCheckFailed:
+            """The failure, annotated at the preset's reference video line."""
+            at = where(preset, config, ("reference", "video"), ("reference", "video_url"), ("reference",))
+            details.record(config, request.node.nodeid, "annotations",
+                           [annotation(*at, f"{preset.id} reference", message)], request.node.name)
+            return PresetCheckFailed(message)
+
         try:
             analysis = get_run(config).analyzer.analyze(preset.reference_video)
         except AnalysisError as exc:
-            raise PresetCheckFailed(f"reference {shown}: {exc}") from None
+            raise failed(f"reference {shown}: {exc}") from None
         violations = reference_gate(analysis, preset.thresholds.reference)
         details.record(config, request.node.nodeid, "reference", ({
             "file": shown, "violations": [v.model_dump() for v in violations],
@@ -166,8 +196,8 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
                 "cuts": len(analysis.continuity.cuts)},
         }))
         if violations:
-            raise PresetCheckFailed(describe_violations(shown, violations) + "\n(bounds from scenario "
-                                    f"{preset.scenario!r}; override them under thresholds.reference)")
+            raise failed(describe_violations(shown, violations) + "\n(bounds from scenario "
+                         f"{preset.scenario!r}; override them under thresholds.reference)")
 
     return reference
 

@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 
-# {preset file: {"points": {point: data}, "regression": data, "reference": data}}
+# {preset file: {"points": {point: data}, "regression": data, "reference": data,
+#                "outcomes": {item name: outcome name}, "annotations": {item name: [annotation]}}}
 DETAILS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
 # Failed renders of a recording run: cassettes kept unchanged, and ones never written.
 UNSAVED_KEY = pytest.StashKey[dict[str, int]]()
+# Kinds recorded per point or item: a preset's items may run on different workers.
+KEYED = ("points", "outcomes", "annotations")
 WORKEROUTPUT_KEY = "reelgate"
 # The controller's run id, which every xdist worker writes its ledger rows under.
 RUN_ID_KEY = pytest.StashKey[str]()
@@ -53,7 +56,7 @@ def merge(config: pytest.Config, text: str) -> None:
     data = json.loads(text)
     for path, entry in data.get("details", {}).items():
         for kind, value in entry.items():
-            if kind == "points":
+            if kind in KEYED:
                 for point, point_data in value.items():
                     record(config, path, kind, point_data, point)
             else:

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from reelgate.run.outcomes import OUTCOME, XFAIL, XPASS
+
 POINTS = ("low", "mid", "mid-high")
 
 
@@ -27,8 +29,23 @@ class PresetRow:
     items: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # point/regression/reference data
+    outcomes: dict[str, str] = field(default_factory=dict)  # item -> outcome name (run/outcomes.py)
+    failed: list[str] = field(default_factory=list)  # items that failed the run (a strict XPASS too)
     cost: float = 0.0
-    source: str = ""
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def source(self) -> str:
+        """Where the preset's clips came from, e.g. ``replayed+simulated``; empty when none rendered."""
+        return "+".join(sorted({part for s in self.sources for part in s.split("+") if part}))
+
+    def cells(self) -> list[str]:
+        """The row as the table shows it: each point's outcome, usable clips of the points that
+        rendered, cost, source and the failed items."""
+        verdicts = [self.points.get(p, "-") for p in POINTS]
+        usable = " ".join(self.usable.get(p) or "-" for p in POINTS if p in self.usable)
+        checks = "ok" if not self.failed else "failed: " + ", ".join(self.failed)
+        return [*verdicts, usable or "-", f"${self.cost:.2f}", self.source or "-", checks]
 
 
 class RunSummary:
@@ -37,7 +54,7 @@ class RunSummary:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.rows: dict[str, PresetRow] = {}
-        self.failures: list[tuple[str, int, str, str]] = []  # file, line, title, message
+        self.failures: list[tuple[str, str, int, str, str]] = []  # file, item, line, title, message
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -50,20 +67,25 @@ class RunSummary:
         line = (report.location[1] or 0) + 1 if report.location else 1
         preset = str(props.get("reelgate_preset") or Path(path).stem)
         row = self.rows.setdefault(path, PresetRow(preset, path, line))
-        # An xfail-marked item that passed is XPASS (its mark is stale), not xfail.
-        outcome = ("xpass" if report.passed else "xfail") if hasattr(report, "wasxfail") else report.outcome
+        named = str(props.get(OUTCOME, report.outcome))  # named where the item ran (collect/items.py)
+        # An xfail-marked item that passed (strict or not) is XPASS (its mark is stale), not xfail.
+        outcome = "xpass" if named == XPASS else XFAIL if hasattr(report, "wasxfail") else report.outcome
         row.items[name] = outcome
+        row.outcomes[name] = named
         if report.failed or report.skipped:
             row.messages[name] = _longrepr_text(report)
         if "reelgate_point" in props:
             point = str(props["reelgate_point"])
-            row.points[point] = str(props.get("verdict", outcome))
-            row.usable[point] = str(props.get("usable", ""))
+            row.points[point] = named
+            source = str(props.get("source", ""))
+            row.usable[point] = str(props.get("usable", "")) if source else ""  # nothing rendered
             row.cost += float(props.get("cost_usd", 0.0))
-            row.source = str(props.get("source", row.source))
+            row.sources.add(source)
+        if report.failed and name not in row.failed:
+            row.failed.append(name)
         if report.failed and not hasattr(report, "wasxfail"):
-            text = str(report.longrepr)
-            self.failures.append((path, line, f"{row.preset} {name}", text))
+            title = f"{row.preset} {name}" + ("" if named == "failed" else f": {named}")
+            self.failures.append((path, name, line, title, _longrepr_text(report)))
 
     def run_data(self) -> dict[str, Any]:
         """Everything the run decided, per preset, as plain data (the HTML report's input)."""
@@ -77,7 +99,8 @@ class RunSummary:
             "root": str(self.config.rootpath),
             "presets": [
                 {"preset": r.preset, "path": r.path, "line": r.line, "items": r.items,
-                 "messages": r.messages, "cost_usd": round(r.cost, 4), "source": r.source, **r.details}
+                 "messages": r.messages, "cost_usd": round(r.cost, 4), "source": r.source, **r.details,
+                 "outcomes": r.outcomes}
                 for r in sorted(self.rows.values(), key=lambda r: r.path)
             ],
         }
@@ -92,14 +115,7 @@ class RunSummary:
     def table_cells(self) -> tuple[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
         """The table's header and its rows' cells by preset file (shards' results carry them)."""
         header = ("preset", *POINTS, "usable", "cost", "source", "checks")
-        body: list[tuple[str, tuple[str, ...]]] = []
-        for row in self._shown_rows():
-            verdicts = [row.points.get(p, "-") for p in POINTS]
-            usable = " ".join(row.usable.get(p, "") for p in POINTS if row.usable.get(p)) or "-"
-            failed = [n for n, o in row.items.items() if o == "failed"]
-            checks = "ok" if not failed else "failed: " + ", ".join(failed)
-            body.append((row.path, (row.preset, *verdicts, usable, f"${row.cost:.2f}",
-                                    row.source or "-", checks)))
+        body = [(row.path, (row.preset, *row.cells())) for row in self._shown_rows()]
         return header, body
 
     def note_lines(self) -> list[str]:
@@ -188,37 +204,44 @@ class RunSummary:
             terminalreporter.write_line(f"reelgate: HTML report written to {path}")
 
     def publish_github(self, terminalreporter: pytest.TerminalReporter) -> None:
-        """Annotations on the preset's YAML line, and a Markdown table in the step summary."""
-        for path, line, title, message in self.failures:
-            first = message.strip().splitlines()[0] if message.strip() else title
-            terminalreporter.write_line(
-                f"::error file={_escape_property(path)},line={line},title={_escape_property(title)}::"
-                f"{_escape_data(first)}")
+        """Annotations with the whole reason at the YAML line concerned, and a Markdown table (with
+        a link to the HTML report's artifact) in the step summary."""
+        from reelgate.collect.annotations import annotation, command
+        from reelgate.collect.details import details
+
+        recorded = details(self.config)
+        for path, name, line, title, message in self.failures:
+            entries = recorded.get(path, {}).get("annotations", {}).get(name) or [
+                annotation(path, line, title, message.strip() or title)]  # schema, reference, XPASS(strict)
+            for entry in entries:
+                terminalreporter.write_line(command(entry))
         target = os.environ.get("GITHUB_STEP_SUMMARY")
         lines = self.table()
         if target and lines:
-            markdown = ["## reelgate", "", "| " + " | ".join(lines[0].split()) + " |",
-                        "|" + "---|" * len(lines[0].split())]
-            for row in self._shown_rows():
-                verdicts = [row.points.get(p, "-") for p in POINTS]
-                failed = [n for n, o in row.items.items() if o == "failed"]
-                usable = " ".join(row.usable.get(p, "") for p in POINTS if row.usable.get(p)) or "-"
-                markdown.append("| " + " | ".join([
-                    f"`{row.preset}`", *verdicts, usable, f"${row.cost:.2f}", row.source or "-",
-                    "ok" if not failed else "failed: " + ", ".join(failed)]) + " |")
+            header = ("preset", *POINTS, "usable", "cost", "source", "checks")
+            markdown = ["## reelgate", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+            markdown += ["| " + " | ".join([f"`{row.preset}`", *row.cells()]) + " |"
+                         for row in self._shown_rows()]
+            link = self._report_link()
             with open(target, "a", encoding="utf-8") as handle:
-                handle.write("\n".join(markdown) + "\n")
+                handle.write("\n".join(markdown + ([
+                    "", link] if link else [])) + "\n")
+
+    def _report_link(self) -> str | None:
+        """The step summary's line to the HTML report: the run's artifacts page, where the gate
+        (``action.yml``, ``.github/reelgate-gate.sh``) uploads it as ``$REELGATE_ARTIFACT``."""
+        target = self.config.getoption("preset_html")
+        parts = [os.environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")]
+        if not target or not all(parts):
+            return None
+        server, repository, run_id = parts
+        url = f"{server.rstrip('/')}/{repository}/actions/runs/{run_id}#artifacts"
+        artifact = os.environ.get("REELGATE_ARTIFACT", "")
+        what = f"artifact `{artifact}`" if artifact else "this run's artifacts, when the workflow uploads it"
+        return f"HTML report (`{Path(target).name}`: contact sheets, verdicts, metrics): [{what}]({url})"
 
 
 def _longrepr_text(report: pytest.TestReport) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2])
     return str(report.longrepr or "")
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -88,6 +88,9 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     unrendered = [p for p, v in current.points.items() if not v.clips]
     if unrendered:
         lines.append("no clip to compare at " + ", ".join(unrendered) + ": see those sweep items for why")
+    if len(unrendered) == len(current.points):  # nothing compared is no proof of no regression
+        return lines, True, {"motion": motion, "rows": [], "changed_layers": report.changed_layers,
+                             "drift": [], "multi_variable": False, "approved_version": approved.version}
     failed = False
     if report.analyzer_changed:
         lines.append(f"the analyzer changed since approval ({report.analyzer_changed}): verdicts are "
@@ -100,21 +103,24 @@ def _approve_or_compare(preset: Preset, judge: Judge,
                      "thresholds.regression.allow_multi_variable in the scenario)")
     elif report.changed_layers:
         lines.append("changed: " + ", ".join(report.changed_layers))
-    if report.regressed:
+    headline = report.headline()
+    if headline:
         failed = True
         cause = (" (provider drift: the request is unchanged but the provider answers differently at "
                  + ", ".join(report.drift) + ")") if report.drift else ""
-        lines.append(f"{len(report.regressed)} metric(s) got worse{cause}:")
+        lines.append(f"{headline}{cause}:")
     elif report.drift:
         lines.append(f"provider drift at {', '.join(report.drift)}: new clips, no metric beyond tolerance")
     lines.append(report.table())
     if not response.ok:
         failed = True
-    lines.append(response.message)
+    if response.message:
+        lines.append(response.message)
     rows = [r.model_dump() for r in report.rows]
     pairs = side_by_side(preset, judge, approved, rows)  # their sheet paths: in the run's summary
     return lines, failed, {"motion": motion, "rows": rows, "changed_layers": report.changed_layers,
-                           "drift": report.drift, "approved_version": approved.version, "pairs": pairs}
+                           "drift": report.drift, "multi_variable": report.multi_variable,
+                           "approved_version": approved.version, "pairs": pairs}
 
 
 def side_by_side(preset: Preset, judge: Judge, approved: Any,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
+from reelgate.run.outcomes import RENDER_FAILED, cassette_cause
 
 if TYPE_CHECKING:
     from reelgate.run.ledger import RunLedger
@@ -45,6 +46,7 @@ class Rendered:
     key: str
     report: object | None  # reelgate.render.contract.ContractReport
     error: str | None
+    cause: str | None = None  # with an error: its outcome name (``reelgate.run.outcomes``)
 
 
 class RenderHub:
@@ -68,6 +70,7 @@ class RenderHub:
         self._service = None
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
+        self._causes: dict[str, str] = {}  # render key -> outcome name of its error
         self._started: set[tuple[str, str]] = set()
         self.unsaved: dict[str, str] = {}  # render key -> "kept" | "not_recorded" (it failed)
         self._renders: dict[str, tuple[Preset, str, int]] = {}
@@ -132,6 +135,7 @@ class RenderHub:
                     self.recorder.prepare(request)
                 except CassetteError as exc:
                     self._errors[request.key] = f"{exc}\n{self._fix_hint(preset, exc)}"
+                    self._causes[request.key] = cassette_cause(exc)
                     continue
                 batch.append(request)
         if not batch:
@@ -188,7 +192,7 @@ class RenderHub:
         for repeat in range(preset.repeats):
             key = _key(preset.id, point, repeat)
             if key in self._errors:
-                out.append(Rendered(key, None, self._errors[key]))
+                out.append(Rendered(key, None, self._errors[key], self._causes.get(key, RENDER_FAILED)))
                 continue
             result = self._wait(key)
             self._results[key] = result
@@ -197,7 +201,7 @@ class RenderHub:
                 finished = self.recorder.finish(key, succeeded=result.ok)
             except CassetteError as exc:
                 self._errors[key] = str(exc)
-                out.append(Rendered(key, report, str(exc)))  # refused, but paid: still logged
+                out.append(Rendered(key, report, str(exc), cassette_cause(exc)))  # refused, but paid: logged
                 continue
             if finished in ("kept", "not_recorded"):
                 self.unsaved[key] = finished

@@ -17,6 +17,7 @@ from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
 from reelgate.run.hub import Analyzer, RenderHub
 from reelgate.run.ledger import RunLedger
+from reelgate.run.outcomes import RENDER_FAILED, RUBRIC_FAILED, point_outcome
 from reelgate.verdict.record import RunRecord
 from reelgate.verdict.rubric import ClipVerdict, judge_clip
 from reelgate.verdict.usable import PointVerdict, judge_point
@@ -33,6 +34,12 @@ class PointResult:
     sheets: dict[str, str] = field(default_factory=dict)  # render key -> contact sheet path
     cost_usd: float = 0.0
     renders: list[Any] = field(default_factory=list)  # the contract reports
+    causes: list[str] = field(default_factory=list)  # why each render gave no usable clip
+
+    @property
+    def outcome(self) -> str:
+        """The verdict when the point passes, else what failed it (``reelgate.run.outcomes``)."""
+        return point_outcome(self.verdict.verdict, self.causes)
 
 
 class Judge:
@@ -57,11 +64,13 @@ class Judge:
         rendered = self.hub.results(preset, point)
         clips: list[ClipVerdict] = []
         problems: list[str] = []
+        causes: list[str] = []
         paths: dict[str, str] = {}
         reports = []
         for render in rendered:
             if render.error is not None:
                 problems.append(render.error)
+                causes.append(render.cause or RENDER_FAILED)
                 if render.report is not None:  # rendered (and paid for), then refused: still logged
                     reports.append(render.report)
                 continue
@@ -69,15 +78,21 @@ class Judge:
             reports.append(report)
             if not report.passed:
                 problems.append(f"{report.key}: " + "; ".join(report.problems))
+                causes.append(RENDER_FAILED)
                 continue
             verdict = self.judge_file(preset, report.key, report.clip_path, problems)
-            if verdict is not None:
-                clips.append(verdict)
-                paths[report.key] = report.clip_path
+            if verdict is None:  # the clip cannot be decoded: the render gave no clip
+                causes.append(RENDER_FAILED)
+                continue
+            clips.append(verdict)
+            paths[report.key] = report.clip_path
+            if not verdict.usable:
+                causes.append(RUBRIC_FAILED)
         result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
         sheets = self._sheets(result, paths, problems)
         self._log(preset, point, reports, clips)
-        outcome = PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
+        outcome = PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports,
+                              causes)
         self._remember(preset, point, outcome, paths)
         return outcome
 
