@@ -58,6 +58,8 @@ class RenderOptions:
     # provider gives the task id, with the list price: the run writes the render to its ledger
     # before a kill can lose the charge.
     on_task: Callable[[RenderRequest, str | None, float], None] | None = None
+    # (sha256, size) -> whether those bytes were stored and checked before: not decoded again.
+    vouched: Callable[[str, int], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Progress:
 class RenderService:
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
-        self.store = MediaStore(options.media_root)
+        self.store = MediaStore(options.media_root, vouched=options.vouched)
         self._env = os.environ if options.env is None else options.env
         self._lock = threading.RLock()  # RLock: a SIGTERM handler may run inside a holder
         self._requests: dict[str, RenderRequest] = {}

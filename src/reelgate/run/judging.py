@@ -2,7 +2,10 @@
 
 A sweep item asks for its point's verdict; the regression item asks for every point's verdict
 and the run's record, which it compares with (or, with ``--preset-approve``, writes as) the
-approved one. Clips are analysed through the content-hash cache, so a second run decodes nothing.
+approved one. Clips are analysed through the facts committed beside the media and the
+content-hash cache, so a fresh clone of a suite whose analyses are committed decodes nothing, and
+neither does a second run. A contact sheet is drawn only for a clip that did not pass: it is what
+a reviewer looks at when one fails (the HTML report says so of a passing clip).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from reelgate.preset.model import Preset
+from reelgate.run.analyzer import Analyzer
 from reelgate.run.config import RunConfig
-from reelgate.run.hub import Analyzer, RenderHub
+from reelgate.run.hub import RenderHub
 from reelgate.run.ledger import RunLedger
 from reelgate.verdict.record import RunRecord
 from reelgate.verdict.rubric import ClipVerdict, judge_clip
@@ -85,6 +89,8 @@ class Judge:
             verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera,
                                  shot_cuts, shot_analyses)
             clips.append(verdict)
+            if verdict.verdict == "pass":
+                continue
             # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
             marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
             tag = hashlib.sha256(f"{verdict.clip}|{marks}".encode()).hexdigest()[:12]
@@ -105,11 +111,19 @@ class Judge:
         import av
 
         from reelgate.analysis import AnalysisError
+        from reelgate.run.travel import shot_key
         from reelgate.verdict.shots import check_shot_cuts
-        from reelgate.verdict.split import split_shots
+        from reelgate.verdict.split import MIN_SHOT_FRAMES, split_shots
 
         cuts = check_shot_cuts(preset.shots, preset.shot_type == "intelligence", analysis,
                                preset.thresholds.rubric.cut_tolerance_frames, preset.camera)
+        keys = {w.index: shot_key(w.first, w.end) for w in cuts.windows if w.end - w.first >= MIN_SHOT_FRAMES}
+        travel = self.analyzer.travel
+        facts = travel.get(analysis.sha256) if travel is not None else None
+        if facts is not None and all(key in facts.shots for key in keys.values()):
+            return cuts, {index: facts.shots[key].model_copy(update={"file": f"{report.clip_path} "
+                                                                     f"shot {index}"})
+                          for index, key in keys.items()}
         try:
             paths = split_shots(Path(report.clip_path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:
@@ -121,6 +135,10 @@ class Judge:
                 analyses[index] = self.analyzer.analyze(str(path))
             except AnalysisError as exc:
                 problems.append(f"{report.key}: shot {index} cannot be analysed: {exc}")
+        identity = self.analyzer.identify(report.clip_path)
+        if travel is not None and identity is not None and travel.carries(analysis.sha256):
+            travel.add(analysis.sha256, identity[1],
+                       shots={keys[index]: shot for index, shot in analyses.items()})
         return cuts, analyses
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:
