@@ -21,6 +21,7 @@ from types import TracebackType
 import av
 
 MEDIA_DIR = Path(".reelgate") / "media"
+_HASH_CHUNK = 1 << 20
 PARTIAL_NAME = re.compile(r"\.[0-9a-f]{32}\.part")  # what ClipWriter names its temp file
 
 
@@ -33,6 +34,17 @@ class StoredClip:
     path: Path
     sha256: str
     size: int
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """(sha256, size) of a file, read in chunks; raises OSError."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def check_decodes(path: Path) -> None:

@@ -7,7 +7,6 @@ neither and analyses every clip again.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
     from reelgate.analysis.model import ClipAnalysis
     from reelgate.run.travel import TravelStore
 
-_HASH_CHUNK = 1 << 20
 _LOCAL = Path(".reelgate")  # what a run writes for itself: never committed, so nothing travels
 
 
@@ -62,17 +60,13 @@ class Analyzer:
         """(sha256, size) of a local clip, hashed once per run; None if it cannot be read (the
         analysis then says why, in its words)."""
         if path not in self._identity:
-            file = Path(path) if Path(path).is_absolute() else self.root / path
-            digest = hashlib.sha256()
+            from reelgate.media import file_digest
+
             try:
-                with file.open("rb") as handle:
-                    size = 0
-                    while chunk := handle.read(_HASH_CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
+                self._identity[path] = file_digest(Path(path) if Path(path).is_absolute()
+                                                   else self.root / path)
             except OSError:
                 return None
-            self._identity[path] = (digest.hexdigest(), size)
         return self._identity[path]
 
     def travels(self, path: str, sha256: str) -> bool:

@@ -25,12 +25,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from reelgate.analysis import ANALYZER_VERSION
 from reelgate.analysis.model import ClipAnalysis
 from reelgate.atomic import write_text_atomic
+from reelgate.cassettes.format import ANALYSIS_SUFFIX as SUFFIX
 from reelgate.render.contract import ClipProbe
 
 # Bump on any change a reader of the previous version would misread; an older file is then
 # analysed again and rewritten under --preset-reanalyze, like one of another analyzer.
 TRAVEL_FORMAT = 1
-SUFFIX = ".analysis.json"
 
 
 class ClipFacts(BaseModel):
