@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-import av
-
 MEDIA_DIR = Path(".reelgate") / "media"
 _HASH_CHUNK = 1 << 20
 PARTIAL_NAME = re.compile(r"\.[0-9a-f]{32}\.part")  # what ClipWriter names its temp file
@@ -49,6 +47,8 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 def check_decodes(path: Path) -> None:
     """Raise ClipRejected unless ``path`` holds a video stream whose frames all decode."""
+    import av  # PyAV loads FFmpeg: only a download that is not vouched for needs it
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
