@@ -13,6 +13,7 @@ _COMMAND_MODULES = (
     "reelgate.analysis.cli",
     "reelgate.simulator.cli",
     "reelgate.records.cli",
+    "reelgate.run.cli",
     "reelgate.scaffold.cli",
 )
 

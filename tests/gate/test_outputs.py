@@ -72,4 +72,4 @@ def test_html_report_of_the_run(examples: pytest.Pytester) -> None:
     result = examples.runpytest("presets", "-p", "no:warnings", "-k", "watch", "--preset-html", "out/run.html")
     result.stdout.fnmatch_lines(["reelgate: HTML report written to *run.html"])
     page = (examples.path / "out" / "run.html").read_text()
-    assert "watch-macro" in page and "data:image/png;base64," in page and "<script" not in page
+    assert "watch-macro" in page and "data:image/jpeg;base64," in page and "<script" not in page

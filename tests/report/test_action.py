@@ -4,6 +4,7 @@ with provider keys given to that step only and never written into what it upload
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,18 @@ def test_the_action_installs_from_its_own_checkout_and_caches_by_analyzer() -> N
     assert cache["with"]["path"] == ".reelgate/cache"
     assert "steps.identity.outputs.analyzer" in cache["with"]["key"]
     assert "hashFiles('cassettes/**')" in cache["with"]["key"]
+
+
+def test_the_upload_holds_the_report_and_the_clips_it_plays() -> None:
+    from reelgate.records.run_html import media_folder
+
+    steps = _action()["runs"]["steps"]
+    [paths] = [step for step in steps if step.get("id") == "paths"]
+    outputs = dict(re.findall(r'echo "([a-z]+)=([^"]*)" >> "\$GITHUB_OUTPUT"', paths["run"]))
+    # Where the report writes the side-by-side clips is what the upload takes.
+    assert outputs["media"].rstrip("/") == str(media_folder(Path(outputs["report"])))
+    [upload] = [step for step in steps if step.get("id") == "upload"]
+    assert upload["with"]["path"].splitlines() == [f"${{{{ steps.paths.outputs.{name} }}}}" for name in ("report", "media", "junit")]
 
 
 def test_provider_keys_reach_only_the_pytest_step() -> None:

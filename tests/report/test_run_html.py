@@ -108,14 +108,16 @@ def test_a_check_that_ran_without_data_says_so() -> None:
 
 def test_reference_gate_measures() -> None:
     reference = {"file": "presets/references/routine.mp4", "duration": 5.0, "cuts": [1.2], "pacing_variation": 0.0115,
-                 "quality": {"sharpness": 0.28392, "noise": 1.23658},
+                 "quality": {"sharpness": 0.28392, "noise": 1.23658}, "measures": {"duration": 5.0},
+                 "bounds": {"sharpness": "min 0.1", "noise": "max 1 levels", "duration": "min 2s, max 30s"},
                  "violations": [{"measure": "noise", "value": 1.23658, "bound": 1.0, "side": "max", "unit": " levels"}]}
     data = preset("groove", reference=reference)
     data["items"]["reference"] = "failed"
     text = render_run_html(run(data))
     table = rows(text)
     assert "noise | 1.237 | max 1 levels | ✗ out of bounds" in table
-    assert "sharpness | 0.2839 |  | ✓ within bounds" in table
+    assert "sharpness | 0.2839 | min 0.1 | ✓ within bounds" in table  # the bound it is within
+    assert "duration | 5 | min 2s, max 30s | ✓ within bounds" in table
     page = Page(text).text
     assert "Reference gate ✗ 1 out of bounds" in page
     assert "presets/references/routine.mp4 · duration 5 s · cuts 1 · pacing variation 0.0115" in page
@@ -184,3 +186,73 @@ def test_write_is_whole_and_returns_the_path(tmp_path: Path) -> None:
 def test_a_run_with_no_presets() -> None:
     page = Page(render_run_html(run())).text
     assert "No preset items ran." in page and "presets 0" in page
+
+
+def test_xpass_is_its_own_badge_saying_the_mark_is_stale() -> None:
+    data = preset("coffee")
+    data["items"]["sweep[mid-high]"] = "xpass"
+    text = render_run_html(run(data))
+    assert any(r.startswith("sweep[mid-high] | ! XPASS passed although marked xfail: the mark is stale") for r in rows(text))
+    assert "items | ✓ 3 passed ✗ 1 failed ! 1 XPASS" in rows(text)
+
+
+def test_failure_reasons_are_open() -> None:
+    page = Page(render_run_html(run(preset("coffee"))))
+    [details] = [d for d in page.tags("details") if "open" in d]
+    assert details == {"open": None}
+    assert "more detail" in page.text
+
+
+def test_an_abstract_base_is_not_listed_as_a_preset() -> None:
+    base = {"preset": "product", "path": "presets/base/product.yaml", "line": 1, "abstract": True,
+            "items": {"schema": "passed"}, "messages": {}}
+    text = render_run_html(run(base, preset("coffee")))
+    assert [a["id"] for a in Page(text).tags("section")] == ["preset-0-coffee"]
+    assert "presets | 1" in rows(text)
+    assert "abstract base presets (shared fields, no items of their own beyond their schema): presets/base/product.yaml" in Page(text).text
+    broken = {**base, "items": {"schema": "failed"}, "messages": {"schema": "1 schema error"}}
+    assert len(Page(render_run_html(run(broken))).tags("section")) == 1  # a failing base is shown
+
+
+def _paired(tmp_path: Path) -> dict:
+    """A preset whose mid-high moved: both clips' sheets and files exist."""
+    data = preset("coffee")
+    sides = {}
+    for label, sha in (("approved", "a" * 64), ("now", "b" * 64)):
+        clip = tmp_path / "media" / f"{sha}.mp4"
+        clip.parent.mkdir(parents=True, exist_ok=True)
+        clip.write_bytes(b"not decoded here")
+        sides[label] = {"sha": sha, "path": str(clip), "verdict": "fail" if label == "now" else "pass",
+                        "sheet": str(sheet_png(tmp_path / f"{label}.png")), "faults": []}
+    data["regression"] = {"preset": "coffee", "lines": [], "approved_version": 1, "motion": {}, "rows": [
+        {"point": "mid-high", "metric": "verdict", "approved": "pass", "now": "fail", "change": "worse",
+         "tolerance": "no worse", "worse": True}],
+        "pairs": [{"point": "mid-high", "repeat": 0, "times": [0.5, 1.25], "problems": [], **sides}]}
+    return {**run(data), "root": str(tmp_path)}
+
+
+def test_a_moved_point_shows_approved_and_now_side_by_side(tmp_path: Path) -> None:
+    target = write_run_html(_paired(tmp_path), tmp_path / "out" / "report.html")
+    text = target.read_text()
+    page = Page(text)
+    sheets = [i for i in page.tags("img") if "of sweep[mid-high]" in str(i["alt"])]
+    assert [str(i["alt"]).split()[0] for i in sheets] == ["approved", "now"]
+    assert {i["data-times"] for i in sheets} == {"0.500 1.250"}
+    videos = page.tags("video")
+    assert [v["src"] for v in videos] == [f"report-media/{'a' * 64}.mp4", f"report-media/{'b' * 64}.mp4"]
+    assert all((target.parent / str(v["src"])).read_bytes() == b"not decoded here" for v in videos)
+    anchors = {str(a["href"]) for a in page.tags("a")}
+    assert "#preset-0-coffee-pair-mid-high-0" in anchors  # from the failing item and the moved row
+    assert "mid-high | verdict | pass | fail | worse | no worse | ✗ worse side by side" in rows(text)
+
+
+def test_a_pair_whose_clip_is_gone_says_so(tmp_path: Path) -> None:
+    data = _paired(tmp_path)
+    pair = data["presets"][0]["regression"]["pairs"][0]
+    pair["approved"] = {**pair["approved"], "path": None, "sheet": None}
+    pair["problems"] = ["approved clip aaaaaaaaaaaa is in neither cassettes/media nor .reelgate/media"]
+    text = write_run_html(data, tmp_path / "report.html").read_text()
+    page = Page(text)
+    assert [v["src"] for v in page.tags("video")] == [f"report-media/{'b' * 64}.mp4"]
+    assert "approved clip aaaaaaaaaaaa is in neither" in page.text
+    assert "The clip is not beside this page, so it cannot play here." in page.text

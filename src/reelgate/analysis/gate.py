@@ -64,6 +64,12 @@ class GateViolation(BaseModel):
         )
 
 
+def gate_bounds(gate: ReferenceGate) -> dict[str, str]:
+    """Each measure's bounds as a reader sees them ("min 2 s, max 30 s"), for the report."""
+    return {name: ", ".join(f"{side} {float(getattr(gate, field)):.4g}{unit}" for field, side in bounds)
+            for name, (_, unit, bounds) in _MEASURES.items()}
+
+
 def reference_gate(analysis: ClipAnalysis, gate: ReferenceGate) -> list[GateViolation]:
     """Every measure of ``analysis`` outside the bounds of ``gate``, in a fixed order."""
     violations = []

@@ -41,6 +41,8 @@ def schema_check(result: PresetResult, config: pytest.Config, report: SchemaRepo
         """The preset is a valid contract for its scenario and provider."""
         # The provider's notes that hold for every preset of a model: one summary line per run.
         details.record(config, request.node.nodeid, "notes", report.notes)
+        if result.abstract:  # a base other presets extend: the report does not list it as a preset
+            details.record(config, request.node.nodeid, "abstract", True)
         for warning in report.of("warning"):
             # Attributed to the preset's own line, so the summary points there, not at reelgate.
             text = f"{warning.field}: {warning.message}" if warning.field else warning.message
@@ -145,7 +147,7 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
     def reference(request: pytest.FixtureRequest) -> None:
         """The reference clip is fit to drive motion: every gate measure within its bounds."""
         from reelgate.analysis import AnalysisError
-        from reelgate.analysis.gate import describe_violations, reference_gate
+        from reelgate.analysis.gate import describe_violations, gate_bounds, reference_gate
         from reelgate.collect.runtime import get_run
 
         assert preset.reference_video is not None
@@ -159,6 +161,9 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
             "file": shown, "violations": [v.model_dump() for v in violations],
             "quality": analysis.quality.model_dump(), "duration": analysis.video.duration,
             "cuts": analysis.continuity.cuts, "pacing_variation": analysis.motion.pacing_variation,
+            "bounds": gate_bounds(preset.thresholds.reference), "measures": {
+                "duration": analysis.video.duration, "pacing_variation": analysis.motion.pacing_variation,
+                "cuts": len(analysis.continuity.cuts)},
         }))
         if violations:
             raise PresetCheckFailed(describe_violations(shown, violations) + "\n(bounds from scenario "

@@ -50,7 +50,8 @@ class RunSummary:
         line = (report.location[1] or 0) + 1 if report.location else 1
         preset = str(props.get("reelgate_preset") or Path(path).stem)
         row = self.rows.setdefault(path, PresetRow(preset, path, line))
-        outcome = "xfail" if hasattr(report, "wasxfail") else report.outcome
+        # An xfail-marked item that passed is XPASS (its mark is stale), not xfail.
+        outcome = ("xpass" if report.passed else "xfail") if hasattr(report, "wasxfail") else report.outcome
         row.items[name] = outcome
         if report.failed or report.skipped:
             row.messages[name] = _longrepr_text(report)
@@ -121,6 +122,23 @@ class RunSummary:
         words = ("approved", "updated", "unchanged")
         return "reelgate: " + ", ".join(f"{done[w]} {w}" for w in words if done[w])
 
+    def pair_lines(self) -> list[str]:
+        """The approved and new contact sheets of every point that moved or fails, at the same times."""
+        from reelgate.collect.details import details
+        from reelgate.run.review import pair_lines
+
+        lines = []
+        for entry in details(self.config).values():
+            regression = entry.get("regression")
+            if not isinstance(regression, dict):
+                continue
+            # A point approved failing (xfail) with the very same clip shows nothing new: report only.
+            moved = [p for p in regression.get("pairs") or []
+                     if p["approved"].get("sha") != p["now"].get("sha") or p.get("problems")]
+            lines += pair_lines(moved, self.config.rootpath, str(regression.get("preset", "")))
+        return ["reelgate: approved against now, side by side (contact sheets at the same times):", *lines] \
+            if lines else []
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.rows:
             return
@@ -137,6 +155,8 @@ class RunSummary:
         approvals = self.approval_line()
         if approvals:
             terminalreporter.write_line(approvals)
+        for line in self.pair_lines():
+            terminalreporter.write_line(line)
         run = started_run(self.config)
         money = money_line(settings(self.config), run.open_ledger() if run else None,
                            self.config.stash.get(RUN_ID_KEY, None))

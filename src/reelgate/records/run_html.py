@@ -1,92 +1,124 @@
-"""The run's HTML report (``--preset-html``): one self-contained page per run, a CI artifact.
+"""The run's HTML report (``--preset-html``): one page per run, a CI artifact.
 
-Everything is inside the file: contact sheets as base64 data URIs, charts as inline SVG, the style
-in a <style> element; no scripts, fonts or network. Every outcome is written as a word (and a
-symbol) as well as a colour. All text from the run (preset names, messages) is escaped: it is
-user input.
+The page is the jinja2 template ``templates/run.html.j2`` with autoescape on, so every text from
+the run (preset names, messages: user input) is escaped by the template, never by hand. Contact
+sheets are data URIs and charts inline SVG, the style a <style> element; no scripts, fonts or
+network. The one thing beside the page: the clips shown side by side (approved and now), copied
+into ``<report name>-media/`` next to it and played by ``<video>`` from that relative path, so the
+page stays small and the folder uploaded as the artifact plays anywhere. Every outcome is a word
+(and a symbol) as well as a colour.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reelgate.atomic import write_text_atomic
-from reelgate.records.run_charts import preset_chart
+from reelgate.extras import MissingExtraError
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 76rem; color: #222;
-       padding: 0 1rem; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin: 0; }
-h3 { font-size: 1rem; margin: 1.2rem 0 0.3rem; } h4 { font-size: 0.95rem; margin: 0.8rem 0 0.2rem; }
-section.preset { border: 1px solid #ccc; border-radius: 6px; padding: 1rem; margin: 1.5rem 0; }
-table { border-collapse: collapse; margin: 0.4rem 0; font-size: 0.88rem; }
-th, td { padding: 0.2rem 0.55rem; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td:first-child { white-space: nowrap; }
-.meta, .note { color: #555; margin: 0.2rem 0; font-size: 0.9rem; }
-.badge { display: inline-block; padding: 0 0.45rem; border-radius: 3px; font-weight: 600;
-         white-space: nowrap; border: 1px solid; }
-.ok { background: #e6f4ea; color: #1e6b30; border-color: #1e6b30; }
-.warn { background: #fff4e0; color: #8a5300; border-color: #8a5300; }
-.bad { background: #fde7e6; color: #b3261e; border-color: #b3261e; }
-.muted { background: #f1f1f1; color: #555; border-color: #888; }
-pre { background: #f7f7f7; padding: 0.5rem; overflow-x: auto; font-size: 0.8rem; margin: 0.3rem 0; }
-details summary { cursor: pointer; }
-figure { margin: 0.5rem 0; } figure img { max-width: 100%; height: auto; display: block; }
-figcaption { font-size: 0.8rem; color: #555; } svg { max-width: 100%; height: auto; }
-"""
-_CLASS = {
+try:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+    from markupsafe import Markup
+except ModuleNotFoundError as exc:  # the [report] extra
+    raise MissingExtraError("report", "jinja2") from exc
+
+from reelgate.atomic import write_bytes_atomic, write_text_atomic
+from reelgate.records.run_style import STYLE
+
+KINDS = {
     "pass": "ok", "passed": "ok", "ok": "ok", "approved": "ok",
-    "pass-with-edits": "warn", "warn": "warn", "not approved yet": "warn",
+    "pass-with-edits": "warn", "warn": "warn", "not approved yet": "warn", "xpass": "warn",
+    "xpassed": "warn", "not recorded": "warn", "stale recording": "warn", "changed": "warn",
     "fail": "bad", "failed": "bad", "error": "bad", "worse": "bad", "missing": "bad",
+    "render failed": "bad", "rubric failed": "bad",
 }
-_SYMBOL = {"ok": "\u2713", "warn": "!", "bad": "\u2717", "muted": "\u2013"}
+SYMBOLS = {"ok": "\u2713", "warn": "!", "bad": "\u2717", "muted": "\u2013"}
+# pytest's words for an xfail-marked item that passed; the badge says XPASS and what to do.
+XPASS = ("xpass", "xpassed")
 _ITEM_ORDER = ("schema", "reference", "sweep[", "regression")
-_PNG = b"\x89PNG\r\n\x1a\n"
+_IMAGES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+VIDEO_WIDTH = 480  # px: two clips of a pair fit the page side by side
+_ENVIRONMENT = Environment(loader=PackageLoader("reelgate.records", "templates"), autoescape=True,
+                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                           undefined=StrictUndefined)
 
 
 def write_run_html(run: dict[str, Any], target: Path) -> Path:
-    """Write the run's page to ``target`` whole (a reader never sees half of it); returns ``target``."""
-    write_text_atomic(target, render_run_html(run))
+    """Write the page to ``target`` whole (a reader never sees half of it), with the clips it
+    plays copied beside it; returns ``target``."""
+    media = copy_media(run, target)
+    write_text_atomic(target, render_run_html(run, media))
     return target
 
 
-def render_run_html(run: dict[str, Any]) -> str:
-    """The page as text: the same run gives the same bytes."""
-    presets = run.get("presets") or []
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>reelgate run</title><style>{_STYLE}</style></head><body>",
-        "<h1>reelgate run</h1>",
-        _header(run, presets),
-        _overview(presets),
-        *(_preset(index, preset, str(run.get("root") or ".")) for index, preset in enumerate(presets)),
-        "</body></html>",
-    ]
-    return "\n".join(parts) + "\n"
+def media_folder(target: Path) -> Path:
+    return target.parent / f"{target.stem}-media"
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value))
+def copy_media(run: dict[str, Any], target: Path) -> dict[str, str]:
+    """Copy each side-by-side clip to ``<report>-media/<sha>.mp4`` (a hard link when the file
+    system allows); returns sha -> the path relative to the page."""
+    folder = media_folder(target)
+    root = Path(str(run.get("root") or "."))
+    shown: dict[str, str] = {}
+    for preset in run.get("presets") or []:
+        for pair in (preset.get("regression") or {}).get("pairs") or []:
+            for side in (pair.get("approved") or {}, pair.get("now") or {}):
+                sha, path = side.get("sha"), side.get("path")
+                if not sha or not path or sha in shown or not re.fullmatch(r"[0-9a-f]{64}", str(sha)):
+                    continue
+                source = _under(root, str(path))
+                copy = folder / f"{sha}.mp4"
+                try:
+                    if not copy.is_file():
+                        folder.mkdir(parents=True, exist_ok=True)
+                        try:
+                            os.link(source, copy)
+                        except OSError:
+                            write_bytes_atomic(copy, source.read_bytes())
+                except OSError:
+                    continue  # the page says the clip is not playable
+                shown[str(sha)] = f"{folder.name}/{sha}.mp4"
+    return shown
 
 
-def badge(word: str, shown: str | None = None) -> str:
-    """A status as colour, symbol and word, so it reads without colour too."""
-    kind = _CLASS.get(word.lower(), "muted")
-    return f'<span class="badge {kind}">{_SYMBOL[kind]} {_e(shown or word)}</span>'
+def render_run_html(run: dict[str, Any], media: Mapping[str, str] | None = None) -> str:
+    """The page as text (the same run gives the same bytes); ``media`` maps a clip's hash to
+    the page-relative path it plays from (``copy_media``)."""
+    root = str(run.get("root") or ".")
+    everything = run.get("presets") or []
+    presets = [p for p in everything if not _abstract(p)]
+    abstract = [str(p.get("path", "?")) for p in everything if _abstract(p)]
+    views = [_preset(index, preset, root, media or {}) for index, preset in enumerate(presets)]
+    names = sorted({name for preset in presets for name, _ in _points(preset)},
+                   key=lambda n: min(float(p["points"][n].get("motion_score", 0.0))
+                                     for p in presets if n in (p.get("points") or {})))
+    return _ENVIRONMENT.get_template("run.html.j2").render(
+        run=run, style=Markup(STYLE), header=_header(presets, abstract), presets=views, point_names=names,
+        kinds=KINDS, symbols=SYMBOLS, video_width=VIDEO_WIDTH)
 
 
-def _table(headers: list[str] | None, rows: list[list[str]]) -> str:
-    """``rows`` hold HTML already escaped; headers are escaped here."""
-    head = "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr></thead>" if headers else ""
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<table>{head}<tbody>{body}</tbody></table>"
+def write_review_html(preset: str, facts: list[str], pairs: list[dict[str, Any]], root: Path,
+                      target: Path) -> Path:
+    """``reelgate review``'s page: one preset's pairs, built as the run page builds them."""
+    run = {"root": str(root), "presets": [{"regression": {"pairs": pairs}}]}
+    media = copy_media(run, target)
+    anchor = "review-" + re.sub(r"[^a-z0-9]+", "-", preset.lower())
+    views = [_pair(anchor, pair, str(root), media) for pair in pairs]
+    write_text_atomic(target, _ENVIRONMENT.get_template("review.html.j2").render(
+        preset=preset, facts=facts, pairs=views, style=Markup(STYLE), kinds=KINDS, symbols=SYMBOLS,
+        video_width=VIDEO_WIDTH))
+    return target
+
+
+def _abstract(preset: dict[str, Any]) -> bool:
+    """An abstract base (shared fields only) whose schema passed: not a preset of the run."""
+    return bool(preset.get("abstract")) and "failed" not in (preset.get("items") or {}).values()
 
 
 def _anchor(index: int, preset: dict[str, Any]) -> str:
@@ -99,31 +131,22 @@ def _points(preset: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return sorted(points.items(), key=lambda kv: (float(kv[1].get("motion_score", 0.0)), kv[0]))
 
 
-def _verdicts(presets: list[dict[str, Any]]) -> Counter[str]:
-    return Counter(str(p.get("verdict")) for preset in presets for _, p in _points(preset))
+def _word(outcome: str) -> str:
+    return "XPASS" if outcome.lower() in XPASS else outcome
 
 
-def _counts(counts: Counter[str], words: tuple[str, ...]) -> str:
-    """"3 passed 1 failed" as badges; a zero count is grey, so only what happened stands out."""
-    return " ".join(badge(word if counts[word] else "none", f"{counts[word]} {word}") for word in words)
-
-
-def _header(run: dict[str, Any], presets: list[dict[str, Any]]) -> str:
-    outcomes = Counter(o for preset in presets for o in (preset.get("items") or {}).values())
-    verdicts = _verdicts(presets)
-    cost = sum(float(p.get("cost_usd") or 0.0) for p in presets)
+def _header(presets: list[dict[str, Any]], abstract: list[str]) -> dict[str, Any]:
+    outcomes = Counter(_word(o) for preset in presets for o in (preset.get("items") or {}).values())
+    verdicts = Counter(str(p.get("verdict")) for preset in presets for _, p in _points(preset))
     sources = sorted({str(p["source"]) for p in presets if p.get("source")})
-    status = "failed" if outcomes.get("failed") else "passed"
-    rows = [
-        ["run", badge(status)],
-        ["presets", _e(len(presets))],
-        ["items", _counts(outcomes, ("passed", "failed", *(w for w in ("skipped", "xfail") if outcomes[w])))],
-        ["sweep points", _counts(verdicts, ("pass", "pass-with-edits", "fail"))],
-        ["cost", _e(_usd(cost))],
-        ["source", _e(", ".join(sources) or "-")],
-    ]
-    meta = f'<p class="meta">generated {_e(run.get("generated_at", "?"))} in {_e(run.get("root", "?"))}</p>'
-    return meta + "\n" + _table(None, rows)
+    extra = [w for w in outcomes if w not in ("passed", "failed")]
+    return {
+        "status": "failed" if outcomes.get("failed") else "passed", "presets": len(presets),
+        "item_counts": [(w, outcomes[w]) for w in ("passed", "failed", *sorted(extra))],
+        "point_counts": [(w, verdicts[w]) for w in ("pass", "pass-with-edits", "fail")],
+        "cost": _usd(sum(float(p.get("cost_usd") or 0.0) for p in presets)),
+        "source": ", ".join(sources) or "-", "abstract": abstract,
+    }
 
 
 def _items(preset: dict[str, Any]) -> list[tuple[str, str]]:
@@ -140,98 +163,71 @@ def _items(preset: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted((preset.get("items") or {}).items(), key=lambda kv: key(kv[0]))
 
 
-def _overview(presets: list[dict[str, Any]]) -> str:
-    if not presets:
-        return '<p class="note">No preset items ran.</p>'
-    names = sorted({name for preset in presets for name, _ in _points(preset)},
-                   key=lambda n: min(float(p["points"][n].get("motion_score", 0.0))
-                                     for p in presets if n in (p.get("points") or {})))
-    rows = []
-    for index, preset in enumerate(presets):
-        items = _items(preset)
-        failed = [name for name, outcome in items if outcome == "failed"]
-        checks = badge("failed", "failed: " + ", ".join(failed)) if failed else badge(
-            "passed", f"{sum(o == 'passed' for _, o in items)}/{len(items)} passed")
-        points = preset.get("points") or {}
-        cells = [badge(str(points[n].get("verdict"))) if n in points else "-" for n in names]
-        rows.append([f'<a href="#{_anchor(index, preset)}">{_e(preset.get("preset", "?"))}</a>', checks,
-                     *cells, _e(_usd(preset.get("cost_usd"))),
-                     _e(preset.get("source") or "-")])
-    return "<h2>Presets</h2>" + _table(["preset", "checks", *names, "cost", "source"], rows)
+def _pair_anchor(preset_anchor: str, point: str, repeat: int = 0) -> str:
+    return f"{preset_anchor}-pair-" + re.sub(r"[^a-z0-9]+", "-", point.lower()) + f"-{repeat}"
 
 
-def _preset(index: int, preset: dict[str, Any], root: str) -> str:
-    where = f"{preset.get('path', '?')}:{preset.get('line', 1)}"
-    parts = [
-        f'<section class="preset" id="{_anchor(index, preset)}">',
-        f"<h2>{_e(preset.get('preset', '?'))}</h2>",
-        '<p class="meta">' + " &middot; ".join(_e(fact) for fact in (
-            where, f"source {preset.get('source') or '-'}", f"cost {_usd(preset.get('cost_usd'))}",
-        )) + "</p>",
-        _checks(preset),
-    ]
-    items = preset.get("items") or {}
-    if "reference" in preset or "reference" in items:
-        parts.append(_reference(preset.get("reference")))
-    if preset.get("points"):
-        parts.append(_sweep(preset, root))
-    elif any(name.startswith("sweep[") for name in items):
-        parts.append('<h3>Sweep</h3><p class="note">No sweep data recorded (see the checks above).</p>')
-    if "regression" in preset or "regression" in items:
-        parts.append(_regression(preset.get("regression")))
-    chart = preset_chart((preset.get("regression") or {}).get("motion"), preset.get("points"))
-    if chart:
-        parts.append(f'<h3>Motion and usable rate</h3><figure class="chart">{chart}</figure>')
-    parts.append("</section>")
-    return "\n".join(parts)
+def _preset(index: int, preset: dict[str, Any], root: str, media: Mapping[str, str]) -> dict[str, Any]:
+    from reelgate.records.run_charts import preset_chart  # matplotlib: the run page only, not review's
+
+    anchor = _anchor(index, preset)
+    items = _items(preset)
+    regression = preset.get("regression")
+    pairs = [_pair(anchor, pair, root, media) for pair in (regression or {}).get("pairs") or []]
+    paired = {pair["point"]: pair["anchor"] for pair in reversed(pairs)}
+    has = dict(items)
+    sweep: Any = [_point(name, point, root) for name, point in _points(preset)]
+    if not sweep and any(name.startswith("sweep[") for name in has):
+        sweep = "empty"
+    return {
+        "anchor": anchor, "name": preset.get("preset", "?"),
+        "where": f"{preset.get('path', '?')}:{preset.get('line', 1)}",
+        "source": preset.get("source") or "-", "cost": _usd(preset.get("cost_usd")),
+        "failed": [name for name, outcome in items if outcome == "failed"],
+        "passed_count": sum(o == "passed" for _, o in items),
+        "verdicts": {n: str(p.get("verdict")) for n, p in (preset.get("points") or {}).items()},
+        "checks": [_item(preset, name, outcome, paired) for name, outcome in items],
+        "reference": _reference(preset.get("reference")) if "reference" in preset or "reference" in has
+        else None,
+        "sweep": sweep, "pairs": pairs,
+        "regression": _regression(regression, paired) if "regression" in preset or "regression" in has
+        else None,
+        "chart": preset_chart((regression or {}).get("motion"), preset.get("points")),
+    }
 
 
-def _checks(preset: dict[str, Any]) -> str:
-    messages = preset.get("messages") or {}
-    points = preset.get("points") or {}
-    rows = []
-    for name, outcome in _items(preset):
-        point = name[len("sweep["):-1] if name.startswith("sweep[") else None
-        verdict = str(points.get(point, {}).get("verdict", "")) if point else ""
-        shown = badge(outcome) + (f" {badge(verdict)}" if verdict and verdict != "pass" else "")
-        rows.append([_e(name), shown, _message(messages.get(name, ""))])
-    if not rows:
-        return '<p class="note">No checks ran.</p>'
-    return "<h3>Checks</h3>" + _table(["item", "outcome", "message"], rows)
-
-
-def _message(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return ""
+def _item(preset: dict[str, Any], name: str, outcome: str, paired: dict[str, str]) -> dict[str, Any]:
+    point = name[len("sweep["):-1] if name.startswith("sweep[") else None
+    verdict = str((preset.get("points") or {}).get(point, {}).get("verdict", "")) if point else ""
+    xpass = outcome.lower() in XPASS
+    text = str((preset.get("messages") or {}).get(name, "")).strip()
     first, _, rest = text.partition("\n")
-    if not rest:
-        return _e(first)
-    return f"<details><summary>{_e(first)}</summary><pre>{_e(rest)}</pre></details>"
+    return {"name": name, "outcome": "xpass" if xpass else outcome, "shown": "XPASS" if xpass else None,
+            "hint": "passed although marked xfail: the mark is stale, remove it" if xpass else "",
+            "verdict": verdict if verdict and verdict != "pass" else "",
+            "pair": paired.get(point or "") if verdict == "fail" else None,
+            "message": {"first": first, "rest": rest}}
 
 
-def _reference(reference: dict[str, Any] | None) -> str:
+def _reference(reference: dict[str, Any] | None) -> dict[str, Any]:
     if not reference:
-        return '<h3>Reference gate</h3><p class="note">No measures recorded (see the reference check).</p>'
+        return {"rows": None}
     violations = {str(v.get("measure")): v for v in reference.get("violations") or []}
-    quality = dict(reference.get("quality") or {})
+    bounds = reference.get("bounds") or {}
+    values = dict(reference.get("quality") or {})
+    values.update(reference.get("measures") or {})
     for measure, violation in violations.items():
-        quality.setdefault(measure, violation.get("value"))
+        values.setdefault(measure, violation.get("value"))
     rows = []
-    for measure, value in quality.items():
+    for measure, value in values.items():
         bad = violations.get(measure)
-        if bad:
-            bound = f"{bad.get('side')} {float(bad.get('bound', 0.0)):.4g}{bad.get('unit', '')}"
-            rows.append([_e(measure), _e(_number(value)), _e(bound), badge("fail", "out of bounds")])
-        else:
-            rows.append([_e(measure), _e(_number(value)), "", badge("pass", "within bounds")])
-    cuts = reference.get("cuts") or []
-    facts = " &middot; ".join(_e(fact) for fact in (
-        reference.get("file", "?"), f"duration {_number(reference.get('duration'))} s", f"cuts {len(cuts)}",
-        f"pacing variation {_number(reference.get('pacing_variation'))}"))
-    verdict = badge("fail", f"{len(violations)} out of bounds") if violations else badge("pass")
-    return (f'<h3>Reference gate {verdict}</h3><p class="meta">{facts}</p>'
-            + _table(["measure", "value", "bound", "result"], rows))
+        bound = (f"{bad.get('side')} {float(bad.get('bound', 0.0)):.4g}{bad.get('unit', '')}" if bad
+                 else str(bounds.get(measure, "-")))
+        rows.append({"measure": measure, "value": _number(value), "bound": bound, "bad": bool(bad)})
+    facts = [str(reference.get("file", "?")), f"duration {_number(reference.get('duration'))} s",
+             f"cuts {len(reference.get('cuts') or [])}",
+             f"pacing variation {_number(reference.get('pacing_variation'))}"]
+    return {"rows": rows, "violations": len(violations), "facts": facts}
 
 
 def _usd(value: Any) -> str:
@@ -244,102 +240,90 @@ def _number(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def _sweep(preset: dict[str, Any], root: str) -> str:
-    parts = ["<h3>Sweep</h3>"]
-    for name, point in _points(preset):
-        low, high = [*(point.get("interval") or []), 0.0, 0.0][:2]
-        usable = (f"usable {point.get('usable', 0)}/{point.get('total', 0)} "
-                  f"(needs {point.get('needed', '?')}), rate {float(point.get('rate', 0.0)):.0%}, "
-                  f"95% interval {float(low):.0%}\u2013{float(high):.0%}, cost {_usd(point.get('cost_usd'))}")
-        parts.append(f"<h4>sweep[{_e(name)}] &middot; motion_score {_e(_number(point.get('motion_score')))} "
-                     f"{badge(str(point.get('verdict', '?')))}</h4><p class=\"meta\">{_e(usable)}</p>")
-        problems = point.get("problems") or []
-        if problems:
-            parts.append("<ul>" + "".join(f"<li>{_e(p)}</li>" for p in problems) + "</ul>")
-        for clip in point.get("clips") or []:
-            parts.append(_clip(clip, root))
-        if not point.get("clips"):
-            parts.append('<p class="note">No clip was scored at this point.</p>')
-    return "\n".join(parts)
+def _point(name: str, point: dict[str, Any], root: str) -> dict[str, Any]:
+    low, high = [*(point.get("interval") or []), 0.0, 0.0][:2]
+    usable = (f"usable {point.get('usable', 0)}/{point.get('total', 0)} (needs {point.get('needed', '?')}), "
+              f"rate {float(point.get('rate', 0.0)):.0%}, "
+              f"95% interval {float(low):.0%}\u2013{float(high):.0%}, cost {_usd(point.get('cost_usd'))}")
+    return {"name": name, "score": _number(point.get("motion_score")),
+            "verdict": str(point.get("verdict", "?")),
+            "usable": usable, "problems": point.get("problems") or [],
+            "clips": [_clip(clip, root) for clip in point.get("clips") or []]}
 
 
-def _clip(clip: dict[str, Any], root: str) -> str:
-    rows = [[_e(c.get("name", "")), _e(c.get("measured", "")), _e(c.get("bound", "")),
-             badge(str(c.get("status", "?"))), _e(c.get("detail", ""))] for c in clip.get("checks") or []]
+def _clip(clip: dict[str, Any], root: str) -> dict[str, Any]:
+    checks = [[c.get("name", ""), c.get("measured", ""), c.get("bound", ""), str(c.get("status", "?")),
+               c.get("detail", "")] for c in clip.get("checks") or []]
     metrics = " \u00b7 ".join(f"{k} {_number(v)}" for k, v in (clip.get("metrics") or {}).items())
-    return "\n".join([
-        f'<p class="meta">clip {_e(clip.get("key", "?"))} {badge(str(clip.get("verdict", "?")))}</p>',
-        _table(["rubric check", "measured", "bound", "result", "detail"], rows) if rows else "",
-        f'<p class="note">metrics: {_e(metrics)}</p>' if metrics else "",
-        _sheet(clip, root),
-    ])
-
-
-def _sheet(clip: dict[str, Any], root: str) -> str:
-    """The contact sheet inline, or a visible note saying why there is none."""
-    path = clip.get("sheet")
-    if not path:
-        why = "the clip passed" if clip.get("verdict") == "pass" else "none was written"
-        return f'<p class="note">No contact sheet: {_e(why)}.</p>'
-    file = Path(path) if Path(path).is_absolute() else Path(root) / path
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        return f'<p class="note">{badge("missing")} contact sheet {_e(path)} cannot be read ' \
-               f"({_e(exc.strerror or exc)}).</p>"
-    if not data.startswith(_PNG):
-        return f'<p class="note">{badge("missing")} contact sheet {_e(path)} is not a PNG.</p>'
-    source = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
     alt = f"contact sheet of {clip.get('key', '?')}: frames in time order, faulty ones framed red"
-    return (f'<figure class="sheet"><img src="{source}" alt="{_e(alt)}">'
-            f"<figcaption>{_e(alt)}</figcaption></figure>")
+    why = "the clip passed" if clip.get("verdict") == "pass" else "none was written"
+    return {"key": clip.get("key", "?"), "verdict": str(clip.get("verdict", "?")), "checks": checks,
+            "metrics": metrics, "sheet": _sheet(clip.get("sheet"), root, alt, f"No contact sheet: {why}.")}
 
 
-def _comparison(rows: list[dict[str, Any]]) -> str:
-    """What moved, in full; the metrics that did not move folded away (most of them, usually)."""
-    headers = ["point", "metric", "approved", "now", "change", "tolerance", "result"]
-    cells = [[_e(r.get(k, "")) for k in headers[:-1]] + [badge("worse") if r.get("worse") else badge("ok")]
-             for r in rows]
-    still = [r.get("change") in ("same", "+0", "-0") and not r.get("worse") for r in rows]
-    moved = [row for row, same in zip(cells, still, strict=True) if not same]
-    kept = [row for row, same in zip(cells, still, strict=True) if same]
-    parts = [_table(headers, moved) if moved else '<p class="note">No metric moved.</p>']
-    if kept:
-        parts.append(f"<details><summary>{len(kept)} unchanged</summary>{_table(headers, kept)}</details>")
-    return "\n".join(parts)
+def _under(root: str | Path, path: str) -> Path:
+    return Path(path) if Path(path).is_absolute() else Path(root) / path
 
 
-def _regression(regression: dict[str, Any] | None) -> str:
+def _sheet(path: str | None, root: str, alt: str, none: str, times: str = "") -> dict[str, Any]:
+    """The contact sheet as a data URI, or a visible note saying why there is none."""
+    if not path:
+        return {"src": None, "missing": False, "note": none}
+    try:
+        data = _under(root, path).read_bytes()
+    except OSError as exc:
+        return {"src": None, "missing": True,
+                "note": f"contact sheet {path} cannot be read ({exc.strerror or exc})."}
+    kind = next((mime for magic, mime in _IMAGES.items() if data.startswith(magic)), None)
+    if kind is None:
+        return {"src": None, "missing": True, "note": f"contact sheet {path} is not a PNG or JPEG image."}
+    return {"src": f"data:{kind};base64," + base64.b64encode(data).decode("ascii"), "alt": alt,
+            "times": times, "missing": False}
+
+
+def _pair(preset_anchor: str, pair: dict[str, Any], root: str, media: Mapping[str, str]) -> dict[str, Any]:
+    times = [float(t) for t in pair.get("times") or []]
+    stamp = " ".join(f"{t:.3f}" for t in times)
+    view = {"point": str(pair.get("point", "?")), "repeat": int(pair.get("repeat") or 0),
+            "times": times, "times_shown": ", ".join(f"{t:.2f} s" for t in times),
+            "problems": pair.get("problems") or []}
+    view["anchor"] = _pair_anchor(preset_anchor, view["point"], view["repeat"])
+    for label in ("approved", "now"):
+        side = dict(pair.get(label) or {})
+        sha = side.get("sha")
+        alt = (f"{label} clip {str(sha)[:12]} of sweep[{view['point']}]: frames at the same times as the "
+               f"other sheet, the ones at fault framed red with their kind")
+        side["sheet_view"] = _sheet(side.get("sheet"), root, alt, "No sheet for this clip.", stamp)
+        side["video"] = media.get(str(sha)) if sha else None
+        side["video_note"] = "The clip is not beside this page, so it cannot play here."
+        side.setdefault("verdict", None)
+        side.setdefault("sha", None)
+        view[label] = side
+    return view
+
+
+def _regression(regression: dict[str, Any] | None, paired: dict[str, str]) -> dict[str, Any]:
     if not regression:
-        return '<h3>Regression</h3><p class="note">No comparison recorded (see the regression check).</p>'
-    parts = []
+        return {"kind": "none", "motion": None}
     lines = [str(line) for line in regression.get("lines") or []]
+    view: dict[str, Any] = {"lines": lines, "motion": regression.get("motion") or None}
     if regression.get("unapproved"):
-        parts.append(f"<h3>Regression {badge('not approved yet')}</h3>")
-        parts += [f'<p class="note">{_e(line)}</p>' for line in lines]
-    elif regression.get("approved"):
-        parts.append(f"<h3>Regression {badge('approved', 'approved in this run')}</h3>")
-        changes = regression.get("changes") or []
-        parts.append("<ul>" + "".join(f"<li>{_e(c)}</li>" for c in changes) + "</ul>" if changes
-                     else '<p class="note">No change against the previous approved version.</p>')
-    elif "rows" in regression:
-        rows = regression.get("rows") or []
-        worse = [r for r in rows if r.get("worse")]
-        version = regression.get("approved_version")
-        title = f"against approved v{version}" if version is not None else "against the approved version"
-        verdict = badge("worse", f"{len(worse)} worse") if worse else badge("ok", "no worse")
-        parts.append(f"<h3>Regression {_e(title)} {verdict}</h3>")
-        if regression.get("changed_layers"):
-            parts.append(f'<p class="meta">changed: {_e(", ".join(regression["changed_layers"]))}</p>')
-        if regression.get("drift"):
-            parts.append(f'<p class="meta">provider drift at: {_e(", ".join(regression["drift"]))}</p>')
-        parts.append(_comparison(rows))
-    else:
-        parts.append(f"<h3>Regression {badge('failed', 'no comparison')}</h3>")
-        parts.append(f"<pre>{_e(chr(10).join(lines))}</pre>")
-    motion = regression.get("motion")
-    if motion:
-        ok = bool(motion.get("ok"))
-        shown = badge("ok", "motion responds") if ok else badge("fail", "motion does not respond")
-        parts.append(f"<p>{shown} {_e(motion.get('message', ''))}</p>")
-    return "\n".join(parts)
+        return {**view, "kind": "unapproved"}
+    if regression.get("approved"):
+        return {**view, "kind": "approved", "changes": regression.get("changes") or []}
+    if "rows" not in regression:
+        return {**view, "kind": "broken"}
+    headers = ["point", "metric", "approved", "now", "change", "tolerance"]
+    rows = regression.get("rows") or []
+    moved, kept = [], []
+    for row in rows:
+        shown = {"cells": [row.get(k, "") for k in headers], "worse": bool(row.get("worse")),
+                 "pair": paired.get(str(row.get("point")))}
+        still = row.get("change") in ("same", "+0", "-0") and not row.get("worse")
+        (kept if still else moved).append(shown)
+    version = regression.get("approved_version")
+    return {**view, "kind": "compared", "headers": headers, "moved": moved, "kept": kept,
+            "worse": sum(bool(r.get("worse")) for r in rows),
+            "title": f"against approved v{version}" if version is not None
+            else "against the approved version",
+            "changed_layers": regression.get("changed_layers") or [], "drift": regression.get("drift") or []}

@@ -111,9 +111,30 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     if not response.ok:
         failed = True
     lines.append(response.message)
-    return lines, failed, {"motion": motion, "rows": [r.model_dump() for r in report.rows],
-                           "changed_layers": report.changed_layers, "drift": report.drift,
-                           "approved_version": approved.version}
+    rows = [r.model_dump() for r in report.rows]
+    pairs = side_by_side(preset, judge, approved, rows)  # their sheet paths: in the run's summary
+    return lines, failed, {"motion": motion, "rows": rows, "changed_layers": report.changed_layers,
+                           "drift": report.drift, "approved_version": approved.version, "pairs": pairs}
+
+
+def side_by_side(preset: Preset, judge: Judge, approved: Any,
+                 rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Approved and new clips of every point that moved or fails, with sheets at the same times."""
+    from reelgate.run.review import clip_data, moved_points, point_pairs
+
+    verdicts = {point: judge.point(preset, point).verdict.verdict for point in preset.sweep}
+
+    def faults_of(path: str) -> list[tuple[float, str]] | None:
+        verdict = judge.judge_file(preset, "approved", path, [])
+        return verdict.faults() if verdict else None
+
+    pairs = []
+    for point in moved_points(rows, verdicts):
+        result = judge.point(preset, point)
+        paths = {r.key: r.clip_path for r in result.renders}
+        clips = [clip_data(clip, paths.get(clip.key)) for clip in result.verdict.clips]
+        pairs += point_pairs(judge.root, judge.conf.cassettes, preset.id, point, approved, clips, faults_of)
+    return pairs
 
 
 def _same_run(approved: Any, current: Any) -> bool:

@@ -4,8 +4,8 @@ A sweep item asks for its point's verdict; the regression item asks for every po
 and the run's record, which it compares with (or, with ``--preset-approve``, writes as) the
 approved one. Clips are analysed through the facts committed beside the media and the
 content-hash cache, so a fresh clone of a suite whose analyses are committed decodes nothing, and
-neither does a second run. A contact sheet is drawn only for a clip that did not pass: it is what
-a reviewer looks at when one fails (the HTML report says so of a passing clip).
+neither does a second run. A clean pass gets its (small) contact sheet only when the run writes
+an HTML report, the one place that shows it.
 """
 
 from __future__ import annotations
@@ -58,15 +58,10 @@ class Judge:
         return self._points[key]
 
     def _judge(self, preset: Preset, point: str) -> PointResult:
-        import av
-
-        from reelgate.analysis import AnalysisError
-        from reelgate.verdict.contact_sheet import write_contact_sheet
-
         rendered = self.hub.results(preset, point)
         clips: list[ClipVerdict] = []
         problems: list[str] = []
-        sheets: dict[str, str] = {}
+        paths: dict[str, str] = {}
         reports = []
         for render in rendered:
             if render.error is not None:
@@ -79,33 +74,65 @@ class Judge:
             if not report.passed:
                 problems.append(f"{report.key}: " + "; ".join(report.problems))
                 continue
-            try:
-                analysis = self.analyzer.analyze(report.clip_path)
-            except AnalysisError as exc:
-                problems.append(f"{report.key}: the clip cannot be analysed: {exc}")
-                continue
-            shot_cuts, shot_analyses = (self._shots(preset, report, analysis, problems)
-                                        if preset.multi_shot else (None, None))
-            verdict = judge_clip(report.key, analysis, preset.thresholds.rubric, preset.camera,
-                                 shot_cuts, shot_analyses)
-            clips.append(verdict)
-            if verdict.verdict == "pass":
-                continue
-            # Named by the clip and its faults, so an unchanged clip's sheet is drawn only once.
-            marks = ",".join(f"{t:.3f}" for t in verdict.fault_times)
-            tag = hashlib.sha256(f"{verdict.clip}|{marks}".encode()).hexdigest()[:12]
-            target = self.root / ARTIFACTS / f"{report.key}.{tag}.png"
+            verdict = self.judge_file(preset, report.key, report.clip_path, problems)
+            if verdict is not None:
+                clips.append(verdict)
+                paths[report.key] = report.clip_path
+        result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
+        sheets = self._sheets(result, paths, problems)
+        self._log(preset, point, reports, clips)
+        outcome = PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
+        self._remember(preset, point, outcome, paths)
+        return outcome
+
+    def judge_file(self, preset: Preset, key: str, path: str, problems: list[str]) -> ClipVerdict | None:
+        """One clip on the preset's rubric (None, with the reason in ``problems``, when unreadable);
+        the regression's side-by-side view judges the approved clip with it too."""
+        from reelgate.analysis import AnalysisError
+
+        try:
+            analysis = self.analyzer.analyze(path)
+        except AnalysisError as exc:
+            problems.append(f"{key}: the clip cannot be analysed: {exc}")
+            return None
+        shot_cuts, shot_analyses = (self._shots(preset, path, analysis, problems, key)
+                                    if preset.multi_shot else (None, None))
+        return judge_clip(key, analysis, preset.thresholds.rubric, preset.camera, shot_cuts, shot_analyses)
+
+    def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
+        """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
+        for a clean pass, so a report of many passing points stays light."""
+        import av
+
+        from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
+
+        sheets: dict[str, str] = {}
+        for verdict in result.clips:
+            size = "small" if verdict.verdict == "pass" and result.verdict != "fail" else "full"
+            if size == "small" and not self.conf.html:
+                continue  # only the HTML report shows a clean pass's sheet: no decode for it
+            # Named by the clip, its faults and size, so an unchanged clip's sheet is drawn once.
+            marks = ",".join(f"{t:.3f}:{k}" for t, k in verdict.faults())
+            tag = hashlib.sha256(f"{verdict.clip}|{marks}|{size}".encode()).hexdigest()[:12]
+            target = self.root / ARTIFACTS / f"{verdict.key}.{tag}{SHEET_SUFFIX}"
             try:
                 if not target.is_file():
-                    write_contact_sheet(Path(report.clip_path), verdict.fault_times, target)
-                sheets[report.key] = str(target)
-            except (OSError, ValueError, av.FFmpegError) as exc:
-                problems.append(f"{report.key}: no contact sheet ({exc})")
-        result = judge_point(point, preset.sweep[point], clips, preset.min_usable, preset.repeats)
-        self._log(preset, point, reports, clips)
-        return PointResult(result, problems, sheets, round(sum(r.cost_usd for r in reports), 4), reports)
+                    write_contact_sheet(Path(paths[verdict.key]), verdict.faults(), target, size)
+                sheets[verdict.key] = str(target)
+            except (OSError, ValueError, IndexError, av.FFmpegError) as exc:  # IndexError: no video stream
+                problems.append(f"{verdict.key}: no contact sheet ({exc})")
+        return sheets
 
-    def _shots(self, preset: Preset, report: Any, analysis: Any, problems: list[str]
+    def _remember(self, preset: Preset, point: str, outcome: PointResult, paths: dict[str, str]) -> None:
+        """This point's clips as ``reelgate review`` reads them later, without rendering."""
+        from reelgate.run.review import remember_point
+
+        try:
+            remember_point(self.conf, preset, point, outcome.verdict, paths)
+        except OSError as exc:
+            outcome.problems.append(f"{preset.id} sweep[{point}]: not kept for reelgate review ({exc})")
+
+    def _shots(self, preset: Preset, path: str, analysis: Any, problems: list[str], key: str
                ) -> tuple[Any, dict[int, Any]]:
         """A multi-shot clip's cuts against its declared shots, and each shot analysed alone."""
         import av
@@ -120,22 +147,21 @@ class Judge:
         keys = {w.index: shot_key(w.first, w.end) for w in cuts.windows if w.end - w.first >= MIN_SHOT_FRAMES}
         travel = self.analyzer.travel
         facts = travel.get(analysis.sha256) if travel is not None else None
-        if facts is not None and all(key in facts.shots for key in keys.values()):
-            return cuts, {index: facts.shots[key].model_copy(update={"file": f"{report.clip_path} "
-                                                                     f"shot {index}"})
-                          for index, key in keys.items()}
+        if facts is not None and all(name in facts.shots for name in keys.values()):
+            return cuts, {index: facts.shots[name].model_copy(update={"file": f"{path} shot {index}"})
+                          for index, name in keys.items()}
         try:
-            paths = split_shots(Path(report.clip_path), analysis.sha256, cuts.windows, self.root)
+            paths = split_shots(Path(path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:
-            problems.append(f"{report.key}: the clip cannot be split into its shots: {exc}")
+            problems.append(f"{key}: the clip cannot be split into its shots: {exc}")
             return cuts, {}
         analyses = {}
-        for index, path in paths.items():
+        for index, shot in paths.items():
             try:
-                analyses[index] = self.analyzer.analyze(str(path))
+                analyses[index] = self.analyzer.analyze(str(shot))
             except AnalysisError as exc:
-                problems.append(f"{report.key}: shot {index} cannot be analysed: {exc}")
-        identity = self.analyzer.identify(report.clip_path)
+                problems.append(f"{key}: shot {index} cannot be analysed: {exc}")
+        identity = self.analyzer.identify(path)
         if travel is not None and identity is not None and travel.carries(analysis.sha256):
             travel.add(analysis.sha256, identity[1],
                        shots={keys[index]: shot for index, shot in analyses.items()})

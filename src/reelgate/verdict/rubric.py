@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import CameraIntent
@@ -42,10 +42,17 @@ class ClipVerdict(BaseModel):
     checks: list[Check]
     metrics: dict[str, float]
     fault_times: list[float]  # seconds of the frames at fault, for the contact sheet
+    # What is wrong at each of fault_times (same order): written on the sheet's frame.
+    fault_kinds: list[str] = Field(default_factory=list)
 
     @property
     def usable(self) -> bool:
         return self.verdict != "fail"
+
+    def faults(self) -> list[tuple[float, str]]:
+        """(seconds, kind) of each frame at fault; "fault" where the kind was not recorded."""
+        kinds = [*self.fault_kinds, *["fault"] * len(self.fault_times)]
+        return list(zip(self.fault_times, kinds, strict=False))
 
 
 def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraIntent,
@@ -72,7 +79,10 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         checks.append(Check(
             name="uncertain", measured=f"{len(uncertain)}", bound="0", status="warn",
             detail="; ".join(f"{u.kind}? at {u.time:.2f} s: {u.reason}" for u in uncertain[:4])))
-    faults = {*continuity.cuts, *(g.time for g in glitches), *(u.time for u in uncertain)}
+    faults: dict[float, str] = {}
+    for time, kind in [*((t, "cut") for t in continuity.cuts), *((g.time, g.kind) for g in glitches),
+                       *((u.time, f"{u.kind}?") for u in uncertain)]:
+        _add_fault(faults, time, kind)
     if shot_cuts is None:
         checks.append(_scored("subject integrity", analysis.subject.score, rubric.min_subject,
                               rubric.warn_margin))
@@ -83,12 +93,15 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
                                 detail="; ".join(match.reasons)))
         subject, camera_match, shot_metrics = analysis.subject.score, float(match.matched), {}
         if analysis.subject.score < rubric.min_subject:
-            faults.add(analysis.subject.worst_time)
+            _add_fault(faults, analysis.subject.worst_time, "subject")
     else:
-        faults = {t for t in faults if not _near(t, intended, tolerance)} | set(shot_cuts.fault_times())
+        faults = {t: k for t, k in faults.items() if not _near(t, intended, tolerance)}
+        for time in shot_cuts.fault_times():
+            _add_fault(faults, time, "shot cut")
         shot_checks, shot_metrics, shot_faults = _per_shot(shot_cuts, shot_analyses or {}, rubric)
         checks += shot_checks
-        faults |= shot_faults
+        for time in shot_faults:
+            _add_fault(faults, time, "subject")
         subject = min((v for k, v in shot_metrics.items() if k.endswith(".subject")), default=0.0)
         matches = [v for k, v in shot_metrics.items() if k.endswith(".camera_match")]
         camera_match = sum(matches) / len(matches) if matches else 0.0
@@ -107,7 +120,16 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
     if shot_cuts is not None:
         metrics["cut_error_frames"] = shot_cuts.error_frames
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
-                       fault_times=sorted(faults))
+                       fault_times=sorted(faults), fault_kinds=[faults[t] for t in sorted(faults)])
+
+
+def _add_fault(faults: dict[float, str], time: float, kind: str) -> None:
+    """Two faults at one moment are one frame on the sheet, naming both."""
+    known = faults.get(time)
+    if known is None:
+        faults[time] = kind
+    elif kind not in known.split("+"):
+        faults[time] = f"{known}+{kind}"
 
 
 def _near(time: float, cuts: list[float], tolerance: float) -> bool:
