@@ -101,16 +101,17 @@ class Judge:
 
     def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
         """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
-        for a clean pass, so a report of many passing points stays light."""
-        import av
-
-        from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
-
+        for a clean pass, so a report of many passing points stays light; the small one is drawn
+        only when the HTML report, the one place that shows it, is written."""
         sheets: dict[str, str] = {}
         for verdict in result.clips:
             size = "small" if verdict.verdict == "pass" and result.verdict != "fail" else "full"
             if size == "small" and not self.conf.html:
-                continue  # only the HTML report shows a clean pass's sheet: no decode for it
+                continue  # nothing would show it: no decode, and PyAV and OpenCV stay unloaded
+            import av
+
+            from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
+
             # Named by the clip, its faults and size, so an unchanged clip's sheet is drawn once.
             marks = ",".join(f"{t:.3f}:{k}" for t, k in verdict.faults())
             tag = hashlib.sha256(f"{verdict.clip}|{marks}|{size}".encode()).hexdigest()[:12]
