@@ -4,8 +4,8 @@ A sweep item asks for its point's verdict; the regression item asks for every po
 and the run's record, which it compares with (or, with ``--preset-approve``, writes as) the
 approved one. Clips are analysed through the facts committed beside the media and the
 content-hash cache, so a fresh clone of a suite whose analyses are committed decodes nothing, and
-neither does a second run. A clean pass gets its (small) contact sheet only when the run writes
-an HTML report, the one place that shows it.
+neither does a second run. Contact sheets are drawn only when something shows them (the HTML
+report, or the failure of a point).
 """
 
 from __future__ import annotations
@@ -101,13 +101,15 @@ class Judge:
 
     def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
         """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
-        for a clean pass, so a report of many passing points stays light; the small one is drawn
-        only when the HTML report, the one place that shows it, is written."""
+        for a clean pass, so a report of many passing points stays light; drawn only when
+        something shows them: the HTML report, or the failure a point reports."""
+        shown = (self.conf.html is not None or result.verdict == "fail"
+                 or (self.conf.strict and result.verdict == "pass-with-edits"))
+        if not shown:  # nothing would show a sheet: no decode, and PyAV and OpenCV stay unloaded
+            return {}
         sheets: dict[str, str] = {}
         for verdict in result.clips:
             size = "small" if verdict.verdict == "pass" and result.verdict != "fail" else "full"
-            if size == "small" and not self.conf.html:
-                continue  # nothing would show it: no decode, and PyAV and OpenCV stay unloaded
             import av
 
             from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
