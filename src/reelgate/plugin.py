@@ -42,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "only lists them (a dry run) unless given as --preset-prune=yes")
     group.addoption("--preset-approve", action="store_true", default=False,
                     help="write approved records for the selected presets whose checks all pass")
+    group.addoption("--preset-reanalyze", action="store_true", default=False,
+                    help="analyse every clip again instead of reading stored analyses, and rewrite "
+                    "the ones committed beside the media (cassettes/media/*.analysis.json)")
     group.addoption("--preset-strict", action="store_true", default=False,
                     help="a sweep point that is only 'pass with edits' fails")
     group.addoption("--preset-ledger", default=None, metavar="URL",

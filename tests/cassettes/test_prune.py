@@ -3,6 +3,7 @@ preset valid, never what an invalid preset may own, listed first, and a dry run 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -53,17 +54,26 @@ def test_a_full_passing_run_lists_unused_recordings_and_prune_removes_them(
     (suite.root / "presets" / "mug.yaml").unlink()
     listed = run(suite, full=True)
     listed.assert_outcomes(passed=5)
-    listed.stdout.fnmatch_lines(["reelgate: 3 cassettes, * media files and 1 approved records no preset "
+    listed.stdout.fnmatch_lines(["reelgate: 3 cassettes, * media files, * stored analyses and 1 approved records no preset "
                                  "needs: cassettes/mug/low.yaml*approved/mug.json; remove them with --preset-prune"])
     run(suite, "-k", "cup")
     assert (suite.root / "cassettes" / "mug").is_dir()  # a partial run never prunes
+    analyses_before = len(stored_analyses(suite.root))
     pruned = run(suite, "--preset-prune", full=True)
     pruned.stdout.fnmatch_lines(["reelgate: removing 3 cassettes, * approved records no preset needs: "
                                  "cassettes/mug/low.yaml*", "reelgate: removed * unused recordings and approvals"])
     assert not (suite.root / "cassettes" / "mug").exists()
     assert not (suite.root / "approved" / "mug.json").exists()
     assert (suite.root / "cassettes" / "cup" / "low.yaml").is_file()
+    # mug's stored analyses went with its clips; each clip left keeps its own
+    media = suite.root / "cassettes" / "media"
+    clips = {p.name.split(".")[0] for p in media.iterdir() if not p.name.endswith(".analysis.json")}
+    assert stored_analyses(suite.root) == clips and len(clips) < analyses_before
     run(suite, full=True).assert_outcomes(passed=5)  # cup still replays: its media were kept
+
+
+def stored_analyses(root: Path) -> set[str]:
+    return {p.name.removesuffix(".analysis.json") for p in (root / "cassettes" / "media").glob("*.analysis.json")}
 
 
 @pytest.mark.parametrize("marks", ["", 'marks: [{xfail: {reason: camera words in review, only: [schema]}}]\n'])
@@ -123,3 +133,21 @@ def test_find_unused_keeps_the_folders_of_presets_named_as_kept(tmp_path: Path) 
         (tmp_path / f"{key}.yaml").write_text("interactions: []\n")
     unused = find_unused(tmp_path, ["cup/low"], keep=["mug"])
     assert [p.relative_to(tmp_path).as_posix() for p in unused.cassettes] == ["jar/low.yaml"]
+
+
+def test_find_unused_lists_the_stored_analyses_of_no_remaining_clip(tmp_path: Path) -> None:
+    """An analysis stays while its clip is a kept cassette's media or a preset's reference video."""
+    media = tmp_path / "media"
+    media.mkdir()
+    (tmp_path / "cup").mkdir()
+    (tmp_path / "cup" / "low.yaml").write_text(
+        "interactions:\n- response: {headers: {x-reelgate-media: [aaa.mp4]}}\n")
+    (media / "aaa.mp4").write_bytes(b"clip")
+    reference = tmp_path / "turntable.mp4"
+    reference.write_bytes(b"reference")
+    referenced = hashlib.sha256(b"reference").hexdigest()
+    for name in ("aaa", "bbb", referenced):
+        (media / f"{name}.analysis.json").write_text("{}")
+    unused = find_unused(tmp_path, ["cup/low"], clips=[reference, tmp_path / "gone.mp4"])
+    assert [p.name for p in unused.analyses] == ["bbb.analysis.json"]
+    assert unused.media == () and unused.cassettes == ()

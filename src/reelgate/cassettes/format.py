@@ -27,6 +27,8 @@ from reelgate.cassettes.meta import VCRPY_FORMAT, CassetteMeta, dump_meta, parse
 from reelgate.cassettes.scrub import find_leak, scrub_body, scrub_headers, scrub_url
 
 MEDIA_HEADER = "x-reelgate-media"
+# What the run knows of a clip without decoding it, beside the clip: ``media/<sha256>`` + this.
+ANALYSIS_SUFFIX = ".analysis.json"
 # Request headers worth keeping: what says how the body reads, and (redacted) that auth was sent.
 _KEPT_REQUEST_HEADERS = {"content-type", "authorization", "x-api-key", "x-runway-version", "prefer"}
 MEDIA_MIN_BYTES = 16 * 1024

@@ -8,23 +8,28 @@ from pathlib import Path
 
 import yaml
 
-from reelgate.cassettes.format import MEDIA_HEADER
+from reelgate.cassettes.format import ANALYSIS_SUFFIX, MEDIA_HEADER
+from reelgate.media import file_digest
 
 
 @dataclass(frozen=True)
 class Unused:
     cassettes: tuple[Path, ...]
     media: tuple[Path, ...]
+    analyses: tuple[Path, ...] = ()  # stored clip analyses of no remaining clip
 
     def __bool__(self) -> bool:
-        return bool(self.cassettes or self.media)
+        return bool(self.cassettes or self.media or self.analyses)
 
 
-def find_unused(directory: Path, needed_keys: Iterable[str], keep: Iterable[str] = ()) -> Unused:
-    """Cassettes whose key no preset asks for, and media no remaining cassette names.
+def find_unused(directory: Path, needed_keys: Iterable[str], keep: Iterable[str] = (),
+                clips: Iterable[Path] = ()) -> Unused:
+    """Cassettes whose key no preset asks for, media no remaining cassette names, and the stored
+    analyses (``media/<sha256>.analysis.json``) of neither remaining media nor one of ``clips``.
 
     ``keep`` names preset ids whose whole folder stays (a preset that is not valid right now may
-    still own it), with the media its cassettes name.
+    still own it), with the media its cassettes name. ``clips``: other files whose analysis is
+    stored there (the presets' reference videos).
     """
     if not directory.is_dir():
         return Unused((), ())
@@ -37,14 +42,25 @@ def find_unused(directory: Path, needed_keys: Iterable[str], keep: Iterable[str]
     for path in cassettes:
         if path not in unused:
             referenced |= _media_names(path)
-    media = tuple(sorted(p for p in media_dir.glob("*") if p.is_file() and p.name not in referenced)) \
-        if media_dir.is_dir() else ()
-    return Unused(unused, media)
+    stored = sorted(p for p in media_dir.glob("*") if p.is_file()) if media_dir.is_dir() else []
+    analyses = [p for p in stored if p.name.endswith(ANALYSIS_SUFFIX)]
+    media = tuple(p for p in stored if p not in analyses and p.name not in referenced)
+    alive = {name.split(".")[0] for name in referenced} | {_sha256(path) for path in clips}
+    orphans = tuple(p for p in analyses if p.name.removesuffix(ANALYSIS_SUFFIX) not in alive)
+    return Unused(unused, media, orphans)
+
+
+def _sha256(path: Path) -> str | None:
+    """The content hash of a file, or None if it cannot be read (nothing is kept for it)."""
+    try:
+        return file_digest(path)[0]
+    except OSError:
+        return None
 
 
 def prune(unused: Unused) -> None:
     """Delete what ``find_unused`` found, and the folders it leaves empty."""
-    for path in (*unused.cassettes, *unused.media):
+    for path in (*unused.cassettes, *unused.media, *unused.analyses):
         path.unlink(missing_ok=True)
     for folder in sorted({p.parent for p in unused.cassettes}, reverse=True):
         if folder.is_dir() and not any(folder.iterdir()):

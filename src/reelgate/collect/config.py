@@ -34,6 +34,7 @@ def run_config(config: pytest.Config) -> RunConfig:
         poll_interval=config.getoption("preset_poll_interval", None),
         approve=bool(config.getoption("preset_approve", False)),
         strict=bool(config.getoption("preset_strict", False)),
+        reanalyze=bool(config.getoption("preset_reanalyze", False)),
         ledger_option=config.getoption("preset_ledger", None),
         ledger_ini=config.getini("preset_ledger") or "",
         html=config.getoption("preset_html", None),

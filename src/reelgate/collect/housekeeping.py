@@ -135,6 +135,15 @@ def needed_keys(config: pytest.Config) -> set[str]:
     return keys
 
 
+def reference_videos(config: pytest.Config) -> list[Path]:
+    """The presets' local reference videos: their analyses are stored beside the media too."""
+    from reelgate.collect.suite import get_suite
+
+    return [Path(r.preset.reference_video) for r in get_suite(config).results.values()
+            if r.preset is not None and r.preset.reference_video
+            and not r.preset.reference_video.startswith("https://")]
+
+
 def protected_names(config: pytest.Config) -> set[str]:
     """Ids a preset file that is not valid may still mean (its ``id:`` and its file stem): their
     recordings and approvals are never unused, whatever else the run decides."""
@@ -174,13 +183,16 @@ def report_unused(reporter: pytest.TerminalReporter, exitstatus: int) -> None:
     from reelgate.render.cost import in_ci
 
     conf = settings(config)
-    unused = find_unused(conf.cassettes, needed_keys(config), keep=protected_names(config))
+    unused = find_unused(conf.cassettes, needed_keys(config), keep=protected_names(config),
+                         clips=reference_videos(config))
     approvals = unused_approvals(config)
     if not unused and not approvals:
         return
-    shown = [os.path.relpath(p, conf.root) for p in (*unused.cassettes, *unused.media, *approvals)]
-    counts = (f"{len(unused.cassettes)} cassettes, {len(unused.media)} media files and "
-              f"{len(approvals)} approved records no preset needs")
+    shown = [os.path.relpath(p, conf.root)
+             for p in (*unused.cassettes, *unused.media, *unused.analyses, *approvals)]
+    counts = (f"{len(unused.cassettes)} cassettes, {len(unused.media)} media files, "
+              f"{len(unused.analyses)} stored analyses and {len(approvals)} approved records no "
+              "preset needs")
     dry_run = asked == "dry-run" or (asked == PRUNE_AUTO and in_ci(os.environ))
     if not asked or dry_run:
         fix = ("remove them with --preset-prune=yes (a bare --preset-prune is a dry run in CI)" if dry_run

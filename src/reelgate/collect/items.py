@@ -49,6 +49,7 @@ class PresetFile(pytest.Module):
 
     def collect(self) -> Iterator[PresetItem]:
         result = get_suite(self.config).get(self.path)
+        register_marks(self.config, result.marks)  # once per file, before marks_for names them
         report = plan_report(result, self.config)
         yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, report))
         preset = result.preset
@@ -78,7 +79,6 @@ class PresetItem(pytest.Function):
         item.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
         if parent.config.pluginmanager.hasplugin("xdist"):  # one worker renders the whole preset
             item.add_marker(pytest.mark.xdist_group(name=parent.nodeid))
-        register_marks(parent.config, result.marks)  # before marks_for names them (--strict-markers)
         for mark in marks_for(result.marks, name):
             item.add_marker(mark)
         return item

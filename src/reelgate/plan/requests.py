@@ -109,15 +109,17 @@ def requests_for_preset(preset: Preset, override: ProviderOverride | None = None
 
 
 def capability_diagnostics(
-    preset: Preset, located: Located, override: ProviderOverride | None = None
+    preset: Preset, located: Located, override: ProviderOverride | None = None,
+    issues: list[tuple[str, CapabilityIssue]] | None = None,
 ) -> list[Diagnostic]:
     """What the preset's provider cannot honour, positioned at the preset's own lines. Notes
-    that hold for every preset of a model (``model_notes``) are left to the run's summary."""
+    that hold for every preset of a model (``model_notes``) are left to the run's summary.
+    ``issues``: ``point_issues`` of the preset, when the caller has them already."""
     unknown = _unknown_providers(preset, located, override)
     if unknown:
         return unknown
     found: dict[tuple[str, str], dict[str, list[str]]] = {}  # (field, severity) -> message -> points
-    for point, issue in _point_issues(preset, override):
+    for point, issue in point_issues(preset, override) if issues is None else issues:
         if not issue.model_note:
             found.setdefault((issue.field, issue.severity), {}).setdefault(issue.message, []).append(point)
     out = []
@@ -133,17 +135,18 @@ def capability_diagnostics(
     return out
 
 
-def model_notes(preset: Preset, override: ProviderOverride | None = None) -> list[str]:
+def model_notes(preset: Preset, override: ProviderOverride | None = None,
+                issues: list[tuple[str, CapabilityIssue]] | None = None) -> list[str]:
     """What the preset's provider and model do with a layer they have no control for, in words
     that hold for every preset of that model (so a run says each once, with a count)."""
     try:
-        issues = _point_issues(preset, override)
+        issues = point_issues(preset, override) if issues is None else issues
     except PlanError:  # an unknown provider: the schema item reports it at its line
         return []
     return list(dict.fromkeys(issue.message for _, issue in issues if issue.model_note))
 
 
-def _point_issues(preset: Preset, override: ProviderOverride | None) -> list[tuple[str, CapabilityIssue]]:
+def point_issues(preset: Preset, override: ProviderOverride | None) -> list[tuple[str, CapabilityIssue]]:
     """The capability issues of each sweep point's request (its first repeat: repeats are equal)."""
     return [(point, issue) for point in preset.sweep
             for issue in check_capabilities(requests_for_point(preset, point, override)[0])]

@@ -28,12 +28,22 @@ class SchemaReport:
 
 def schema_report(result: PresetResult, override: ProviderOverride | None = None) -> SchemaReport:
     """The schema item's findings for one checked file (``override``: ``--preset-provider``)."""
-    from reelgate.plan.requests import capability_diagnostics, model_notes  # loads the providers
+    from reelgate.plan.requests import (  # loads the providers
+        PlanError,
+        capability_diagnostics,
+        model_notes,
+        point_issues,
+    )
 
     if result.preset is None or result.located is None:
         return SchemaReport(list(result.diagnostics))
-    gaps = capability_diagnostics(result.preset, result.located, override)
-    return SchemaReport([*result.diagnostics, *gaps], model_notes(result.preset, override))
+    try:  # once for both: each point's request built and checked against the provider
+        issues = point_issues(result.preset, override)
+    except PlanError:  # an unknown provider: capability_diagnostics words it at its line
+        issues = None
+    gaps = capability_diagnostics(result.preset, result.located, override, issues)
+    notes = model_notes(result.preset, override, issues) if issues is not None else []
+    return SchemaReport([*result.diagnostics, *gaps], notes)
 
 
 def note_lines(notes_per_preset: Iterable[list[str]]) -> list[str]:

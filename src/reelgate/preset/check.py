@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, validators
 from pydantic import TypeAdapter, ValidationError
 
 from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
@@ -18,6 +17,9 @@ from reelgate.preset.scenarios import ScenarioSet
 from reelgate.preset.schema import check_schema, partial_schema
 from reelgate.preset.schema_errors import kind_of, pydantic_diagnostics, schema_diagnostics
 from reelgate.preset.yamlload import Located, load_located
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 MAX_EXTENDS_DEPTH = 16
 PRESET_SUFFIXES = (".yaml", ".yml")
@@ -54,23 +56,28 @@ class PresetResult:
         return "\n".join(d.render(self.sources.get(d.where.path), root) for d in chosen)
 
 
-# YAML's 1.0 is a float; the typed model (strict) refuses it where a whole number is asked for.
-_StrictValidator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
-    ),
-)
-
-
 @cache
 def schema_validator(partial: bool = False) -> Draft202012Validator:
-    """The validator of the check: the contract's JSON Schema, with YAML's types read strictly."""
-    return _StrictValidator(partial_schema() if partial else check_schema())
+    """The validator of the check: the contract's JSON Schema, with YAML's types read strictly
+    (YAML's 1.0 is a float; the typed model, strict, refuses it where a whole number is asked)."""
+    from jsonschema import Draft202012Validator, validators
+
+    strict = validators.extend(
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+            "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+        ),
+    )
+    return strict(partial_schema() if partial else check_schema())
 
 
 def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult:
-    """Check a preset file completely; problems are collected, never raised."""
+    """Check a preset file completely; problems are collected, never raised.
+
+    The typed model validates a complete document first: the JSON Schema is generated from it
+    and accepts exactly what it accepts (``tests/preset/test_properties.py`` holds them to that),
+    so a valid file is validated once, and jsonschema runs only to position and word the errors
+    of a file that is not valid (or to check an abstract base, which the model cannot)."""
     result = PresetResult(path, preset_id=path.stem)
     try:
         located = _load_merged(path, result, [path.resolve()], root)
@@ -85,16 +92,16 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     if isinstance(data.get("id"), str):
         result.preset_id = data["id"]
         result.line = located.where(("id",)).line
-    result.diagnostics.extend(schema_diagnostics(schema_validator(result.abstract), located))
-    if result.errors or result.abstract:
-        if scenarios.ok and not result.abstract:
-            result.diagnostics.extend(early_checks(located, scenarios, root))
-            result.diagnostics.sort(key=lambda d: (str(d.where.path), d.where.line, d.where.col))
-        return result
-    try:
-        document = PresetDocument.model_validate(data)
-    except ValidationError as exc:  # the schema and the model disagree: report the model's view
-        result.diagnostics.extend(pydantic_diagnostics(exc, located))
+    document, refused = _model(data) if not result.abstract else (None, None)
+    if document is None:
+        result.diagnostics.extend(schema_diagnostics(schema_validator(result.abstract), located))
+        if result.errors or result.abstract:
+            if scenarios.ok and not result.abstract:
+                result.diagnostics.extend(early_checks(located, scenarios, root))
+                result.diagnostics.sort(key=lambda d: (str(d.where.path), d.where.line, d.where.col))
+            return result
+        if refused is not None:  # the schema and the model disagree: report the model's view
+            result.diagnostics.extend(pydantic_diagnostics(refused, located))
         return result
     if not scenarios.ok:
         result.diagnostics.extend(scenarios.diagnostics)
@@ -105,6 +112,13 @@ def check_preset(path: Path, scenarios: ScenarioSet, root: Path) -> PresetResult
     if not result.errors:
         result.preset = preset
     return result
+
+
+def _model(data: dict[str, Any]) -> tuple[PresetDocument | None, ValidationError | None]:
+    try:
+        return PresetDocument.model_validate(data), None
+    except ValidationError as exc:
+        return None, exc
 
 
 _MARKS = TypeAdapter(list[MarkSpec])

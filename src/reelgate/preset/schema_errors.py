@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError
 from pydantic import ValidationError as PydanticError
 
 from reelgate.preset.diagnostics import Diagnostic
 from reelgate.preset.yamlload import FieldPath, Located, dotted
+
+if TYPE_CHECKING:  # jsonschema is loaded only for a file that is not valid (see preset.check)
+    from jsonschema import Draft202012Validator, ValidationError
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -26,6 +27,8 @@ _TYPE_NAMES = {
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean ...?)' hint, or ''."""
+    import difflib  # only when something is misspelt: a valid suite never loads it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -176,6 +176,9 @@ def _at(path: Path, node: Node, message: str) -> Diagnostic:
     return Diagnostic(Where(path, mark.line + 1, mark.column + 1), "", message)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"  # a plain string scalar, resolved by our resolver table
+
+
 class _Builder:
     """Turns composed nodes into Python values while recording every value's position."""
 
@@ -189,6 +192,8 @@ class _Builder:
     def build(self, node: Node, fpath: FieldPath) -> Any:
         self.located.positions.setdefault(fpath, self.where(node))
         if isinstance(node, ScalarNode):
+            if node.tag == _STR_TAG:  # most values: the constructor would return the text as is
+                return node.value
             return self.loader.construct_object(node, deep=True)
         if node.tag not in _PLAIN_COLLECTION_TAGS:  # !!set, !!python/..., !custom on a [..] or {..}
             raise PresetLoadError(_at(
@@ -241,6 +246,8 @@ class _Builder:
             raise PresetLoadError(_at(
                 self.located.path, node, "a mapping key must be a plain word, not a list or mapping"
             ), self.located.lines)
+        if node.tag == _STR_TAG:
+            return node.value
         value = self.loader.construct_object(node)
         return value if isinstance(value, str) else str(value)
 

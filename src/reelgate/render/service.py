@@ -62,6 +62,8 @@ class RenderOptions:
     # downloading, done, failed), on the caller's thread for queued and on the render loop after:
     # a live status line counts them. It must be quick and must not raise.
     on_progress: Callable[[str, str], None] | None = None
+    # (sha256, size) -> whether those bytes were stored and checked before: not decoded again.
+    vouched: Callable[[str, int], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Progress:
 class RenderService:
     def __init__(self, options: RenderOptions) -> None:
         self.options = options
-        self.store = MediaStore(options.media_root)
+        self.store = MediaStore(options.media_root, vouched=options.vouched)
         self._env = os.environ if options.env is None else options.env
         self._lock = threading.RLock()  # RLock: a SIGTERM handler may run inside a holder
         self._requests: dict[str, RenderRequest] = {}

@@ -108,7 +108,7 @@ def _judge(root: Path, source: Path, preset_id: str) -> Any:
     a preset that no longer loads frames no faults."""
     from reelgate.preset.project import find_project
     from reelgate.preset.suite import load_suite
-    from reelgate.run.hub import Analyzer
+    from reelgate.run.analyzer import Analyzer
     from reelgate.verdict.rubric import judge_clip
 
     loaded: list[Any] = []  # the preset, loaded on the first clip there is to judge

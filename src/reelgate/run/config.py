@@ -27,6 +27,7 @@ class RunConfig:
     poll_interval: float | None = None
     approve: bool = False
     strict: bool = False
+    reanalyze: bool = False  # --preset-reanalyze: analyse every clip again, rewrite stored analyses
     ledger_option: str | None = None  # --preset-ledger, then the ini value, then REELGATE_LEDGER
     ledger_ini: str = ""
     html: str | None = None

@@ -14,7 +14,6 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from reelgate.preset.model import Preset
@@ -23,6 +22,7 @@ from reelgate.run.outcomes import RENDER_FAILED, cassette_cause
 
 if TYPE_CHECKING:
     from reelgate.run.ledger import RunLedger
+    from reelgate.run.travel import TravelStore
 
 T = TypeVar("T")
 
@@ -51,11 +51,13 @@ class Rendered:
 
 class RenderHub:
     """``ledger()`` gives the run's ledger, opening it (renders write rows while in flight);
-    ``open_ledger()`` gives it only if it is open; ``watch`` shows the renders' progress."""
+    ``open_ledger()`` gives it only if it is open; ``watch`` shows the renders' progress;
+    ``travel``: the facts committed beside the media, so a replayed clip known to them is neither
+    decoded to be stored nor opened to be probed."""
 
     def __init__(self, conf: RunConfig, ledger: Callable[[], RunLedger],
                  open_ledger: Callable[[], RunLedger | None],
-                 watch: RenderWatch | None = None) -> None:
+                 watch: RenderWatch | None = None, travel: TravelStore | None = None) -> None:
         from reelgate.cassettes import Recorder
         from reelgate.render.service import RenderOptions
 
@@ -65,6 +67,7 @@ class RenderHub:
         self._ledger = ledger
         self._open_ledger = open_ledger
         self._watch = watch
+        self.travel = travel
         self.recorder = Recorder(conf.cassettes, self.mode)
         self.options = self._options(RenderOptions)
         self._service = None
@@ -106,6 +109,7 @@ class RenderHub:
             budget=budget,
             on_task=None if replay else self._task_accepted,
             on_progress=self._stage if self._watch is not None else None,
+            vouched=self.travel.vouches if self.travel is not None else None,
         )
 
     # -- planning --------------------------------------------------------------------------
@@ -182,7 +186,6 @@ class RenderHub:
     def results(self, preset: Preset, point: str) -> list[Rendered]:
         """The renders of one sweep point, waiting for them (with a progress line when slow)."""
         from reelgate.cassettes import CassetteError
-        from reelgate.render.contract import check_output_contract
 
         if self._whole_presets:  # an xdist worker that is given whole files: render them together
             self.start((preset, p) for p in preset.sweep)
@@ -196,13 +199,14 @@ class RenderHub:
                 continue
             result = self._wait(key)
             self._results[key] = result
-            report = check_output_contract(self._requests[key], result)
+            report = self._contract(key, result)
             try:
                 finished = self.recorder.finish(key, succeeded=result.ok)
             except CassetteError as exc:
                 self._errors[key] = str(exc)
                 out.append(Rendered(key, report, str(exc), cassette_cause(exc)))  # refused, but paid: logged
                 continue
+            self._keep_probe(result, report)
             if finished in ("kept", "not_recorded"):
                 self.unsaved[key] = finished
                 shown = self.recorder.shown(self.recorder.path_for(self._requests[key]))
@@ -213,6 +217,26 @@ class RenderHub:
         if self._service is not None and not self._service.interrupted():
             self._terminate.restore()  # nothing in flight: SIGTERM kills as usual again
         return out
+
+    def _contract(self, key: str, result: object) -> object:
+        """The output contract's report; a clip whose facts travel is not opened for its probe."""
+        from reelgate.render.contract import check_output_contract
+
+        clip = getattr(result, "clip", None)
+        facts = self.travel.get(clip.sha256) if self.travel is not None and clip is not None else None
+        if facts is not None and facts.probe is not None and facts.size == clip.size:
+            known = facts.probe
+            return check_output_contract(self._requests[key], result, reader=lambda _path: known)  # type: ignore[arg-type]
+        return check_output_contract(self._requests[key], result)  # type: ignore[arg-type]
+
+    def _keep_probe(self, result: object, report: object) -> None:
+        """A recorded clip's probe travels with it (its analysis joins it when judged)."""
+        clip, probe = getattr(result, "clip", None), getattr(report, "probe", None)
+        if self.travel is None or clip is None or probe is None:
+            return
+        facts = self.travel.get(clip.sha256)
+        if (facts is None or facts.probe is None) and self.travel.carries(clip.sha256):
+            self.travel.add(clip.sha256, clip.size, probe=probe)
 
     def unsaved_count(self, preset: Preset, point: str, kind: str = "kept") -> int:
         """How many renders of a point failed in this recording run and so left their previous
@@ -334,11 +358,22 @@ class RenderHub:
         if self.options.replay:
             source = self.recorder.shown(self.recorder.directory)
             return (f"reelgate: {progress.done} renders replayed from {source}, {progress.failed} "
-                    f"failed; recorded cost ${progress.cost_usd:.2f}, nothing spent")
+                    f"failed; recorded cost ${progress.cost_usd:.2f}, nothing spent") + self.travel_note()
         where = f" via {self.override.base_url}" if self.override and self.override.base_url else ""
         return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}" + unsaved_note(
             sum(v == "kept" for v in self.unsaved.values()),
             sum(v == "not_recorded" for v in self.unsaved.values()))
+
+    def travel_note(self) -> str:
+        """Stored analyses this replay could not use: each clip was decoded and analysed again."""
+        foreign = self.travel.foreign() if self.travel is not None else 0
+        if not foreign:
+            return ""
+        where = self.recorder.shown(self.recorder.media_dir)
+        one = foreign == 1
+        return (f"; {foreign} stored clip {'analysis' if one else 'analyses'} in {where} "
+                f"{'is' if one else 'are'} of another analyzer (or damaged) and were recomputed: "
+                "rewrite them with --preset-reanalyze and commit them")
 
     def close(self) -> None:
         try:
@@ -396,23 +431,3 @@ def _local_poll(override: object | None) -> float | None:
 def _key(preset_id: str, point: str, repeat: int) -> str:
     return f"{preset_id}/{point}" + (f"-{repeat}" if repeat else "")
 
-
-class Analyzer:
-    """Clip analysis for a run, cached by content hash under ``.reelgate``."""
-
-    def __init__(self, root: Path, offline: bool) -> None:
-        from reelgate.analysis.cache import AnalysisCache
-
-        self.root = root
-        self.offline = offline
-        self.cache = AnalysisCache(root)
-
-    def analyze(self, path: str):  # type: ignore[no-untyped-def]
-        """Analyse a local clip, or an https reference (fetched once, then from the cache)."""
-        from reelgate.analysis import analyze_clip
-
-        if path.startswith("https://"):
-            from reelgate.analysis.fetch import fetch_reference
-
-            path = str(fetch_reference(path, self.root, offline=self.offline))
-        return analyze_clip(path, root=self.root, cache=self.cache)

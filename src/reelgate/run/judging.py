@@ -2,7 +2,10 @@
 
 A sweep item asks for its point's verdict; the regression item asks for every point's verdict
 and the run's record, which it compares with (or, with ``--preset-approve``, writes as) the
-approved one. Clips are analysed through the content-hash cache, so a second run decodes nothing.
+approved one. Clips are analysed through the facts committed beside the media and the
+content-hash cache, so a fresh clone of a suite whose analyses are committed decodes nothing, and
+neither does a second run. Contact sheets are drawn only when something shows them (the HTML
+report, or the failure of a point).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from reelgate.preset.model import Preset
+from reelgate.run.analyzer import Analyzer
 from reelgate.run.config import RunConfig
-from reelgate.run.hub import Analyzer, RenderHub
+from reelgate.run.hub import RenderHub
 from reelgate.run.ledger import RunLedger
 from reelgate.run.outcomes import RENDER_FAILED, RUBRIC_FAILED, point_outcome
 from reelgate.verdict.record import RunRecord
@@ -113,14 +117,19 @@ class Judge:
 
     def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
         """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
-        for a clean pass, so a report of many passing points stays light."""
-        import av
-
-        from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
-
+        for a clean pass, so a report of many passing points stays light; drawn only when
+        something shows them: the HTML report, or the failure a point reports."""
+        shown = (self.conf.html is not None or result.verdict == "fail"
+                 or (self.conf.strict and result.verdict == "pass-with-edits"))
+        if not shown:  # nothing would show a sheet: no decode, and PyAV and OpenCV stay unloaded
+            return {}
         sheets: dict[str, str] = {}
         for verdict in result.clips:
             size = "small" if verdict.verdict == "pass" and result.verdict != "fail" else "full"
+            import av
+
+            from reelgate.verdict.contact_sheet import SHEET_SUFFIX, write_contact_sheet
+
             # Named by the clip, its faults and size, so an unchanged clip's sheet is drawn once.
             marks = ",".join(f"{t:.3f}:{k}" for t, k in verdict.faults())
             tag = hashlib.sha256(f"{verdict.clip}|{marks}|{size}".encode()).hexdigest()[:12]
@@ -149,12 +158,21 @@ class Judge:
         import av
 
         from reelgate.analysis import AnalysisError
-        from reelgate.verdict.same_subject import shot_signatures, subject_shifts
+        from reelgate.run.travel import shot_key
+        from reelgate.verdict.same_subject import SubjectShift, shot_signatures, subject_shifts
         from reelgate.verdict.shots import check_shot_cuts
-        from reelgate.verdict.split import split_shots
+        from reelgate.verdict.split import MIN_SHOT_FRAMES, split_shots
 
         cuts = check_shot_cuts(preset.shots, preset.shot_type == "intelligence", analysis,
                                preset.thresholds.rubric.cut_tolerance_frames, preset.camera)
+        keys = {w.index: shot_key(w.first, w.end) for w in cuts.windows if w.end - w.first >= MIN_SHOT_FRAMES}
+        travel = self.analyzer.travel
+        facts = travel.get(analysis.sha256) if travel is not None else None
+        if (facts is not None and facts.subject_shifts is not None
+                and all(name in facts.shots for name in keys.values())):
+            stored = {index: facts.shots[name].model_copy(update={"file": f"{path} shot {index}"})
+                      for index, name in keys.items()}
+            return cuts, stored, [SubjectShift(*shift) for shift in facts.subject_shifts]
         try:
             paths = split_shots(Path(path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:
@@ -172,6 +190,11 @@ class Judge:
         except (OSError, av.FFmpegError) as exc:
             problems.append(f"{key}: the shots' subjects cannot be compared: {exc}")
             shifts = []
+        identity = self.analyzer.identify(path)
+        if travel is not None and identity is not None and travel.carries(analysis.sha256):
+            travel.add(analysis.sha256, identity[1],
+                       shots={keys[index]: shot for index, shot in analyses.items()},
+                       subject_shifts=[(s.index, s.against, s.distance) for s in shifts])
         return cuts, analyses, shifts
 
     def _log(self, preset: Preset, point: str, reports: list[Any], clips: list[ClipVerdict]) -> None:

@@ -7,13 +7,18 @@ Nothing is opened, rendered or written until a part is asked for, so a run with 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from reelgate.preset.model import Preset
+from reelgate.run.analyzer import Analyzer
 from reelgate.run.approval import Outcome, approve_or_compare
 from reelgate.run.config import RunConfig
-from reelgate.run.hub import Analyzer, RenderHub, RenderWatch
+from reelgate.run.hub import RenderHub, RenderWatch
 from reelgate.run.judging import Judge, PointResult
 from reelgate.run.ledger import RunLedger, money_line
+
+if TYPE_CHECKING:
+    from reelgate.run.travel import TravelStore
 
 
 class Run:
@@ -26,6 +31,7 @@ class Run:
         self._hub: RenderHub | None = None
         self._judge: Judge | None = None
         self._analyzer: Analyzer | None = None
+        self._travel: TravelStore | None = None
 
     def ledger(self) -> RunLedger:
         """The run's ledger, opened on first use; raises reelgate.records.LedgerError."""
@@ -39,7 +45,7 @@ class Run:
     @property
     def hub(self) -> RenderHub:
         if self._hub is None:
-            self._hub = RenderHub(self.conf, self.ledger, self.open_ledger, self.watch)
+            self._hub = RenderHub(self.conf, self.ledger, self.open_ledger, self.watch, self.travel)
         return self._hub
 
     def started_hub(self) -> RenderHub | None:
@@ -47,9 +53,22 @@ class Run:
         return self._hub
 
     @property
+    def travel(self) -> TravelStore:
+        """The facts of clips committed beside the media; a run that records or approves, or
+        is told to reanalyse, may replace those of another analyzer."""
+        if self._travel is None:
+            from reelgate.run.travel import TravelStore
+
+            conf = self.conf
+            self._travel = TravelStore(conf.cassettes / "media", refresh=not conf.replay or conf.approve,
+                                       reanalyze=conf.reanalyze)
+        return self._travel
+
+    @property
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
-            self._analyzer = Analyzer(self.conf.root, offline=self.conf.replay)
+            self._analyzer = Analyzer(self.conf.root, offline=self.conf.replay, travel=self.travel,
+                                      reanalyze=self.conf.reanalyze)
         return self._analyzer
 
     @property
