@@ -20,6 +20,14 @@ import yaml  # noqa: F401  (its C parser builds nodes of the first yaml.nodes it
 with contextlib.suppress(ImportError):  # the [postgres] extra
     import psycopg  # noqa: F401
 
+# matplotlib's compiled parts keep the classes of its first import: after a run dropped it, a second
+# matplotlib fails in Axes() with "Invalid arguments to set_clip_path, of type Rectangle".
+with contextlib.suppress(ImportError):  # the [report] extra
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.dates  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
 from tests.suites import SuiteWriter
 
 pytest_plugins = ["pytester"]

@@ -97,4 +97,4 @@ def test_junit_xml_carries_no_reelgate_json(pytester: pytest.Pytester, workers: 
     assert ("verdict", "pass") in properties
     assert not [n for n, v in properties if n.endswith("_json") or v.lstrip().startswith(("{", "["))]
     page = (pytester.path / "run.html").read_text()  # the details reached the report by workeroutput
-    assert "watch-macro" in page and "data:image/png;base64," in page
+    assert "watch-macro" in page and "data:image/jpeg;base64," in page  # the contact sheets
