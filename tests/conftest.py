@@ -23,9 +23,9 @@ with contextlib.suppress(ImportError):  # the [postgres] extra
 # matplotlib's compiled parts keep the classes of its first import: after a run dropped it, a second
 # matplotlib fails in Axes() with "Invalid arguments to set_clip_path, of type Rectangle".
 with contextlib.suppress(ImportError):  # the [report] extra
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.dates  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+    import matplotlib.backends.backend_agg
+    import matplotlib.dates
+    import matplotlib.figure
     import matplotlib.ticker  # noqa: F401
 
 from tests.suites import SuiteWriter

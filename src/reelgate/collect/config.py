@@ -38,6 +38,7 @@ def run_config(config: pytest.Config) -> RunConfig:
         ledger_option=config.getoption("preset_ledger", None),
         ledger_ini=config.getini("preset_ledger") or "",
         html=config.getoption("preset_html", None),
+        results=config.getoption("preset_results", None),
         prune=config.getoption("preset_prune", None),
         run_id=workerinput.get("reelgate_run_id") if workerinput else None,
         worker=workerinput.get("workerid") if workerinput else None,

@@ -31,6 +31,7 @@ class RunConfig:
     ledger_option: str | None = None  # --preset-ledger, then the ini value, then REELGATE_LEDGER
     ledger_ini: str = ""
     html: str | None = None
+    results: str | None = None  # --preset-results DIR: a shard's results, whose HTML page shows sheets
     prune: str | None = None
     run_id: str | None = None  # the controller's run id, on an xdist worker
     worker: str | None = None  # the xdist worker id ("gw0"), None for the controller or a lone run

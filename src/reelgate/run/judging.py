@@ -118,8 +118,9 @@ class Judge:
     def _sheets(self, result: PointVerdict, paths: dict[str, str], problems: list[str]) -> dict[str, str]:
         """A sheet per clip: full size for a clip that needs a look (or at a failing point), small
         for a clean pass, so a report of many passing points stays light; drawn only when
-        something shows them: the HTML report, or the failure a point reports."""
-        shown = (self.conf.html is not None or result.verdict == "fail"
+        something shows them: the HTML report (or a shard's results, merged into one), or the failure
+        a point reports."""
+        shown = (self.conf.html is not None or self.conf.results is not None or result.verdict == "fail"
                  or (self.conf.strict and result.verdict == "pass-with-edits"))
         if not shown:  # nothing would show a sheet: no decode, and PyAV and OpenCV stay unloaded
             return {}

@@ -81,6 +81,8 @@ def point_pairs(root: Path, cassettes: Path, preset_id: str, point: str, approve
         pair: dict[str, Any] = {"point": point, "repeat": index, "times": [], "problems": [],
                                 "now": {**now, "sheet": None}}
         sha = shas[index] if index < len(shas) else None
+        if sha is not None and sha == now.get("sha"):
+            continue  # the approved clip itself (a replay): two copies of one sheet show nothing
         found = locate_clip(root, cassettes, sha) if sha else None
         pair["approved"] = {"sha": sha, "path": str(found) if found else None, "sheet": None,
                             "verdict": before.verdict if before else None, "faults": []}
