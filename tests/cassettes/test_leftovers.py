@@ -56,3 +56,16 @@ def test_stale_leftovers_of_our_own_are_removed_at_the_start(suite: SuiteWriter,
     assert all(p.exists() for p in fresh + others)  # another run may be writing the fresh ones
     again = suite.pytester.runpytest("presets", "-k", "schema")
     assert "leftover file" not in again.stdout.str()
+
+
+def test_a_killed_runs_half_written_html_report_is_removed(suite: SuiteWriter) -> None:
+    """Only the report's own temporary files: its folder may be the project's root."""
+    suite.preset("cup.yaml")
+    [stale] = make(suite.root, ["out/.run.html.abcd1234.tmp"], LEFTOVER_AGE_S + 60)
+    others = make(suite.root, ["out/.other.html.abcd1234.tmp", "out/.run.html.notes.tmp",
+                               "out/deep/.run.html.abcd1234.tmp"], LEFTOVER_AGE_S + 60)
+    fresh = make(suite.root, ["out/.run.html.zzzz9999.tmp"], 5)
+    result = suite.pytester.runpytest("presets", "-k", "schema", "--preset-html", "out/run.html")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["reelgate: removed 1 leftover file(s) of an interrupted run: out/.run.html.abcd1234.tmp*"])
+    assert not stale.exists() and all(p.exists() for p in others + fresh)

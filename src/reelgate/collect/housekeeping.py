@@ -45,6 +45,8 @@ def remove_leftovers(config: pytest.Config, now: float | None = None) -> list[Pa
         removed += MediaStore(conf.root).remove_partials(older_than=cutoff)
     removed += _remove_stale(state.joinpath(*_REFERENCE_PARTS),
                              lambda name: name.startswith(".ref.") and name.endswith(".part"), cutoff)
+    if conf.html:  # the report may sit anywhere (the project root): only its own temporary files
+        removed += _remove_stale_of(conf.root / conf.html, cutoff)
     config.stash[LEFTOVERS_KEY] = removed
     return removed
 
@@ -52,19 +54,29 @@ def remove_leftovers(config: pytest.Config, now: float | None = None) -> list[Pa
 def _remove_stale(folder: Path, ours: Callable[[str], bool], cutoff: float) -> list[Path]:
     if not folder.is_dir():
         return []
-    removed = []
-    for path in folder.rglob(".*"):
-        if not ours(path.name):
-            continue
-        try:
-            info = path.lstat()
-            if not path.is_file() or path.is_symlink() or info.st_mtime >= cutoff:
-                continue
-            path.unlink()
-        except OSError:  # gone meanwhile, or not ours to delete: leave it
-            continue
-        removed.append(path)
-    return removed
+    return [path for path in folder.rglob(".*") if ours(path.name) and _unlink_if_stale(path, cutoff)]
+
+
+def _unlink_if_stale(path: Path, cutoff: float) -> bool:
+    """Delete a regular file last written before ``cutoff``; whether it was deleted."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.lstat().st_mtime >= cutoff:
+            return False
+        path.unlink()
+    except OSError:  # gone meanwhile, or not ours to delete: leave it
+        return False
+    return True
+
+
+def _remove_stale_of(target: Path, cutoff: float) -> list[Path]:
+    """The stale temporary files an atomic write of ``target`` left beside it, and nothing else
+    of its folder (which is not searched below)."""
+    from reelgate.atomic import TEMPORARY_NAME
+
+    if not target.parent.is_dir():
+        return []
+    return [path for path in target.parent.glob(f".{target.name}.*.tmp")
+            if TEMPORARY_NAME.fullmatch(path.name) and _unlink_if_stale(path, cutoff)]
 
 
 def leftovers_line(config: pytest.Config) -> str | None:
