@@ -32,11 +32,10 @@ MIN_RANGE_POINTS = 2
 SCORE_DECIMALS = 2
 
 
-@dataclass(frozen=True)
-class Point:
-    """The renders at one motion score."""
+class _Counted:
+    """Usable clips out of renders (a subclass has ``renders`` and ``usable``): the share and its
+    95% Wilson interval."""
 
-    motion_score: float
     renders: int
     usable: int
 
@@ -50,7 +49,16 @@ class Point:
 
 
 @dataclass(frozen=True)
-class WinningRange:
+class Point(_Counted):
+    """The renders at one motion score."""
+
+    motion_score: float
+    renders: int
+    usable: int
+
+
+@dataclass(frozen=True)
+class WinningRange(_Counted):
     """The range the rule found (``points`` in motion order), and whether it is proposed."""
 
     points: tuple[Point, ...]
@@ -74,13 +82,6 @@ class WinningRange:
     def usable(self) -> int:
         return sum(p.usable for p in self.points)
 
-    @property
-    def rate(self) -> float:
-        return self.usable / self.renders if self.renders else 0.0
-
-    @property
-    def interval(self) -> tuple[float, float]:
-        return wilson_interval(self.usable, self.renders)
 
     @property
     def proposed(self) -> bool:
