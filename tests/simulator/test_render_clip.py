@@ -108,3 +108,22 @@ def test_clip_is_h264_deterministic_and_tagged() -> None:
         assert stream.frames == 24
         assert container.metadata["comment"] == (
             "reelgate-simulator rendered=192x108 requested=1080p")
+
+
+@pytest.mark.parametrize(("motion", "speed"), [(3, "slow"), (9, "moderate"), (9, "fast")])
+def test_a_followed_subject_drifts_on_screen_slower_than_the_camera_moves(
+        motion: int, speed: str) -> None:
+    """Tracking and orbits hold the subject: its sway on screen stays a small share of the
+    camera's speed, however vigorous the subject (a slow orbit of a dancer once let it dart
+    about the frame faster than the background streamed, which reads as a plain pan)."""
+    from reelgate.simulator.camera_path import camera_speed
+    from reelgate.simulator.render import FOLLOW_SPEED_SHARE, _Pose, follow_damping
+
+    width = 320
+    pose = _Pose(motion, width, np.random.default_rng(7))
+    camera = camera_speed(speed, width)
+    on_screen = follow_damping(pose, camera) * pose.peak_speed()
+    assert on_screen <= FOLLOW_SPEED_SHARE * camera + 1e-9
+    times = np.arange(0, 5, 1 / 240)
+    sway = np.array([pose.at(t)[0][0] for t in times])
+    assert np.abs(np.diff(sway)).max() * 240 <= pose.peak_speed() * 1.01  # peak_speed is the peak

@@ -65,6 +65,11 @@ def eased_progress(times: np.ndarray, duration: float) -> np.ndarray:
     return (up + mid + down) / total
 
 
+def camera_speed(speed: str | None, width: int) -> float:
+    """A pan's or a tracking shot's mean speed for its speed word, px per second."""
+    return SPEED_PER_S.get(speed or "moderate", SPEED_PER_S["moderate"]) * width
+
+
 def camera_track(move: str, speed: str | None, handheld: bool, times: np.ndarray,
                  duration: float, width: int, rng: np.random.Generator) -> CameraTrack:
     """The camera over ``times`` (seconds of content time; a stall holds them still)."""

@@ -32,6 +32,7 @@ from reelgate.simulator.camera_path import (
     FOLLOWING,
     WRONG_MOVE,
     CameraTrack,
+    camera_speed,
     camera_track,
     jumped,
 )
@@ -44,6 +45,11 @@ __all__ = ["SIMULATOR_TAG", "ClipSpec", "ShotPart", "frame_size", "metadata_comm
 SUBJECT_HEIGHT = {"person": 0.62, "cat": 0.6, "cup": 0.5}  # of the frame height
 SAME_PHOTO = frozenset({("table", "cup")})  # (plate, subject) cut from one photograph
 FOLLOW_DAMPING = 0.15  # share of the subject's sway left on screen when the camera follows it
+# And its on-screen speed never passes this share of the camera's mean speed: an operator who
+# follows a subject keeps it framed, so its drift on screen is small beside the background's
+# streaming past (else a fast-moving subject under a slow orbit darts about the frame faster
+# than the camera moves, which is no longer a followed subject).
+FOLLOW_SPEED_SHARE = 0.15
 SHOT_FRAMINGS = (0.6, 1.45)  # a later shot's subject size against the first's (wide, close-up)
 SHOT_SHIFT = 0.18  # and its sideways placement, as a share of the width
 PLATE_MARGIN = 1.12  # the plate covers the frame and its travel with this much to spare (roll)
@@ -120,12 +126,25 @@ class _Pose:
         self.side = float(rng.choice([-1.0, 1.0]))
         self.anchor = rng.uniform(-0.08, 0.08, 2) * width  # where in frame the subject stands
 
+    def peak_speed(self) -> float:
+        """The sway's fastest sideways speed, px per second."""
+        return 2 * math.pi * self.hz * self.swing
+
     def at(self, t: float) -> tuple[np.ndarray, float, float]:
         """(offset px, lean radians, scale) at content time ``t``."""
         angle = 2 * math.pi * self.hz * t + self.phase
         offset = self.anchor + np.array([self.side * self.swing * math.sin(angle),
                                          0.3 * self.swing * math.sin(2 * angle)])
         return offset, self.lean * math.sin(angle + 0.7), 1 + self.breath * math.sin(2 * angle)
+
+
+def follow_damping(pose: _Pose, camera_px_per_s: float) -> float:
+    """Share of the subject's sway left on screen when the camera follows it: FOLLOW_DAMPING,
+    less where that sway would still outrun FOLLOW_SPEED_SHARE of the camera's speed."""
+    peak = pose.peak_speed()
+    if peak <= 0:
+        return FOLLOW_DAMPING
+    return min(FOLLOW_DAMPING, FOLLOW_SPEED_SHARE * camera_px_per_s / peak)
 
 
 def render_frames(spec: ClipSpec) -> list[np.ndarray]:
@@ -171,13 +190,14 @@ def _render_shot(spec: ClipSpec, part: ShotPart, index: int, times: np.ndarray, 
         scale *= float(rng.choice(SHOT_FRAMINGS))
         framing = np.array([rng.choice([-1.0, 1.0]) * SHOT_SHIFT * spec.width, 0.0])
     morph_centre = rng.uniform(-0.3, 0.3, 2)
+    follow = follow_damping(pose, camera_speed(part.speed, spec.width))
     out = []
     for i, t in enumerate(content):
         frame = _background(world, spec, track, i)
         bgr, alpha = _styled_subject(spec, cut, float(times[i]), morph_centre)
         offset, lean, breath = pose.at(float(t))
         if move in FOLLOWING:  # the operator keeps the subject framed: only its body moves
-            offset = pose.anchor + FOLLOW_DAMPING * (offset - pose.anchor)
+            offset = pose.anchor + follow * (offset - pose.anchor)
         _composite(frame, bgr, alpha, spec, offset + framing + track.subject[i],
                    scale * breath * track.subject_zoom[i], lean, track.turn[i])
         out.append(frame)
