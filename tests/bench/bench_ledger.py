@@ -60,10 +60,10 @@ FROM (
     SELECT week_start, scenario,
            COUNT(*) AS renders,
            SUM(CASE WHEN verdict IN ('pass', 'pass-with-edits') THEN 1 ELSE 0 END) AS usable,
-           SUM(CASE WHEN replayed = {false} THEN 1 ELSE 0 END) AS live_renders,
-           SUM(CASE WHEN replayed = {false} AND verdict IN ('pass', 'pass-with-edits') THEN 1 ELSE 0 END)
+           SUM(CASE WHEN source = 'live' THEN 1 ELSE 0 END) AS live_renders,
+           SUM(CASE WHEN source = 'live' AND verdict IN ('pass', 'pass-with-edits') THEN 1 ELSE 0 END)
                AS live_usable,
-           SUM(CASE WHEN replayed = {false} THEN cost_usd ELSE 0 END) AS live_spend
+           SUM(CASE WHEN source = 'live' THEN cost_usd ELSE 0 END) AS live_spend
     FROM reelgate_renders
     WHERE recorded_at < {until}
     GROUP BY week_start, scenario
@@ -144,13 +144,13 @@ def direct_query(url: str) -> tuple[Callable[[], list[tuple[Any, ...]]], Callabl
         import psycopg
 
         conn = psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
-        sql = DIRECT_SQL.format(false="false", until="%(until)s")
+        sql = DIRECT_SQL.format(until="%(until)s")
         params: dict[str, Any] = {"until": datetime.fromisoformat(UNTIL).replace(tzinfo=UTC)}
     else:
         import sqlite3
 
         conn = sqlite3.connect(url)  # type: ignore[assignment]
-        sql = DIRECT_SQL.format(false="0", until=":until")
+        sql = DIRECT_SQL.format(until=":until")
         params = {"until": f"{UNTIL} 00:00:00.000000"}
 
     def run() -> list[tuple[Any, ...]]:
@@ -177,8 +177,9 @@ def measure(label: str, url: str, count: int) -> Figure:
     try:
         weekly = run_report(url, ["weekly"])["weekly"]
         rows = query()
-        if [(w["week_start"], w["scenario"], w["renders"], w["usable"]) for w in weekly] != [
-            (str(r[0])[:10], r[1], r[2], r[3]) for r in rows
+        if [(w["week_start"], w["scenario"], w["renders"], w["usable"], w["live_renders"],
+             w["live_usable"], round(w["live_spend_usd"], 2)) for w in weekly] != [
+            (str(r[0])[:10], r[1], r[2], r[3], r[4], r[5], round(r[6], 2)) for r in rows
         ]:
             raise SystemExit(f"{label}: the report and the direct query disagree")
         report_s, direct_s, full_s = best_of(

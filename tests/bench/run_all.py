@@ -45,7 +45,7 @@ BENCHES = (
           ("--keep", str(WORK / "clips"))),
     Bench("bench_accuracy", ("--cache", str(WORK / "accuracy-cache")), 240),
     Bench("bench_ledger", ("--quick",), 120),
-    Bench("fault_matrix", (), 180),
+    Bench("fault_matrix", (), 300),  # 19 recording runs of about 9 s (720p clips analysed)
     Bench("kill_loop", ("--quick",), 120),
     Bench("fuzz_presets", ("--quick",), 120),
     Bench("bench_install", ("--quick",), 240),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Engine, MetaData, String, Table, create_engine, inspect, select, text
@@ -10,6 +11,8 @@ from sqlalchemy import Column, Engine, MetaData, String, Table, create_engine, i
 from reelgate.records import LedgerError, open_ledger
 from reelgate.records.migrations import LATEST_VERSION, migrate
 from reelgate.records.model import week_start
+from reelgate.records.query import ReportQuery
+from reelgate.records.report import weekly_statement
 from reelgate.records.schema import RENDERS, migrations, render_columns, renders
 from reelgate.records.urls import parse_ledger_url
 from tests.records.rows import make_row
@@ -135,3 +138,13 @@ def test_a_version_3_ledger_gains_the_source_of_every_render(ledger_url: str) ->
         assert [(row.source, row.spend_usd) for row in ledger.rows()] == [("live", 1.0), ("replayed", 0.0)]
         ledger.append(make_row(repeat=2, source="simulated", cost_usd=1.0))
         assert [(row.source, row.replayed, row.spend_usd) for row in ledger.rows()][-1] == ("simulated", False, 0.0)
+
+
+def test_the_weekly_report_reads_only_its_covering_index(tmp_path: Path) -> None:
+    """Every column the weekly aggregate reads (spend by ``source`` included) is in the week index,
+    so a report over a large ledger never goes back to the table (SQLite's plan says so)."""
+    with open_ledger(str(tmp_path / "ledger.sqlite")) as ledger, ledger.connect() as conn:
+        statement = weekly_statement(ReportQuery(), datetime(2026, 1, 1, tzinfo=UTC))
+        compiled = statement.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert "USING COVERING INDEX ix_reelgate_renders_week" in plan, plan
