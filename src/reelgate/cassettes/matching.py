@@ -17,7 +17,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from reelgate.cassettes.scrub import JWT, REDACTED, SECRET_PARAM
 
 _VOLATILE_PARAM = re.compile(r"^(?:t|ts|_|timestamp|nonce|request_?id|x-amz-date|cache_?buster)$", re.I)
-_VOLATILE_FIELD = re.compile(r"^(?:timestamp|nonce|request_?id|callback_url|webhook)$", re.I)
+# external_task_id: the client ref a submit carries (providers.base.client_ref), new each run.
+_VOLATILE_FIELD = re.compile(r"^(?:timestamp|nonce|request_?id|callback_url|webhook|external_task_id)$",
+                             re.I)
 INLINE_LIMIT = 1024  # longer strings in a JSON body are compared (and stored) by their hash
 
 

@@ -11,11 +11,12 @@ renders share (the cassette recorder) knows whose request it is.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
 import httpx
@@ -55,11 +56,21 @@ class TaskStatus:
 
 @dataclass(frozen=True)
 class TaskCharge:
-    """A task in the provider's list: USD once terminal (0 if failed, None while it runs) and
-    when it was created (Unix seconds), which ties it to a render written before its submit."""
+    """A task in the provider's list: USD once terminal (0 if failed, None while it runs), when
+    it was created (Unix seconds) and the client reference it was submitted with (``client_ref``),
+    which ties it to our ledger row; a task without ours is another client's."""
 
     usd: float | None
     created_at: float | None = None
+    client_ref: str | None = None
+
+
+def client_ref(run_id: str, key: str, provider: str) -> str:
+    """The id a render's submit carries where the provider takes one (``Provider.client_ref_field``),
+    derived from the ledger row's natural key so a later run finds that task and no other client's.
+    Unique per account: a run id is new each run, and a render key once in a run per provider."""
+    digest = hashlib.sha256(f"{run_id}\0{key}\0{provider}".encode()).hexdigest()
+    return f"reelgate-{digest[:32]}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,9 @@ class Provider(ABC):
     default_model: ClassVar[str]
     default_concurrency: ClassVar[int] = 4
     default_poll_interval: ClassVar[float] = 5.0
+    # The submit body's field for a client-side id the provider keeps with the task and shows in
+    # its task list (Kling ``external_task_id``); None where the API takes none.
+    client_ref_field: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -203,13 +217,15 @@ class Provider(ABC):
         deadline_s: float = 900.0,
         on_stage: StageCallback | None = None,
         on_task: Callable[[str], None] | None = None,
+        client_ref: str | None = None,
     ) -> RenderResult:
         """Submit, poll, download; raises RenderFailure with an outcome when there is no clip.
 
         ``on_stage("submitting")`` is called just before the submit goes out (from then on the
         provider may charge) and ``on_task`` with the task id as soon as the provider gives it.
         A failure whose charge cannot be known (the submit's answer was lost, or the task was
-        left running) has ``charge_unknown`` set.
+        left running) has ``charge_unknown`` set. ``client_ref`` goes in the submit where the
+        provider takes one (see ``client_ref``).
         """
         notify = on_stage or (lambda _stage: None)
         start = self.clock.monotonic()
@@ -219,6 +235,8 @@ class Provider(ABC):
         try:
             self._refuse_invalid(request)
             call = self.build_submit(request)
+            if client_ref is not None and self.client_ref_field and call.json is not None:
+                call = replace(call, json={**call.json, self.client_ref_field: client_ref})
             notify("submitting")
             body = await self._http.call(call, self.base_url, self.auth_headers(), deadline, self,
                                          idempotent=False, extensions=tag)

@@ -172,6 +172,8 @@ class KlingProvider(Provider):
     models: ClassVar[Mapping[str, ModelCapabilities]] = MODELS
     default_model: ClassVar[str] = "kling-v2-6"
     default_concurrency: ClassVar[int] = 4
+    # Kling keeps it with the task (task_info.external_task_id); unique per account.
+    client_ref_field: ClassVar[str | None] = "external_task_id"
 
     def __init__(self, secrets: tuple[Secret, ...], **options: Any) -> None:
         super().__init__(secrets, **options)
@@ -313,9 +315,11 @@ class KlingProvider(Provider):
                     status = self.parse_status({"data": task})
                     charge = (status.cost_usd if status.state == "succeeded"
                               else 0.0 if status.state == "failed" else None)
-                    created = task.get("created_at")
+                    created, info = task.get("created_at"), task.get("task_info") or {}
+                    ref = info.get("external_task_id") if isinstance(info, dict) else None
                     charges[str(task["task_id"])] = TaskCharge(
-                        charge, float(created) / 1000 if isinstance(created, int | float) else None)
+                        charge, float(created) / 1000 if isinstance(created, int | float) else None,
+                        str(ref) if ref else None)
                 if len(tasks) < LIST_PAGE_SIZE:
                     break
         return charges

@@ -101,12 +101,20 @@ def _week_index_reads_source(conn: Connection) -> None:
     ).create(conn)
 
 
+def _client_ref_column(conn: Connection) -> None:
+    """The client-side id a render's submit carried; older rows sent none, so a row without a
+    task id and without this stays unsettled rather than take a task that may be someone else's."""
+    ref = String(64).compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {RENDERS} ADD COLUMN client_ref {ref}"))
+
+
 MIGRATION_STEPS: tuple[Migration, ...] = (
     Migration(1, "renders table", _create_renders),
     Migration(2, "week column and report indexes", _week_column_and_report_indexes),
     Migration(3, "charge and task id columns", _charge_and_task_columns),
     Migration(4, "source column", _source_column),
     Migration(5, "weekly index reads the source", _week_index_reads_source),
+    Migration(6, "client ref column", _client_ref_column),
 )
 LATEST_VERSION = MIGRATION_STEPS[-1].version
 

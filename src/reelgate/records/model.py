@@ -50,6 +50,7 @@ class LedgerRow(BaseModel):
     latency_s: float = Field(default=0.0, ge=0)
     charge: Charge = "known"
     task_id: str | None = Field(default=None, max_length=200)
+    client_ref: str | None = Field(default=None, max_length=64)
 
     @model_validator(mode="before")
     @classmethod

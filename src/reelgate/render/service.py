@@ -15,73 +15,23 @@ import contextlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import replace
 from types import TracebackType
 
-import httpx
-
 from reelgate.media import MediaStore
-from reelgate.providers.base import Provider, Stage, TaskCharge
+from reelgate.providers.base import Provider, Stage, TaskCharge, client_ref
 from reelgate.providers.errors import Outcome, ProviderConfigError, RenderFailure
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import Attempt, RenderResult, Timings
 from reelgate.providers.secrets import Secret
-from reelgate.providers.timing import Clock, FastForwardClock, RetryPolicy
+from reelgate.providers.timing import FastForwardClock
 from reelgate.render.budget import Budget, BudgetExceeded, Hold
 from reelgate.render.cost import CostEstimate, estimate_cost, guard_cost
 from reelgate.render.flight import InFlight, is_live, local_failure
+from reelgate.render.options import STATES, Progress, RenderOptions
+from reelgate.render.slots import Slot
 from reelgate.request import RenderRequest
-
-_STATES = ("queued", "running", "downloading", "done", "failed")
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    media_root: Path
-    # Where a provider is reached instead of its public API (e.g. kling at 'reelgate simulate');
-    # which provider renders a request is the plan's decision (``--preset-provider``), not ours.
-    base_urls: Mapping[str, str] = field(default_factory=dict)
-    concurrency: int | None = None  # per provider; default: the provider's own
-    max_cost: float | None = None  # USD for the run
-    deadline_s: float = 900.0  # per render, from submit to stored clip
-    poll_interval: float | None = None
-    retry: RetryPolicy | None = None
-    env: Mapping[str, str] | None = None  # where keys come from; default os.environ
-    transport: httpx.AsyncBaseTransport | None = None
-    clock: Clock | None = None
-    live: bool | None = None  # reaches paid providers; default: see is_live
-    replay: bool = False  # answers come from recordings: no keys needed, nothing is spent
-    budget: Budget | None = None  # shared by the run's processes; default: this process only
-    # Called on the render loop just before a submit goes out (task id None) and when the
-    # provider gives the task id, with the list price: the run writes the render to its ledger
-    # before a kill can lose the charge.
-    on_task: Callable[[RenderRequest, str | None, float], None] | None = None
-    # Called with a render's key and each state it enters (queued, submitting, running,
-    # downloading, done, failed), on the caller's thread for queued and on the render loop after:
-    # a live status line counts them. It must be quick and must not raise.
-    on_progress: Callable[[str, str], None] | None = None
-    # (sha256, size) -> whether those bytes were stored and checked before: not decoded again.
-    vouched: Callable[[str, int], bool] | None = None
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    queued: int
-    running: int
-    downloading: int
-    done: int
-    failed: int
-    cost_usd: float
-    unknown_usd: float = 0.0  # list price of renders whose charge is unknown
-
-    def line(self) -> str:
-        unknown = f" (+ up to ${self.unknown_usd:.2f} of unknown charge)" if self.unknown_usd else ""
-        return (f"renders {self.done + self.failed}/{self.total}: {self.queued} queued, "
-                f"{self.running} running, {self.downloading} downloading, {self.done} done, "
-                f"{self.failed} failed, ${self.cost_usd:.2f}{unknown}")
 
 
 class RenderService:
@@ -163,7 +113,7 @@ class RenderService:
             spent, unknown = self._spent, self._unknown
         return Progress(total=len(self._stages), cost_usd=round(spent, 4),
                         unknown_usd=round(unknown, 4),
-                        **{state: counts.get(state, 0) for state in _STATES})
+                        **{state: counts.get(state, 0) for state in STATES})
 
     def close(self) -> None:
         """Cancel unfinished renders, close provider clients and stop the loop thread."""
@@ -226,7 +176,7 @@ class RenderService:
 
     async def _attempt(self, request: RenderRequest, attempts: list[Attempt]) -> RenderResult:
         provider = self._provider(request.provider)
-        async with _Slot(self._semaphore(provider)) as slot:
+        async with Slot(self._semaphore(provider)) as slot:
             estimate = provider.list_price(request).usd
             hold = self._reserve(request, estimate)
             flight = InFlight(request, estimate)
@@ -249,10 +199,12 @@ class RenderService:
                 if self.options.on_task is not None:
                     self.options.on_task(request, task_id, estimate)
 
+            ref = (client_ref(self.options.run_id, request.key, provider.name)
+                   if self.options.run_id and not self.options.replay else None)
             try:
                 result = await asyncio.wait_for(
                     provider.render(request, self.store, deadline_s=self.options.deadline_s,
-                                    on_stage=on_stage, on_task=on_task),
+                                    on_stage=on_stage, on_task=on_task, client_ref=ref),
                     timeout=self.options.deadline_s + 60)
             except RenderFailure as failure:
                 failure.task_id = failure.task_id or flight.task_id
@@ -371,28 +323,6 @@ class RenderService:
             await asyncio.wait(pending, timeout=10)
         for provider in self._providers.values():
             await provider.aclose()
-
-
-class _Slot:
-    """One of a provider's concurrent-task slots, given back as soon as the task has finished
-    (before its clip downloads) or when the attempt ends, whichever comes first."""
-
-    def __init__(self, semaphore: asyncio.Semaphore) -> None:
-        self._semaphore = semaphore
-        self._held = False
-
-    async def __aenter__(self) -> _Slot:
-        await self._semaphore.acquire()
-        self._held = True
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.release()
-
-    def release(self) -> None:
-        if self._held:
-            self._held = False
-            self._semaphore.release()
 
 
 def _failed(request: RenderRequest, failure: RenderFailure) -> RenderResult:

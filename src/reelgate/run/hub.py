@@ -108,6 +108,7 @@ class RenderHub:
             poll_interval=self.conf.poll_interval or _local_poll(self.override),
             budget=budget,
             on_task=None if replay else self._task_accepted,
+            run_id=None if replay else getattr(self._open_ledger(), "run_id", None),
             on_progress=self._stage if self._watch is not None else None,
             vouched=self.travel.vouches if self.travel is not None else None,
         )

@@ -115,11 +115,25 @@ def render_row(ledger: RunLedger, preset: Any, point: str, repeat: int, *, provi
                model: str, source: str, verdict: str = "error",
                metrics: dict[str, float] | None = None, cost_usd: float = 0.0,
                latency_s: float = 0.0, charge: str = "known", task_id: str | None = None) -> Any:
-    """One ledger row for a render of ``preset`` at ``point``: judged, or not (verdict error)."""
+    """One ledger row for a render of ``preset`` at ``point``: judged, or not (verdict error).
+
+    A render that went to a provider names the client ref its submit carried, where the provider
+    takes one (the render service sends ``client_ref`` of the same run id, key and provider).
+    """
     from reelgate.cassettes.fingerprint import reference_id
+    from reelgate.providers import provider_class
+    from reelgate.providers.base import client_ref
     from reelgate.records import LedgerRow
 
     metrics = metrics or {}
+    key = f"{preset.id}/{point}" + (f"-{repeat}" if repeat else "")
+    ref = None
+    if source != "replayed":
+        try:
+            takes_ref = provider_class(provider).client_ref_field is not None
+        except LookupError:  # an unknown provider renders nothing, so its submit carried nothing
+            takes_ref = False
+        ref = client_ref(ledger.run_id, key, provider) if takes_ref else None
     return LedgerRow(
         run_id=ledger.run_id, git_commit=ledger.commit, preset_id=preset.id,
         preset_version=preset.version, scenario=preset.scenario,
@@ -128,7 +142,7 @@ def render_row(ledger: RunLedger, preset: Any, point: str, repeat: int, *, provi
         provider=provider, model=model, seed=preset.output.seed, repeat=repeat, source=source,
         verdict=verdict, continuity=metrics.get("continuity"), subject=metrics.get("subject"),
         camera_match=metrics.get("camera_match"), cost_usd=round(cost_usd, 6),
-        latency_s=round(latency_s, 3), charge=charge, task_id=task_id,
+        latency_s=round(latency_s, 3), charge=charge, task_id=task_id, client_ref=ref,
     )
 
 
@@ -143,35 +157,38 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
     """Settle rows of earlier runs whose charge was unknown or interrupted, from the providers'
     task lists; ``charges_of(provider)`` gives {task id: TaskCharge} or None (no list).
 
-    A row with a task id takes that task's charge once it is terminal. A row without one (the
-    run was killed before the submit's answer) takes the first task nobody claims that was
-    created within ``SUBMIT_WINDOW_S`` after the row; none there means none was created, so
-    nothing was charged. Returns (settled, still unsettled).
+    A task is ours only by an id we know: the row's task id, or the client ref its submit
+    carried (``TaskCharge.client_ref``). Tasks are never matched by time: another client on the
+    same key (a teammate's run, a production service) submits at the same moments. A row with
+    a client ref whose task is not in a list that reaches back past the row was never created,
+    so nothing was charged; a row with neither id stays unsettled. Returns (settled, unsettled).
     """
     from reelgate.records import LedgerError
 
     try:
         pending = [(i, row) for i, row in ledger.ledger.unsettled()
                    if row.run_id != ledger.run_id and row.source != "replayed"]
-        claimed = ledger.ledger.task_ids() if pending else set()
     except LedgerError as exc:
         ledger.failures.append(str(exc))
         return 0, 0
     lists: dict[str, Any] = {}
     settled = 0
     for row_id, row in pending:
+        if row.task_id is None and row.client_ref is None:
+            continue  # nothing ties it to a task: guessing could take someone else's charge
         if row.provider not in lists:
             lists[row.provider] = charges_of(row.provider)
         tasks = lists[row.provider]
         if tasks is None:
             continue
-        task_id = row.task_id or _unclaimed_task(tasks, claimed, row.recorded_at.timestamp())
-        if task_id is None and time.time() < row.recorded_at.timestamp() + SUBMIT_WINDOW_S:
-            continue  # its task may still be on the way
-        if task_id is not None:
-            claimed.add(task_id)
-        charge = tasks[task_id].usd if task_id is not None and task_id in tasks else \
-            (0.0 if task_id is None else None)
+        task_id = row.task_id or _task_with_ref(tasks, row.client_ref)
+        if task_id is None:
+            written = row.recorded_at.timestamp()
+            if time.time() < written + SUBMIT_WINDOW_S or not _reaches_back(tasks, written):
+                continue  # its task may still be on the way, or be older than the list goes
+            charge: float | None = 0.0  # no task carries the ref: the submit created none
+        else:
+            charge = tasks[task_id].usd if task_id in tasks else None
         try:
             ledger.ledger.settle(row_id, charge, task_id if task_id != row.task_id else None)
         except LedgerError as exc:
@@ -181,13 +198,16 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
     return settled, len(pending) - settled
 
 
-def _unclaimed_task(tasks: dict[str, Any], claimed: set[str], written_at: float) -> str | None:
-    """The earliest task no ledger row claims, created just after a row was written."""
-    fitting = sorted((task.created_at, task_id) for task_id, task in tasks.items()
-                     if task_id not in claimed and task.created_at is not None
-                     and written_at - CLOCK_SLACK_S <= task.created_at
-                     <= written_at + SUBMIT_WINDOW_S)
-    return fitting[0][1] if fitting else None
+def _task_with_ref(tasks: dict[str, Any], ref: str | None) -> str | None:
+    """The task submitted with our client ref (unique per account), if the list holds it."""
+    return next((task_id for task_id, task in tasks.items()
+                 if ref is not None and task.client_ref == ref), None)
+
+
+def _reaches_back(tasks: dict[str, Any], written_at: float) -> bool:
+    """Whether the list goes back before a row was written, so a task of it would be listed."""
+    return any(task.created_at is not None and task.created_at < written_at - CLOCK_SLACK_S
+               for task in tasks.values())
 
 
 def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None) -> str | None:
