@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from reelgate.simulator.config import TEST_ACCESS_KEY, TEST_SECRET_KEY, SimulatorConfig
-from reelgate.simulator.kling_api import KlingError, parse_create
+from reelgate.simulator.kling_api import KlingError, parse_create, request_digest
 
 CONFIG = SimulatorConfig(short_side=72, blocked_terms=("gore",))
 
@@ -128,3 +128,12 @@ def test_list_endpoint_pages_tasks(sim: str) -> None:
 def test_bad_fault_plan_is_refused(sim: str) -> None:
     response = httpx.post(f"{sim}/__sim/faults", json={"faults": [{"kind": "gremlins"}]})
     assert response.status_code == 422
+
+
+def test_a_client_ref_does_not_change_which_clip_a_request_gets() -> None:
+    """reelgate sends a new external_task_id on every submit: were it part of the request's
+    digest, no two submits would be repeats and a replayed suite would never match a recording."""
+    body = {"model_name": "kling-v2-6", "prompt": "a cup", "duration": "5"}
+    assert request_digest("text2video", {**body, "external_task_id": "rg-1"}) == request_digest(
+        "text2video", {**body, "external_task_id": "rg-2"}) == request_digest("text2video", body)
+    assert request_digest("text2video", {**body, "prompt": "a mug"}) != request_digest("text2video", body)

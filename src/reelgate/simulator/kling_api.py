@@ -150,8 +150,15 @@ def parse_create(endpoint: str, body: Any, config: SimulatorConfig, *, degraded:
                        None if external is None else str(external), spec)
 
 
+# What the client sends for its own bookkeeping, new on every submit: not what the model is asked,
+# so it takes no part in choosing the clip (else no two requests would ever be repeats).
+_BOOKKEEPING_FIELDS = frozenset({"external_task_id", "callback_url"})
+
+
 def _canonical(endpoint: str, body: dict[str, Any]) -> bytes:
-    return json.dumps([endpoint, body], sort_keys=True, separators=(",", ":")).encode()
+    asked = ({k: v for k, v in body.items() if k not in _BOOKKEEPING_FIELDS}
+             if isinstance(body, dict) else body)
+    return json.dumps([endpoint, asked], sort_keys=True, separators=(",", ":")).encode()
 
 
 def _duration(value: Any, model: str) -> float:
