@@ -109,7 +109,7 @@ renders = Table(
     Column("task_id", String(200)),
     # Added by migration 4: live | simulated | replayed (records.vocabulary.SOURCES).
     Column("source", String(16), nullable=False, server_default="live"),
-    # Added by migration 5: the client-side id the render's submit carried (providers.base
+    # Added by migration 6: the client-side id the render's submit carried (providers.base
     # client_ref), so reconciliation claims that task and never another client's.
     Column("client_ref", String(64)),
     *render_constraints(),

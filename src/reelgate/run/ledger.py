@@ -177,11 +177,12 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
         if row.task_id is None and row.client_ref is None:
             continue  # nothing ties it to a task: guessing could take someone else's charge
         if row.provider not in lists:
-            lists[row.provider] = charges_of(row.provider)
-        tasks = lists[row.provider]
-        if tasks is None:
+            listed = charges_of(row.provider)
+            lists[row.provider] = None if listed is None else (listed, _tasks_by_ref(listed))
+        if lists[row.provider] is None:
             continue
-        task_id = row.task_id or _task_with_ref(tasks, row.client_ref)
+        tasks, by_ref = lists[row.provider]
+        task_id = row.task_id or by_ref.get(row.client_ref)
         if task_id is None:
             written = row.recorded_at.timestamp()
             if time.time() < written + SUBMIT_WINDOW_S or not _reaches_back(tasks, written):
@@ -198,10 +199,9 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
     return settled, len(pending) - settled
 
 
-def _task_with_ref(tasks: dict[str, Any], ref: str | None) -> str | None:
-    """The task submitted with our client ref (unique per account), if the list holds it."""
-    return next((task_id for task_id, task in tasks.items()
-                 if ref is not None and task.client_ref == ref), None)
+def _tasks_by_ref(tasks: dict[str, Any]) -> dict[str, str]:
+    """{client ref: task id} of the listed tasks that carry one (a ref is unique per account)."""
+    return {task.client_ref: task_id for task_id, task in tasks.items() if task.client_ref}
 
 
 def _reaches_back(tasks: dict[str, Any], written_at: float) -> bool:
