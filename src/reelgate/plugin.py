@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from reelgate.collect.details import RUN_ID_KEY, UNSAVED_KEY, WORKEROUTPUT_KEY, export, merge, unsaved
+from reelgate.collect.details import (
+    RUN_ID_KEY,
+    UNSAVED_KEY,
+    WORKEROUTPUT_KEY,
+    count_reconciled,
+    export,
+    merge,
+    unsaved,
+)
 
 if TYPE_CHECKING:
     from reelgate.collect.items import PresetFile
@@ -118,7 +126,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     from reelgate.collect.runtime import open_run_ledger
 
     open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
-    if not hasattr(session.config, "workerinput"):  # a worker cannot know its items yet
+    if hasattr(session.config, "workerinput"):  # a worker cannot know its items yet, only the selection
+        from reelgate.collect.runtime import get_run
+
+        get_run(session.config).hub.selected = frozenset((item.preset.id, item.point) for item in wanted)
+    else:
         session.config.stash[PLANNED_KEY] = [(item.preset, item.point) for item in wanted]
 
 
@@ -210,7 +222,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """An xdist worker sends what its preset items recorded for the report (not in JUnit XML)."""
     workeroutput = getattr(session.config, "workeroutput", None)
-    text = export(session.config) if workeroutput is not None else None
+    if workeroutput is None:
+        return
+    runtime = _if_loaded("reelgate.collect.runtime")
+    run = runtime.started_run(session.config) if runtime is not None else None
+    hub = run.started_hub() if run is not None else None
+    if hub is not None and hub.reconciled and any(hub.reconciled):  # gw0 reconciles for the run
+        count_reconciled(session.config, *hub.reconciled)
+    text = export(session.config)
     if text is not None:
         workeroutput[WORKEROUTPUT_KEY] = text
 

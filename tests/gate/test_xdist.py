@@ -98,3 +98,12 @@ def test_junit_xml_carries_no_reelgate_json(pytester: pytest.Pytester, workers: 
     assert not [n for n, v in properties if n.endswith("_json") or v.lstrip().startswith(("{", "["))]
     page = (pytester.path / "run.html").read_text()  # the details reached the report by workeroutput
     assert "watch-macro" in page and "data:image/jpeg;base64," in page  # the contact sheets
+
+
+def test_a_worker_renders_only_the_sweep_points_the_user_selected(gate: SuiteWriter, simulator: str) -> None:
+    """A worker given whole preset files renders a preset's points together, but never one that
+    -k deselected: a live run pays only for what was asked."""
+    result, rows, tasks = live_run(gate, simulator, "-n", "2", "-k", "cup and low")
+    result.assert_outcomes(passed=1)  # xdist workers deselect: the controller counts none
+    assert tasks == 1
+    assert [(preset, point) for preset, point, *_ in rows] == [("cup", "low")]

@@ -14,6 +14,8 @@ import pytest
 DETAILS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
 # Failed renders of a recording run: cassettes kept unchanged, and ones never written.
 UNSAVED_KEY = pytest.StashKey[dict[str, int]]()
+# Renders of earlier runs settled from the provider's task list, and those still unknown.
+RECONCILED_KEY = pytest.StashKey[tuple[int, int]]()
 # Kinds recorded per point or item: a preset's items may run on different workers.
 KEYED = ("points", "outcomes", "annotations")
 WORKEROUTPUT_KEY = "reelgate"
@@ -35,6 +37,15 @@ def count_unsaved(config: pytest.Config, kept: int, not_recorded: int) -> None:
     counts["not_recorded"] += not_recorded
 
 
+def count_reconciled(config: pytest.Config, settled: int, left: int) -> None:
+    before = config.stash.get(RECONCILED_KEY, (0, 0))
+    config.stash[RECONCILED_KEY] = (before[0] + settled, before[1] + left)
+
+
+def reconciled(config: pytest.Config) -> tuple[int, int]:
+    return config.stash.get(RECONCILED_KEY, (0, 0))
+
+
 def unsaved(config: pytest.Config) -> dict[str, int]:
     return config.stash.setdefault(UNSAVED_KEY, {"kept": 0, "not_recorded": 0})
 
@@ -45,9 +56,10 @@ def details(config: pytest.Config) -> dict[str, dict[str, Any]]:
 
 def export(config: pytest.Config) -> str | None:
     """This worker's share as JSON, or None when its items recorded nothing."""
-    if DETAILS_KEY not in config.stash and UNSAVED_KEY not in config.stash:
+    if not any(key in config.stash for key in (DETAILS_KEY, UNSAVED_KEY, RECONCILED_KEY)):
         return None
-    return json.dumps({"details": details(config), "unsaved": unsaved(config)})
+    return json.dumps({"details": details(config), "unsaved": unsaved(config),
+                       "reconciled": reconciled(config)})
 
 
 def merge(config: pytest.Config, text: str) -> None:
@@ -63,3 +75,6 @@ def merge(config: pytest.Config, text: str) -> None:
                 record(config, path, kind, value)
     counts = data.get("unsaved", {})
     count_unsaved(config, int(counts.get("kept", 0)), int(counts.get("not_recorded", 0)))
+    settled, left = data.get("reconciled", (0, 0))
+    if settled or left:
+        count_reconciled(config, int(settled), int(left))

@@ -164,7 +164,7 @@ class RunSummary:
         if not self.rows:
             return
         from reelgate.collect.config import settings
-        from reelgate.collect.details import RUN_ID_KEY
+        from reelgate.collect.details import RUN_ID_KEY, reconciled
         from reelgate.collect.runtime import started_run
         from reelgate.run.ledger import money_line
 
@@ -184,8 +184,9 @@ class RunSummary:
         if money:
             terminalreporter.write_line(money)
         hub = run.started_hub() if run else None
-        if hub is not None and hub.reconciled and any(hub.reconciled):
-            settled, left = hub.reconciled
+        settled, left = (hub.reconciled if hub is not None and hub.reconciled
+                         else reconciled(self.config))  # under xdist: gw0's, merged
+        if settled or left:
             terminalreporter.write_line(
                 f"reelgate: reconciled {settled} render(s) of earlier runs from the provider's task "
                 f"list; {left} still of unknown charge (no task id, or the provider lists no tasks)")

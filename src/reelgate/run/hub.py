@@ -82,6 +82,9 @@ class RenderHub:
         self.reconciled: tuple[int, int] | None = None
         self._terminate = Terminate()
         self._whole_presets = conf.whole_presets
+        # An xdist worker's selected sweep points (after -k, -m and skips): rendering a whole
+        # preset never pays for a point the user deselected. None: no selection was given.
+        self.selected: frozenset[tuple[str, str]] | None = None
 
     def _options(self, factory: type) -> object:
         """Render options; a live run shares one budget file with every process of the run."""
@@ -189,7 +192,8 @@ class RenderHub:
         from reelgate.cassettes import CassetteError
 
         if self._whole_presets:  # an xdist worker that is given whole files: render them together
-            self.start((preset, p) for p in preset.sweep)
+            self.start((preset, p) for p in preset.sweep
+                       if p == point or self.selected is None or (preset.id, p) in self.selected)
         else:
             self.start([(preset, point)])
         out = []
