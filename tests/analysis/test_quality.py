@@ -93,3 +93,17 @@ def test_motion_amount_follows_the_subject_speed(clip_dir: Path) -> None:
     assert [m.object_motion for m in figures] == sorted(m.object_motion for m in figures)
     assert figures[0].dynamic_degree <= figures[1].dynamic_degree <= figures[2].dynamic_degree
     assert figures[2].dynamic_degree > 0.5 and all(m.camera_speed < 0.01 for m in figures)
+
+
+def test_under_a_tracking_shot_only_the_motion_the_camera_does_not_explain_follows_the_subject(
+        clip_dir: Path) -> None:
+    """A followed subject held in frame while the background streams past: the frame's top
+    motion is the camera's at every sway, so the motion response reads ``object_motion``."""
+    figures = []
+    for sway in (0.0, 4.0, 10.0):  # px of the subject's own non-rigid movement
+        shot = Shot(scenery=2, camera=Camera(pan=0.15), subject=Subject(scenery=0, sway=sway))
+        figures.append(analyze_clip(write_clip(clip_dir / f"track-{sway}.mp4", shot.frames())).motion)
+    amounts = [m.amount for m in figures]
+    assert max(amounts) - min(amounts) < 0.005, amounts  # flat: the background's streaming
+    objects = [m.object_motion for m in figures]
+    assert objects[0] < objects[1] < objects[2], objects

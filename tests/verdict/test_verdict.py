@@ -11,7 +11,7 @@ from reelgate.analysis.model import ClipAnalysis, Glitch
 from reelgate.preset.camera import parse_camera
 from reelgate.preset.thresholds import Regression, Rubric
 from reelgate.verdict.approved import BrokenApproval, approve, load_approved, write_approved
-from reelgate.verdict.motion import motion_response
+from reelgate.verdict.motion import RESPONSE_METRIC, motion_response
 from reelgate.verdict.record import (
     ApprovedRecord,
     PointRecord,
@@ -114,6 +114,17 @@ def test_motion_must_rise_with_motion_score() -> None:
     one = motion_response([("low", 2, 0.1)], 0.01)
     assert one.ok and one.message == "motion response not checked: motion measured at one sweep point only " \
         "(low (score 2): 0.100)"
+
+
+def test_the_motion_response_reads_the_motion_the_camera_does_not_explain() -> None:
+    """A tracking sweep: the frame's motion is the background's at every score, flat; the
+    subject's own motion rises, which is what motion_score moves."""
+    assert RESPONSE_METRIC == "object_motion"
+    sweep = [("low", 3, {"motion": 0.221, "object_motion": 0.151}),
+             ("mid", 6, {"motion": 0.218, "object_motion": 0.176}),
+             ("mid-high", 9, {"motion": 0.283, "object_motion": 0.21})]
+    assert not motion_response([(p, s, m["motion"]) for p, s, m in sweep], 0).ok
+    assert motion_response([(p, s, m[RESPONSE_METRIC]) for p, s, m in sweep], 0).ok
 
 
 def record(verdict: str = "pass", analyzer: str = "a1", **metrics: float) -> ApprovedRecord:

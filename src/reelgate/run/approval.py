@@ -38,7 +38,7 @@ def _approve_or_compare(preset: Preset, judge: Judge,
         load_approved,
         write_approved,
     )
-    from reelgate.verdict.motion import motion_response
+    from reelgate.verdict.motion import RESPONSE_METRIC, motion_response
     from reelgate.verdict.record import describe_changes
     from reelgate.verdict.regression import compare
 
@@ -48,8 +48,8 @@ def _approve_or_compare(preset: Preset, judge: Judge,
     where = os.path.relpath(preset.source, conf.root)
     current = judge.record(preset)
     response = motion_response(
-        [(p, v.motion_score, v.metrics["motion"]) for p, v in current.points.items()
-         if "motion" in v.metrics], preset.thresholds.regression.motion_monotonic_tolerance)
+        [(p, v.motion_score, v.metrics[RESPONSE_METRIC]) for p, v in current.points.items()
+         if RESPONSE_METRIC in v.metrics], preset.thresholds.regression.motion_monotonic_tolerance)
     motion = response.model_dump()
     unreadable = None
     try:

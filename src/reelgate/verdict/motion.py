@@ -1,10 +1,18 @@
-"""Does motion_score move motion? Across a sweep the measured motion must rise with the score."""
+"""Does motion_score move motion? Across a sweep the measured motion must rise with the score.
+
+The motion compared is the motion the camera does not explain (``Motion.object_motion``): a
+sweep holds the camera layer still, so what motion_score may move is the subject. All the
+motion in the frame would be the camera's under a tracking shot or a pan, where the background
+streaming past outweighs a dancer's own movement at every score.
+"""
 
 from __future__ import annotations
 
 import itertools
 
 from pydantic import BaseModel, ConfigDict
+
+RESPONSE_METRIC = "object_motion"  # the rubric metric the response reads (frame widths/s)
 
 
 class MotionResponse(BaseModel):
@@ -29,6 +37,7 @@ def motion_response(points: list[tuple[str, float, float]], tolerance: float) ->
     if drops or flat:
         what = "inverted" if drops else "flat"
         return MotionResponse(ok=False, points=ordered, message=(
-            f"motion_score does not move motion ({what} response): measured amount per point: {values} "
+            f"motion_score does not move motion ({what} response): motion the camera does not "
+            f"explain, per point: {values} "
             f"(tolerance {tolerance:g} frame widths/s)"))
     return MotionResponse(ok=True, points=ordered, message=f"motion rises with motion_score: {values}")

@@ -14,7 +14,7 @@ from reelgate.verdict.rubric import VERDICT_RANK
 # A multi-shot clip's per-shot metrics (``shot2.subject``) follow their base name, shot by shot.
 HIGHER_IS_BETTER = {"continuity", "subject", "camera_match", "usable_rate"}
 # Motion is compared both ways: a change of motion is a change of the preset's look.
-TWO_SIDED = {"motion"}
+TWO_SIDED = {"motion", "object_motion"}
 
 
 # What a row says of its metric: "worse" and "better" only where a metric has a good direction

@@ -121,6 +121,8 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         "subject": round(subject, 4),
         "camera_match": round(camera_match, 4),
         "motion": round(analysis.motion.amount, 4),
+        # What motion_score moves: the sweep holds the camera, so the motion it does not explain.
+        "object_motion": round(analysis.motion.object_motion, 4),
         "glitches": float(len(glitches)),
         "cuts": float(len(continuity.cuts)),
         "flicker": round(continuity.flicker, 4),
