@@ -31,7 +31,12 @@ SHOTS = {
         subject=Subject(scenery=3, velocity=(-0.05, 0.0), morph=1.0),
     ),
     "leaves": Shot(scenery=0, subject=Subject(scenery=1, velocity=(0.35, 0.0))),
+    # A tracking shot: a small subject held in frame while the background streams past it.
+    "followed": Shot(scenery=2, camera=Camera(pan=0.2), subject=Subject(scenery=0, size=0.16),
+                     seconds=4.0),
 }
+# The dance scenario's rubric bound on subject integrity (presets/scenarios.yaml).
+DANCE_MIN_SUBJECT = 0.55
 
 
 @pytest.fixture(scope="session")
@@ -87,3 +92,12 @@ def test_the_moving_subject_is_the_one_found(subjects: Callable[[str], ClipAnaly
     cx, cy = s.box.x + s.box.w / 2, s.box.y + s.box.h / 2
     assert cx == pytest.approx(0.46, abs=0.06) and cy == pytest.approx(0.5, abs=0.06)
     assert 0.1 < s.box.w < 0.4 and 0.3 < s.box.h < 0.7
+
+
+def test_a_followed_subject_is_kept_while_the_background_streams_past(
+        subjects: Callable[[str], ClipAnalysis]) -> None:
+    """The box moves with the pixels that move unlike the camera: with the box's median flow
+    it slid off with the background and the clean clip failed a dance preset's bound."""
+    followed = subjects("followed").subject
+    assert followed.visible == 1.0
+    assert followed.score >= DANCE_MIN_SUBJECT, followed

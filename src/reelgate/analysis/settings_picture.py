@@ -28,6 +28,9 @@ class SubjectSettings(FrozenSettings):
                               "grown by, so the subject's edges are inside it")
     motion_evidence: float = Field(0.6, gt=0, description="pixels per frame of motion unlike the "
                                    "camera to call it a subject")
+    follow_share: float = Field(0.2, gt=0, le=1, description="least share of the box's "
+                                "pixels moving unlike the camera for the box to follow them "
+                                "alone (a followed subject over a streaming background)")
     motion_centre_power: float = Field(0.5, ge=0, description="exponent of the centre prior when "
                                        "motion finds the subject (motion is strong evidence: "
                                        "the prior only breaks ties)")

@@ -67,6 +67,7 @@ class SubjectTracker:
             patchSize=settings.orb_patch,
         )
         self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+        self._inner_grid = (0, 0)  # rows, columns of the flow sampled inside the box
 
     def push(self, frame: Frame, step: PairStep | None) -> None:
         if self._box is None:
@@ -116,9 +117,11 @@ class SubjectTracker:
             int(np.clip(cx + bw / 4, ix0 + 1, width)),
             int(np.clip(cy + bh / 4, iy0 + 1, height)),
         )
-        inside = step.flow[iy0:iy1:4, ix0:ix1:4].reshape(-1, 2)
+        grid = step.flow[iy0:iy1:4, ix0:ix1:4]
+        inside = grid.reshape(-1, 2)
         if len(inside):
-            dx, dy = np.median(inside, axis=0)
+            self._inner_grid = grid.shape[:2]
+            dx, dy = np.median(self._subject_flow(step, inside, (ix0, iy0)), axis=0)
         else:  # the box has left the picture: it drifts with the camera
             m = step.matrix
             dx, dy = m[:, :2] @ np.array([cx, cy]) + m[:, 2] - np.array([cx, cy])
@@ -126,6 +129,22 @@ class SubjectTracker:
         bw, bh = bw * grow, bh * grow
         cx, cy = cx + float(dx), cy + float(dy)
         self._box = np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+
+    def _subject_flow(self, step: PairStep, inside: np.ndarray, corner: tuple[int, int]) -> np.ndarray:
+        """The flow of the box's pixels that move unlike the camera, when enough of them do: a
+        followed subject holds still while the background streams past it, so the box's median
+        would otherwise slide off with the background. Else all of the box's flow."""
+        if not step.reliable:
+            return inside
+        s = self.settings
+        rows, cols = self._inner_grid
+        ys, xs = np.meshgrid(corner[1] + 4.0 * np.arange(rows), corner[0] + 4.0 * np.arange(cols),
+                             indexing="ij")
+        m = step.matrix
+        camera = np.stack([m[0, 0] * xs + m[0, 1] * ys + m[0, 2] - xs,
+                           m[1, 0] * xs + m[1, 1] * ys + m[1, 2] - ys], axis=-1).reshape(-1, 2)
+        unlike = np.hypot(*(inside - camera).T) >= s.motion_evidence
+        return inside[unlike] if unlike.mean() >= s.follow_share else inside
 
     def _as_box(self) -> Box:
         assert self._box is not None

@@ -19,19 +19,21 @@ import numpy as np
 
 # Word starts that pick each subject and plate; the first listed picture with a match wins.
 SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
-    "person": ("woman", "man", "person", "dancer", "runner", "girl", "boy", "actor", "face",
-               "portrait", "character", "barista", "people", "lady", "kid"),
+    "person": ("woman", "man", "person", "dancer", "breakdancer", "bboy", "b boy", "runner",
+               "athlete", "skater", "singer", "girl", "boy", "actor", "face", "portrait",
+               "character", "barista", "people", "lady", "kid"),
     "cat": ("cat", "kitten", "dog", "puppy", "animal", "pet", "fox"),
     "cup": ("cup", "coffee", "mug", "product", "sneaker", "shoe", "watch", "bottle", "phone",
             "perfume", "object"),
 }
 PLATE_WORDS: dict[str, tuple[str, ...]] = {
     "table": ("kitchen", "table", "cafe", "café", "desk", "studio", "counter", "breakfast"),
-    "launch": ("street", "city", "night", "lighthouse", "dusk", "tower", "harbour", "harbor"),
+    # A street is its walls; "night" names no place (a night street is not a launch pad).
+    "launch": ("city", "lighthouse", "dusk", "tower", "harbour", "harbor", "launch", "rocket"),
     "stars": ("space", "stars", "galaxy", "cosmos", "night sky"),
     "field": ("field", "grass", "park", "meadow", "garden", "lawn"),
-    "path": ("path", "road", "gravel", "trail", "beach", "footbridge", "track"),
-    "wall": ("wall", "alley", "brick", "corner", "warehouse", "cypher"),
+    "path": ("path", "road", "gravel", "trail", "beach", "footbridge"),  # not "track": tracking is a camera word
+    "wall": ("wall", "alley", "brick", "corner", "warehouse", "cypher", "street"),
     "lawn": ("campus", "outdoor", "documentary"),
 }
 
