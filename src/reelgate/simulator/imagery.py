@@ -32,7 +32,8 @@ PLATE_WORDS: dict[str, tuple[str, ...]] = {
     "launch": ("city", "lighthouse", "dusk", "tower", "harbour", "harbor", "launch", "rocket"),
     "stars": ("space", "stars", "galaxy", "cosmos", "night sky"),
     "field": ("field", "grass", "park", "meadow", "garden", "lawn"),
-    "path": ("path", "road", "gravel", "trail", "beach", "footbridge"),  # not "track": tracking is a camera word
+    # Not "track": "tracking" is a camera word every tracking prompt carries.
+    "path": ("path", "road", "gravel", "trail", "beach", "footbridge"),
     "wall": ("wall", "alley", "brick", "corner", "warehouse", "cypher", "street"),
     "lawn": ("campus", "outdoor", "documentary"),
 }
