@@ -17,6 +17,12 @@ import pytest
 import sqlalchemy  # noqa: F401
 import yaml  # noqa: F401  (its C parser builds nodes of the first yaml.nodes it saw)
 
+# reelgate's own pytest glue, which the plugin imports only once a run has presets: one copy for
+# every in-process run, so the report's stash keys (collect/details.py) are the same objects in the
+# modules that record a run's details and the ones that print them.
+import reelgate.collect.details
+import reelgate.collect.hooks  # noqa: F401
+
 with contextlib.suppress(ImportError):  # the [postgres] extra
     import psycopg  # noqa: F401
 

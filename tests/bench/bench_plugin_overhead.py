@@ -42,7 +42,10 @@ def run_once(root: Path, extra: list[str]) -> float:
     stops the bench. CPU, not wall: on a shared machine another job's load moves one run's wall
     time by more than the whole plugin costs, and leaves its CPU time nearly alone."""
     # no PYTEST_ADDOPTS, no PYTEST_DISABLE_PLUGIN_AUTOLOAD: the plugin loads as when installed
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REELGATE_", "PYTEST_"))}
+    # and .pyc files written and read, as on a user's machine: with PYTHONDONTWRITEBYTECODE (set
+    # on some CI machines) every run compiles the plugin's modules again, a cost no user pays.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("REELGATE_", "PYTEST_")) and k != "PYTHONDONTWRITEBYTECODE"}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)

@@ -31,7 +31,8 @@ scenarios:
     sweep: [2, 4, 6]
     provider: {name: kling, model: kling-v2-6, mode: std}
     thresholds:  # the overhead is measured, not the rubric: every rendered clip counts as usable
-      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999}
+      rubric: {min_continuity: 0, min_subject: 0, require_camera_match: false, max_glitches: 999,
+               max_cuts: 999}
 """
 PRESET = """\
 version: 1
@@ -54,7 +55,9 @@ def pytest_seconds(root: Path, *args: str, before: object = None, runs: int = 3)
                                  "-p", "no:warnings"], cwd=root, capture_output=True, text=True)
         best = min(best, time.perf_counter() - start)
         tail = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-300:]
-        if result.returncode != 0:
+        # Exit 1 with only failed items is the simulator's honest defects at high motion scores
+        # (a rubric failure replays at the same cost); anything else stops the bench.
+        if result.returncode not in (0, 1) or "error" in tail:
             raise SystemExit(result.stdout[-3000:] + result.stderr[-2000:])
     return best, tail
 

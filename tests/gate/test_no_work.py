@@ -81,3 +81,19 @@ def test_a_project_without_presets_imports_no_stage(pytester: pytest.Pytester) -
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert (pytester.path / "loaded.txt").read_text() == ""
+
+
+def test_reelgate_hooks_run_only_where_there_are_presets_or_options(pytester: pytest.Pytester) -> None:
+    """Without a preset directory and without a --preset-* option the plugin registers no hook
+    that pytest would call per test; a presets/ directory, or an option, turns them on."""
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    pytester.makeconftest(
+        "def pytest_unconfigure(config):\n"
+        "    open('hooks.txt', 'w').write(str(config.pluginmanager.has_plugin('reelgate-hooks')))\n")
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    assert (pytester.path / "hooks.txt").read_text() == "False"
+    pytester.runpytest("-p", "no:cacheprovider", "--preset-strict").assert_outcomes(passed=1)
+    assert (pytester.path / "hooks.txt").read_text() == "True"
+    (pytester.path / "presets").mkdir()
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    assert (pytester.path / "hooks.txt").read_text() == "True"

@@ -42,9 +42,9 @@ SMALL = Layout(tile_width=112, columns=6, font_scale=0.4, band=16, border=2)
 LAYOUTS: dict[str, Layout] = {"full": FULL, "small": SMALL}
 EVEN_SAMPLES = 6
 MAX_FAULT_FRAMES = 4  # more would crowd out the even samples that show the clip as a whole
-# JPEG: frames are photographs; at quality 70 a full sheet is ~12x smaller than PNG, and the
+# JPEG: frames are photographs; at quality 62 a full sheet is ~14x smaller than PNG, and the
 # faults stay plain to see (the red frames and labels are large flat areas JPEG keeps sharp).
-JPEG_QUALITY = 70
+JPEG_QUALITY = 62
 SHEET_SUFFIX = ".jpg"
 _FAULT = (40, 40, 220)  # BGR red: the frame at fault
 _PLAIN = (70, 70, 70)
