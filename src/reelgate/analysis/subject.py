@@ -67,7 +67,6 @@ class SubjectTracker:
             patchSize=settings.orb_patch,
         )
         self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
-        self._inner_grid = (0, 0)  # rows, columns of the flow sampled inside the box
 
     def push(self, frame: Frame, step: PairStep | None) -> None:
         if self._box is None:
@@ -118,10 +117,8 @@ class SubjectTracker:
             int(np.clip(cy + bh / 4, iy0 + 1, height)),
         )
         grid = step.flow[iy0:iy1:4, ix0:ix1:4]
-        inside = grid.reshape(-1, 2)
-        if len(inside):
-            self._inner_grid = grid.shape[:2]
-            dx, dy = np.median(self._subject_flow(step, inside, (ix0, iy0)), axis=0)
+        if grid.size:
+            dx, dy = np.median(self._subject_flow(step, grid, (ix0, iy0)), axis=0)
         else:  # the box has left the picture: it drifts with the camera
             m = step.matrix
             dx, dy = m[:, :2] @ np.array([cx, cy]) + m[:, 2] - np.array([cx, cy])
@@ -130,20 +127,19 @@ class SubjectTracker:
         cx, cy = cx + float(dx), cy + float(dy)
         self._box = np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
 
-    def _subject_flow(self, step: PairStep, inside: np.ndarray, corner: tuple[int, int]) -> np.ndarray:
-        """The flow of the box's pixels that move unlike the camera, when enough of them do: a
-        followed subject holds still while the background streams past it, so the box's median
-        would otherwise slide off with the background. Else all of the box's flow."""
+    def _subject_flow(self, step: PairStep, grid: np.ndarray, corner: tuple[int, int]) -> np.ndarray:
+        """The flow of the box's pixels (``grid``: every 4th from ``corner``) that move unlike the
+        camera, when enough of them do: a followed subject holds still while the background
+        streams past it, so the box's median would otherwise slide off with the background.
+        Else all of the box's flow."""
+        inside = grid.reshape(-1, 2)
         if not step.reliable:
             return inside
         s = self.settings
-        rows, cols = self._inner_grid
-        ys, xs = np.meshgrid(corner[1] + 4.0 * np.arange(rows), corner[0] + 4.0 * np.arange(cols),
-                             indexing="ij")
-        m = step.matrix
-        camera = np.stack([m[0, 0] * xs + m[0, 1] * ys + m[0, 2] - xs,
-                           m[1, 0] * xs + m[1, 1] * ys + m[1, 2] - ys], axis=-1).reshape(-1, 2)
-        unlike = np.hypot(*(inside - camera).T) >= s.motion_evidence
+        rows, cols = grid.shape[:2]
+        gx, gy = np.meshgrid(corner[0] + 4.0 * np.arange(cols), corner[1] + 4.0 * np.arange(rows))
+        camera_x, camera_y = _camera_flow(step.matrix, gx, gy)
+        unlike = np.hypot(grid[..., 0] - camera_x, grid[..., 1] - camera_y).ravel() >= s.motion_evidence
         return inside[unlike] if unlike.mean() >= s.follow_share else inside
 
     def _as_box(self) -> Box:
@@ -275,10 +271,13 @@ def _unexplained_motion(step: PairStep, size: tuple[int, int]) -> np.ndarray:
     xs = (np.arange(COARSE[0]) + 0.5) * width / COARSE[0]
     ys = (np.arange(COARSE[1]) + 0.5) * height / COARSE[1]
     gx, gy = np.meshgrid(xs, ys)
-    m = step.matrix
-    camera_x = m[0, 0] * gx + m[0, 1] * gy + m[0, 2] - gx
-    camera_y = m[1, 0] * gx + m[1, 1] * gy + m[1, 2] - gy
+    camera_x, camera_y = _camera_flow(step.matrix, gx, gy)
     return np.hypot(flow[..., 0] - camera_x, flow[..., 1] - camera_y).astype(np.float32)
+
+
+def _camera_flow(m: np.ndarray, gx: np.ndarray, gy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the camera's similarity ``m`` moves the points (gx, gy): its flow, in pixels."""
+    return m[0, 0] * gx + m[0, 1] * gy + m[0, 2] - gx, m[1, 0] * gx + m[1, 1] * gy + m[1, 2] - gy
 
 
 def _saliency(frame: Frame, sigma: float) -> np.ndarray:
