@@ -119,6 +119,11 @@ def _match_glitches(found: Iterable[Glitch], wanted: Iterable[float]) -> tuple[i
     return matched, len(left)
 
 
+# The lowest subject bound of the shipped scenarios (dance, presets/scenarios.yaml): real footage
+# as filmed has an intact subject, so a score under it is a good clip the gate would fail.
+SUBJECT_BOUND = 0.55
+
+
 @dataclass
 class Score:
     """What one clip's analysis got right against its labels."""
@@ -130,6 +135,7 @@ class Score:
     cuts_false: int = 0
     glitches_found: int = 0
     glitches_false: int = 0
+    subject: float | None = None  # clips with no injected fault: the subject score
     flagged: bool | None = None  # clean clips only: any cut or glitch reported
     uncertain: bool | None = None  # clean clips only: any uncertain evidence reported
     notes: list[str] = field(default_factory=list)
@@ -149,6 +155,8 @@ def score(clip: LabelledClip, analysis: ClipAnalysis) -> Score:
         result.glitches_found, result.glitches_false = _match_glitches(
             continuity.glitches, clip.glitches
         )
+    if not clip.glitches:  # real footage as filmed: its subject is intact
+        result.subject = analysis.subject.score
     if clip.clean:
         result.flagged = bool(continuity.cuts or continuity.glitches)
         result.uncertain = bool(continuity.uncertain)
@@ -167,6 +175,7 @@ class Figures:
     cuts: tuple[int, int, int]  # found, labelled, false
     glitches: tuple[int, int, int]  # found, labelled, false (in clips labelled for glitches)
     clean: tuple[int, int, int]  # flagged, uncertain, clean clips
+    subject: tuple[int, int] = (0, 0)  # intact subjects scored under SUBJECT_BOUND, intact clips
 
     @classmethod
     def of(cls, scores: list[Score]) -> Figures:
@@ -174,7 +183,9 @@ class Figures:
         cut = [s for s in scores if s.clip.cuts is not None]
         glt = [s for s in scores if s.clip.glitches is not None]
         clean = [s for s in scores if s.clip.clean]
+        intact = [s.subject for s in scores if s.subject is not None]
         return cls(
+            subject=(sum(v < SUBJECT_BOUND for v in intact), len(intact)),
             camera=(sum(bool(s.camera_right) for s in cam), len(cam)),
             cuts=(
                 sum(s.cuts_found for s in cut),
@@ -200,7 +211,8 @@ class Figures:
         return (
             f"camera {share(*self.camera)}; cuts {share(*self.cuts[:2])}, {self.cuts[2]} false; "
             f"glitches {share(*self.glitches[:2])}, {self.glitches[2]} false; clean flagged "
-            f"{share(self.clean[0], self.clean[2])}, uncertain {share(self.clean[1], self.clean[2])}"
+            f"{share(self.clean[0], self.clean[2])}, uncertain {share(self.clean[1], self.clean[2])}; "
+            f"intact subjects under {SUBJECT_BOUND} {share(*self.subject)}"
         )
 
     def meets_targets(self) -> list[str]:
@@ -220,6 +232,9 @@ class Figures:
             short.append(f"clean clips flagged {flagged}/{clean} > 5%")
         if clean and uncertain / clean > 0.15:
             short.append(f"clean clips uncertain {uncertain}/{clean} > 15%")
+        under, intact = self.subject
+        if intact and under / intact > 0.05:
+            short.append(f"intact subjects under {SUBJECT_BOUND} {under}/{intact} > 5%")
         return short
 
 

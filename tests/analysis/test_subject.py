@@ -79,9 +79,16 @@ def test_identity_drift_lowers_the_score_in_proportion(
     assert subjects("morph").subject.worst_time > 2.0  # the worst is at the end, where it drifted
 
 
-def test_a_subject_that_leaves_the_frame(subjects: Callable[[str], ClipAnalysis]) -> None:
+def test_a_subject_that_leaves_the_frame_is_reported_not_scored_as_broken(
+        subjects: Callable[[str], ClipAnalysis]) -> None:
+    """Walking out of the picture is no loss of identity: the score judges the subject while it
+    is in frame, and the exit is said apart for the rubric to flag. Scoring the time away as
+    broken failed 7 of 31 clean real clips (a dog running off and back, cars driving through)."""
     s = subjects("leaves").subject
-    assert s.visible < 0.8 and s.score < 0.5
+    assert s.visible < 0.8 and s.left_frame_at is not None
+    assert s.left_frame_at == pytest.approx(s.visible * 3.0, abs=0.5)  # out once, not back
+    assert s.score >= DANCE_MIN_SUBJECT, s
+    assert subjects("locked").subject.left_frame_at is None
 
 
 def test_the_moving_subject_is_the_one_found(subjects: Callable[[str], ClipAnalysis]) -> None:

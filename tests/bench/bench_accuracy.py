@@ -5,7 +5,9 @@ labels as dev/README.md says (camera move sets exactly, cuts within one frame, g
 0.25 s, any cut or glitch on a clean clip a false alarm), and prints one line per clip, the
 figures over all clips, and the figures with each source left out in turn
 (leave-one-source-out), then the worst of those folds, against the targets: camera >= 95 %,
-every cut and no false cut, glitches >= 90 %, clean clips flagged <= 5 %, uncertain <= 15 %.
+every cut and no false cut, glitches >= 90 %, clean clips flagged <= 5 %, uncertain <= 15 %,
+and real footage with no injected fault (its subject intact) scored under the lowest shipped
+subject bound (0.55) <= 5 %.
 
 Run: .venv/bin/python tests/bench/bench_accuracy.py [--cache DIR] [--only SUBSTRING]
 Exits 1 when the footage is absent.
@@ -23,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 from tests.analysis.corpus import (  # noqa: E402
     DEV,
+    SUBJECT_BOUND,
     Figures,
     LabelledClip,
     Score,
@@ -52,6 +55,8 @@ def _row(s: Score) -> str:
         parts.append(f"cuts {s.cuts_found}/{len(c.cuts)} false {s.cuts_false}")
     if c.glitches:
         parts.append(f"glitches {s.glitches_found}/{len(c.glitches)} false {s.glitches_false}")
+    if s.subject is not None:
+        parts.append(f"subject {s.subject:.2f}" + (" LOW" if s.subject < SUBJECT_BOUND else ""))
     if c.clean:
         parts.append("clean " + ("FLAGGED" if s.flagged else "ok") + (" uncertain" if s.uncertain else ""))
     return f"{c.name:38s} {c.source:22s} {'; '.join(parts)}  [{' '.join(s.notes)}]"
@@ -105,6 +110,7 @@ def summarise(total: Figures) -> bool:
         Figure("glitches", share(glitches, labelled_glitches), 90, "%", 0, at_most=False),
         Figure("clean flagged", 100 - share(clean - flagged, clean), 5, "%", 0),
         Figure("clean uncertain", 100 - share(clean - uncertain, clean), 15, "%", 0),
+        Figure(f"intact subjects under {SUBJECT_BOUND}", share(*total.subject), 5, "%", 0),
     )
 
 

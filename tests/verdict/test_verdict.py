@@ -55,6 +55,20 @@ def test_subject_below_bound_fails_and_inside_margin_needs_edits(clean: ClipAnal
     assert "within 0.05 of the bound" in table(edits)
 
 
+def test_a_subject_out_of_frame_for_most_of_the_clip_is_a_look_never_a_failure(
+        clean: ClipAnalysis) -> None:
+    intent = parse_camera("gentle pan right")
+    away = with_(clean, subject={"visible": 0.3, "left_frame_at": 1.25})
+    verdict = judge_clip("k", away, RUBRIC, intent)
+    assert verdict.verdict == "pass-with-edits", table(verdict)
+    assert "subject in frame" in table(verdict) and "left the frame at 1.25 s" in table(verdict)
+    assert (1.25, "subject left") in verdict.faults()
+    assert judge_clip("k", with_(clean, subject={"visible": 0.6, "left_frame_at": 3.0}), RUBRIC,
+                      intent).verdict == "pass"  # in frame for most of it
+    off = RUBRIC.model_copy(update={"min_subject_in_frame": 0.0})
+    assert judge_clip("k", away, off, intent).verdict == "pass"
+
+
 def test_cuts_glitches_and_continuity_are_hard_checks(clean: ClipAnalysis) -> None:
     intent = parse_camera("gentle pan right")
     cut = judge_clip("k", with_(clean, continuity={"cuts": [1.5], "cut_frames": [36]}), RUBRIC, intent)

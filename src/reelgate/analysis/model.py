@@ -146,7 +146,10 @@ class SubjectIntegrity(_Model):
     retention: float = Field(description="mean share of first-second features still matched, 0..1")
     worst: float = Field(description="lowest per-sample score, 0..1")
     worst_time: float
-    visible: float = Field(description="share of samples with the subject inside the frame")
+    visible: float = Field(description="share of samples with the subject inside the frame; "
+                           "the score judges the subject while it is in frame")
+    left_frame_at: float | None = Field(None, description="when the subject first left the "
+                                        "frame (its box's centre outside it), or None")
 
 
 class Motion(_Model):

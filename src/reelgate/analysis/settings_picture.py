@@ -70,6 +70,10 @@ class SubjectSettings(FrozenSettings):
                                "in the score")
     worst_weight: float = Field(0.3, ge=0, le=1, description="weight of the worst sample: one bad "
                                 "moment shows even in a long clip")
+    moment_samples: int = Field(2, ge=1, description="consecutive samples (4 a second) whose mean "
+                                "is a moment for the worst term: half a second, so one blurred "
+                                "frame's failed feature match is not a broken subject, while a "
+                                "morph (over half a second) still is")
     clearly_sharper: float = Field(0.15, gt=0, description="blur-effect lead of the subject over "
                                    "its surroundings that scores 1 (equal scores 0.5)")
     clearly_apart: float = Field(0.3, gt=0, description="histogram distance from its "

@@ -32,6 +32,7 @@ COARSE = (60, 34)  # grid for the motion and saliency maps
 class _Sample:
     time: float
     visible: bool
+    away: bool = False  # out of frame after walking out on its own (not judged)
     appearance: float = 0.0
     retention: float = 0.0
     clarity: float = 0.0
@@ -61,6 +62,11 @@ class SubjectTracker:
         self._start_time = 0.0
         self._reference = _Reference()
         self._samples: list[_Sample] = []
+        # The box's travel: its own (unlike the camera) and the camera's at its centre, summed as
+        # vectors, so that an exit is told apart from a box that slid off with the background.
+        self._own_travel = np.zeros(2)
+        self._camera_travel = np.zeros(2)
+        self._walked_out: bool | None = None  # decided when the box first leaves the frame
         self._orb = cv2.ORB_create(
             nfeatures=settings.orb_features,
             edgeThreshold=settings.orb_patch,
@@ -117,11 +123,14 @@ class SubjectTracker:
             int(np.clip(cy + bh / 4, iy0 + 1, height)),
         )
         grid = step.flow[iy0:iy1:4, ix0:ix1:4]
+        m = step.matrix
+        camera = m[:, :2] @ np.array([cx, cy]) + m[:, 2] - np.array([cx, cy])
         if grid.size:
             dx, dy = np.median(self._subject_flow(step, grid, (ix0, iy0)), axis=0)
         else:  # the box has left the picture: it drifts with the camera
-            m = step.matrix
-            dx, dy = m[:, :2] @ np.array([cx, cy]) + m[:, 2] - np.array([cx, cy])
+            dx, dy = camera
+        self._own_travel += np.array([dx, dy]) - camera
+        self._camera_travel += camera
         grow = math.hypot(step.matrix[0, 0], step.matrix[1, 0]) if step.reliable else 1.0
         bw, bh = bw * grow, bh * grow
         cx, cy = cx + float(dx), cy + float(dy)
@@ -159,7 +168,10 @@ class SubjectTracker:
         x0, y0, x1, y1 = self._box
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if not (0 <= cx < width and 0 <= cy < height):
-            self._samples.append(_Sample(frame.time, visible=False))
+            if self._walked_out is None:
+                own, camera = np.hypot(*self._own_travel), np.hypot(*self._camera_travel)
+                self._walked_out = bool(own > camera)
+            self._samples.append(_Sample(frame.time, visible=False, away=self._walked_out))
             return
         fraction = (self._box / np.array([width, height, width, height])).clip(0, 1)
         histogram = _histogram(frame, fraction)
@@ -216,8 +228,13 @@ class SubjectTracker:
 def _score(
     samples: list[_Sample], box: Box, found_by: str, start: float, s: SubjectSettings
 ) -> SubjectIntegrity:
-    """The composition in SubjectSettings' docstring."""
+    """The composition in SubjectSettings' docstring. A subject that walks out of the picture
+    (a dog running off, a car driving through: the box carried out by its own motion more than
+    by the camera's) has not lost its identity: its time away is not judged, and the exit is
+    reported (``visible``, ``left_frame_at``) for the rubric to flag. A box that slid out with
+    the camera lost its subject: those samples score 0."""
     visible = [s for s in samples if s.visible]
+    left = next((x.time for x in samples if x.away), None)
     if not visible:
         return SubjectIntegrity(
             score=0.0 if samples else 1.0,
@@ -228,6 +245,7 @@ def _score(
             worst=0.0,
             worst_time=start,
             visible=0.0,
+            left_frame_at=None if left is None else round(left, 4),
         )
     floor = s.appearance_floor
     early = [x for x in visible if x.time <= start + s.reference]
@@ -236,6 +254,8 @@ def _score(
     base_retention = max(base_retention, s.retention_floor)
     per_sample = []
     for x in samples:
+        if x.away:
+            continue
         if not x.visible:
             per_sample.append((0.0, x.time))
             continue
@@ -244,7 +264,7 @@ def _score(
         value = s.appearance_weight * min(1.0, max(0.0, look)) + s.retention_weight * min(1.0, keep)
         per_sample.append((value, x.time))
     later = [v for v, t in per_sample if t > start + s.reference] or [v for v, _ in per_sample]
-    worst, worst_time = min(per_sample)
+    worst, worst_time = _worst_moment(per_sample, s.moment_samples)
     score = s.mean_weight * float(np.mean(later)) + s.worst_weight * worst
     return SubjectIntegrity(
         score=round(min(1.0, max(0.0, score)), 4),
@@ -257,7 +277,19 @@ def _score(
         worst=round(worst, 4),
         worst_time=round(worst_time, 4),
         visible=round(len(visible) / len(samples), 4),
+        left_frame_at=None if left is None else round(left, 4),
     )
+
+
+def _worst_moment(per_sample: list[tuple[float, float]], length: int) -> tuple[float, float]:
+    """The lowest mean over ``length`` consecutive samples, and the time of its worst sample:
+    one sample's feature matching can fail on a blurred frame, a broken subject stays broken."""
+    if len(per_sample) <= length:
+        values = [v for v, _ in per_sample]
+        return float(np.mean(values)), min(per_sample)[1]
+    windows = [per_sample[i:i + length] for i in range(len(per_sample) - length + 1)]
+    window = min(windows, key=lambda w: sum(v for v, _ in w))
+    return float(np.mean([v for v, _ in window])), min(window)[1]
 
 
 def _median(values: list[float]) -> float:

@@ -68,7 +68,9 @@ def summary(a: ClipAnalysis) -> str:
         )
     lines += [
         f"subject    {s.score:.2f} (0-1; appearance {s.appearance:.2f}, features kept "
-        f"{s.retention:.2f}, worst {s.worst:.2f} at {s.worst_time:.2f} s, found by {s.found_by})",
+        f"{s.retention:.2f}, worst {s.worst:.2f} at {s.worst_time:.2f} s, found by {s.found_by})"
+        + ("" if s.left_frame_at is None else f"; left the frame at {s.left_frame_at:.2f} s, in "
+           f"frame {s.visible:.0%} of the clip"),
         f"motion     amount {m.amount:.3f} frame widths/s, objects {m.object_motion:.3f} frame "
         f"widths/s, camera {m.camera_speed:.3f} frame fractions/s,",
         f"           dynamic {m.dynamic_degree:.2f} (share of time moving), pacing CV "

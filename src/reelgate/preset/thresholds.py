@@ -48,6 +48,11 @@ class Rubric(_Strict):
 
     min_continuity: float = Field(0.8, ge=0, le=1)
     min_subject: float = Field(0.7, ge=0, le=1)
+    min_subject_in_frame: float = Field(
+        0.5, ge=0, le=1, description="share of the clip the subject spends in frame below which "
+        "the clip is flagged for a look (pass with edits), never failed: a subject may walk out "
+        "of the picture on purpose, but out for most of a clip it is likely lost; 0 turns it off",
+    )
     require_camera_match: bool = True
     warn_margin: float = Field(
         0.05, ge=0, le=1, description="a score this close to its bound is 'pass with edits'"

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelgate.analysis.model import ClipAnalysis, Glitch
+from reelgate.analysis.model import ClipAnalysis, Glitch, SubjectIntegrity
 from reelgate.preset.camera import CameraIntent
 from reelgate.preset.model import MAX_SHOTS
 from reelgate.preset.thresholds import Rubric
@@ -97,6 +97,9 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         subject, camera_match, shot_metrics = analysis.subject.score, float(match.matched), {}
         if analysis.subject.score < rubric.min_subject:
             _add_fault(faults, analysis.subject.worst_time, "subject")
+        if (in_frame := _in_frame_check(analysis.subject, rubric)) is not None:
+            checks.append(in_frame)
+            _add_fault(faults, analysis.subject.left_frame_at or 0.0, "subject left")
     else:
         faults = {t: k for t, k in faults.items() if not _near(t, intended, tolerance)}
         for time in shot_cuts.fault_times():
@@ -132,6 +135,18 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         metrics["cut_error_frames"] = shot_cuts.error_frames
     return ClipVerdict(key=key, clip=analysis.sha256, verdict=verdict, checks=checks, metrics=metrics,
                        fault_times=sorted(faults), fault_kinds=[faults[t] for t in sorted(faults)])
+
+
+def _in_frame_check(subject: SubjectIntegrity, rubric: Rubric, name: str = "subject in frame"
+                    ) -> Check | None:
+    """A look when the subject was out of frame for most of the clip: its integrity is judged
+    only while it is in frame, so the time it was away is said apart (never a failure)."""
+    if subject.visible >= rubric.min_subject_in_frame:
+        return None
+    left = "" if subject.left_frame_at is None else f"left the frame at {subject.left_frame_at:.2f} s; "
+    return Check(name=name, measured=f"{subject.visible:.0%} of the clip",
+                 bound=f">= {rubric.min_subject_in_frame:.0%}", status="warn",
+                 detail=f"{left}its integrity is judged while it is in frame")
 
 
 def _add_fault(faults: dict[float, str], time: float, kind: str) -> None:
@@ -184,6 +199,8 @@ def _per_shot(shot_cuts: ShotCuts, analyses: dict[int, ClipAnalysis], rubric: Ru
         metrics[f"shot{window.index}.motion"] = round(shot.motion.amount, 4)
         if shot.subject.score < rubric.min_subject:
             faults.add(round(window.start_s + shot.subject.worst_time, 4))
+        if (in_frame := _in_frame_check(shot.subject, rubric, f"subject in frame ({name})")):
+            checks.append(in_frame)
         if window.camera is None:
             continue
         match = match_camera(shot.camera, window.camera)
