@@ -51,3 +51,15 @@ def test_remove_partials_clears_what_a_killed_process_left(tmp_path: Path) -> No
     assert store.remove_partials(older_than=time.time() - 60) == [dead]
     live.abort()
     assert [p.suffix for p in media_files(tmp_path)] == [".mp4"]
+
+
+def test_derived_state_is_rewritten_only_when_it_changed(tmp_path: Path) -> None:
+    from reelgate.atomic import update_text_atomic
+
+    target = tmp_path / "latest" / "mid.json"
+    assert update_text_atomic(target, "one") and target.read_text() == "one"
+    before = target.stat().st_mtime_ns, target.stat().st_ino
+    assert not update_text_atomic(target, "one")
+    assert (target.stat().st_mtime_ns, target.stat().st_ino) == before  # not written again
+    assert update_text_atomic(target, "two") and target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["mid.json"]  # no temporary left

@@ -93,3 +93,23 @@ def test_an_old_or_foreign_cassette_is_one_line_naming_it_and_the_fix(cassette: 
     with pytest.raises(BrokenCassette, match=message) as caught:
         load_cassette(cassette, cassette.parents[1] / "media")
     assert str(caught.value).startswith(f"{cassette}: ") and "\n" not in str(caught.value)
+
+
+def test_a_warm_replay_reads_the_kept_parse_and_an_edited_cassette_is_parsed_anew(
+        cassette: Path, tmp_path: Path) -> None:
+    """PyYAML's constructor is the largest share of a replayed item's cost: each cassette text is
+    parsed once and its parse kept (keyed by the text's hash) for the next run."""
+    media, kept = cassette.parent.parent / "media", tmp_path / "parsed"
+    fresh = load_cassette(cassette, media, kept)
+    stored = list(kept.iterdir())
+    assert len(stored) == 1
+    again = load_cassette(cassette, media, kept)
+    assert again.meta == fresh.meta and again.meta == load_cassette(cassette, media).meta
+    assert [(i.request.uri, i.response) for i in again.interactions] == [
+        (i.request.uri, i.response) for i in fresh.interactions]
+    _edit(cassette, lambda d: d["reelgate"].update(fingerprnt="x"))  # the kept parse is not used
+    with pytest.raises(BrokenCassette, match="fingerprnt"):
+        load_cassette(cassette, media, kept)
+    stored[0].write_text("{ not json")  # a damaged kept parse is parsed anew from the YAML
+    shutil.copy(REPO / "cassettes" / "city-runner" / "mid.yaml", cassette)
+    assert load_cassette(cassette, media, kept).meta == fresh.meta

@@ -11,7 +11,9 @@ clips are stored once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import yaml
 from vcr.request import Request
 from vcr.serializers import compat, yamlserializer
 
-from reelgate.atomic import write_bytes_atomic, write_text_atomic
+from reelgate.atomic import update_text_atomic, write_bytes_atomic, write_text_atomic
 from reelgate.cassettes.errors import BrokenCassette, SecretInCassette
 from reelgate.cassettes.matching import match_key, shrink_body
 from reelgate.cassettes.meta import VCRPY_FORMAT, CassetteMeta, dump_meta, parse_meta
@@ -77,14 +79,15 @@ def record(method: str, url: str, headers: dict[str, list[str]], body: bytes | N
     return Interaction(request, stored)
 
 
-def load_cassette(path: Path, media_dir: Path) -> Cassette:
-    """Read a cassette and its media; any damage is a BrokenCassette naming the file."""
+def load_cassette(path: Path, media_dir: Path, parsed: Path | None = None) -> Cassette:
+    """Read a cassette and its media; any damage is a BrokenCassette naming the file.
+    ``parsed``: a folder where the parse of each cassette text is kept (``_deserialize``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise BrokenCassette(f"{path}: not UTF-8 text; restore it or re-record") from None
     try:
-        data = yamlserializer.deserialize(text)
+        data = _deserialize(text, parsed)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -140,6 +143,23 @@ def save_cassette(cassette: Cassette, media_dir: Path, env: dict[str, str] | Non
         if not target.exists():
             write_bytes_atomic(target, data)
     write_text_atomic(cassette.path, text)
+
+
+def _deserialize(text: str, parsed: Path | None) -> Any:
+    """vcrpy's YAML parsed once per text: PyYAML's pure-Python constructor costs about 2 ms a
+    cassette, so a warm replay reads the JSON of its earlier parse, keyed by the text's hash
+    (an edited cassette is parsed anew). A parse JSON cannot hold (bytes) is not kept."""
+    if parsed is None:
+        return yamlserializer.deserialize(text)
+    kept = parsed / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.json"
+    try:
+        return json.loads(kept.read_bytes())
+    except (OSError, ValueError):
+        pass
+    data = yamlserializer.deserialize(text)
+    with contextlib.suppress(TypeError, ValueError, OSError):
+        update_text_atomic(kept, json.dumps(data, separators=(",", ":")))
+    return data
 
 
 def _request(raw: dict[str, Any]) -> Request:

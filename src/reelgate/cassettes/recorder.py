@@ -80,7 +80,9 @@ class Recorder:
         *,
         inner: httpx.AsyncBaseTransport | None = None,
         env: Mapping[str, str] | None = None,
+        parsed: Path | None = None,
     ) -> None:
+        """``parsed``: where the parse of each cassette is kept for the next run (a cache)."""
         if mode not in RECORD_MODES:
             raise ValueError(f"record mode {mode!r} is not one of {', '.join(RECORD_MODES)}")
         self.directory = directory
@@ -88,6 +90,7 @@ class Recorder:
         self.mode = mode
         self.env = dict(os.environ if env is None else env)
         self._inner = inner
+        self._parsed = parsed
         self._sessions: dict[str, _Session] = {}
 
     @property
@@ -117,7 +120,8 @@ class Recorder:
             raise MissingRecording(f"no recording: {self.shown(path)} does not exist")
         else:
             try:
-                session = self._replay_session(request, load_cassette(path, self.media_dir), meta)
+                cassette = load_cassette(path, self.media_dir, self._parsed)
+                session = self._replay_session(request, cassette, meta)
             except StaleRecording:
                 if self.mode != "new_episodes":
                     raise

@@ -14,6 +14,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from reelgate.preset.model import Preset
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from reelgate.run.travel import TravelStore
 
 T = TypeVar("T")
+# The parse of each replayed cassette, kept for the next run (cassettes/format.py: _deserialize).
+PARSED_CASSETTES = Path(".reelgate") / "cache" / "cassettes"
 
 
 class RenderWatch(Protocol):
@@ -68,7 +71,7 @@ class RenderHub:
         self._open_ledger = open_ledger
         self._watch = watch
         self.travel = travel
-        self.recorder = Recorder(conf.cassettes, self.mode)
+        self.recorder = Recorder(conf.cassettes, self.mode, parsed=conf.root / PARSED_CASSETTES)
         self.options = self._options(RenderOptions)
         self._service = None
         self._requests: dict[str, object] = {}

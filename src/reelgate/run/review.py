@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reelgate.atomic import write_text_atomic
+from reelgate.atomic import update_text_atomic
 from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
 from reelgate.verdict.record import ApprovedRecord
@@ -42,7 +42,7 @@ def remember_point(conf: RunConfig, preset: Preset, point: str, verdict: PointVe
         "source": str(preset.source), "approved": str(conf.approved), "cassettes": str(conf.cassettes),
         "clips": [clip_data(clip, paths.get(clip.key)) for clip in verdict.clips],
     }
-    write_text_atomic(latest_path(conf.root, preset.id, point), json.dumps(data, indent=1) + "\n")
+    update_text_atomic(latest_path(conf.root, preset.id, point), json.dumps(data, indent=1) + "\n")
 
 
 def clip_data(clip: ClipVerdict, path: str | None) -> dict[str, Any]:
