@@ -10,6 +10,8 @@ import pytest
 
 from reelgate.cli import main
 from reelgate.collect.shards import deal, parse_shard
+from reelgate.records import open_ledger
+from reelgate.run.ledger import RUN_ID_ENV
 from tests.gate.conftest import PRESET, prepare
 from tests.suites import LENIENT, SuiteWriter
 
@@ -41,8 +43,16 @@ def test_two_shards_merge_into_the_unsharded_run(suite: SuiteWriter, simulator: 
 
     whole = _run(suite, simulator, "--preset-results", str(root / "whole"))
     whole.assert_outcomes(passed=8, failed=2)  # not approved: both regressions fail, alike
+    monkeypatch.setenv(RUN_ID_ENV, "9876543210-1-live")  # as the gate action sets it per CI job
     first = _run(suite, simulator, "--preset-shard", "1/2", "--preset-results", str(root / "shards"))
     second = _run(suite, simulator, "--preset-shard", "2/2", "--preset-results", str(root / "shards"))
+    with open_ledger(root / ".reelgate" / "ledger.sqlite", create=False) as ledger:
+        shard_rows = ledger.rows("9876543210-1-live")
+    assert sorted(r.preset_id for r in shard_rows) == ["cup"] * 3 + ["mug"] * 3  # one run, both shards
+    # Each shard's money line counts its own presets' renders, not its sibling's under the run id.
+    assert [line for line in second.outlines if "simulator on this machine" in line] == [
+        "reelgate: nothing spent; 3 renders by a simulator on this machine ($0.63 at the provider's "
+        "prices, not paid)"]
     first.assert_outcomes(passed=4, failed=1, deselected=5)  # one preset file each, whole
     second.assert_outcomes(passed=4, failed=1, deselected=5)
     assert len(list((root / "shards" / "sheets").iterdir())) == 6  # every clip's sheet
@@ -83,3 +93,12 @@ def test_a_bad_shard_is_one_line_with_the_fix(text: str, suite: SuiteWriter) -> 
     result = suite.pytester.runpytest("presets", "--preset-shard", text)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert f"--preset-shard {text}: give K/N" in result.stderr.str()
+
+
+def test_a_bad_run_id_is_one_line_with_the_fix(suite: SuiteWriter, monkeypatch: pytest.MonkeyPatch) -> None:
+    suite.preset("cup.yaml")
+    monkeypatch.setenv(RUN_ID_ENV, "run id with spaces")
+    result = suite.pytester.runpytest("presets")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert (f"{RUN_ID_ENV}='run id with spaces': give 1-200 letters, digits and . _ : - (starting "
+            "with a letter or digit)") in result.stderr.str()

@@ -4,7 +4,6 @@ presets or reelgate options: a project without presets pays no call per test."""
 from __future__ import annotations
 
 import sys
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +122,9 @@ def pytest_configure_node(node: object) -> None:
     from reelgate.collect.details import RUN_ID_KEY
 
     if RUN_ID_KEY not in config.stash:
-        config.stash[RUN_ID_KEY] = uuid.uuid4().hex[:16]
+        from reelgate.run.ledger import run_id
+
+        config.stash[RUN_ID_KEY] = run_id()
     node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
     # Modes that send a preset file's items to one worker: it renders each preset whole.
     whole = config.getoption("dist") in ("loadgroup", "loadfile", "loadscope")

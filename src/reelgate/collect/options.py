@@ -44,6 +44,12 @@ def check_options(config: pytest.Config) -> None:
                                 "right after a bare --preset-prune is read as its value: put paths "
                                 "first, or write --preset-prune=yes)")
     _check_shard(config.getoption("preset_shard", None), config.getoption("preset_results", None))
+    from reelgate.run.ledger import given_run_id
+
+    try:
+        given_run_id()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     html = config.getoption("preset_html", None)
     if html:
         from reelgate.extras import missing

@@ -180,7 +180,8 @@ class RunSummary:
             terminalreporter.write_line(line)
         run = started_run(self.config)
         money = money_line(settings(self.config), run.open_ledger() if run else None,
-                           self.config.stash.get(RUN_ID_KEY, None))
+                           self.config.stash.get(RUN_ID_KEY, None),
+                           presets={row.preset for row in self.rows.values()})
         if money:
             terminalreporter.write_line(money)
         hub = run.started_hub() if run else None

@@ -8,7 +8,9 @@ ledger's natural key keeps from being lost or doubled.
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
+import re
 import subprocess
 import threading
 import time
@@ -88,8 +90,27 @@ class RunLedger:
             warnings.warn(LedgerWarning(f"reelgate: ledger rows not written: {failure}"), stacklevel=1)
 
 
+# A run id given from outside: every shard of one CI run writes its rows under it, so the
+# ledger holds one run, not one per shard (the gate action sets it from the CI run and attempt).
+RUN_ID_ENV = "REELGATE_RUN_ID"
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+
+
+def given_run_id(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
+    """``REELGATE_RUN_ID``, checked; None when unset or empty. Raises ValueError naming it."""
+    value = environ.get(RUN_ID_ENV, "").strip()
+    if not value:
+        return None
+    if not _RUN_ID.fullmatch(value):
+        raise ValueError(f"{RUN_ID_ENV}={value!r}: give 1-200 letters, digits and . _ : - "
+                         "(starting with a letter or digit), e.g. the CI run and attempt "
+                         "(9876543210-1), or unset it for a new id per run")
+    return value
+
+
 def run_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """The run's id: the one given (``REELGATE_RUN_ID``, shared by shards), else a new one."""
+    return given_run_id() or uuid.uuid4().hex[:16]
 
 
 def git_commit(root: object) -> str | None:
@@ -210,9 +231,11 @@ def _reaches_back(tasks: dict[str, Any], written_at: float) -> bool:
                for task in tasks.values())
 
 
-def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None) -> str | None:
+def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None,
+               presets: set[str] | None = None) -> str | None:
     """What the run spent, from its ledger rows (every xdist worker's): known spend, renders of
-    unknown charge and interrupted ones with the most they may have cost."""
+    unknown charge and interrupted ones with the most they may have cost. ``presets``: only
+    theirs (a shard's, when its sibling shards share the run id and the ledger)."""
     from reelgate.records import LedgerError
 
     run = ledger.run_id if ledger is not None else run
@@ -229,6 +252,8 @@ def money_line(conf: RunConfig, ledger: RunLedger | None, run: str | None) -> st
                 rows = reader.rows(run)
     except LedgerError:
         return None
+    if presets is not None:
+        rows = [row for row in rows if row.preset_id in presets]
     live = [row for row in rows if row.source == "live"]
     simulated = [row for row in rows if row.source == "simulated"]
     if not live:
