@@ -158,3 +158,56 @@ def test_the_eta_is_what_the_renders_in_flight_and_queued_still_need() -> None:
     tracker.stage("c", "submitting")
     tracker.stage("b", "replayed")  # a replay ends at once and says nothing of live latency
     assert tracker.snapshot().counts["replayed"] == 1 and tracker.snapshot().eta_s == pytest.approx(10.0)
+
+
+XDIST_LINE = re.compile(r"reelgate renders (\d+)/6: ([^;\r\n\x1b]+); ")
+
+
+def _two_presets(suite: SuiteWriter) -> None:
+    (suite.root / "presets" / "scenarios.yaml").write_text(LENIENT)
+    suite.preset("cup.yaml", PRESET)
+    suite.preset("mug.yaml", PRESET.replace("ceramic cup", "stoneware mug"))
+
+
+def test_under_xdist_the_controller_shows_the_workers_renders(suite: SuiteWriter,
+                                                             slow_simulator: str) -> None:
+    """The workers' terminals are not the user's: they publish their renders, and the
+    controller shows the sum under pytest's line (a pty), or as plain lines (a log)."""
+    _two_presets(suite)
+    env = {**os.environ, **simulator_env(), "PY_COLORS": "0"}
+    env.pop("PYTEST_ADDOPTS", None)
+    record = [sys.executable, "-m", "pytest", "presets", "-p", "no:cacheprovider", "-n", "2",
+              "--preset-record=all", "--preset-provider", "kling", "--preset-provider-url", slow_simulator]
+
+    reset_simulator(slow_simulator)
+    shown = TERMINAL_PROGRESS.sub("", _in_pty(record, suite.root, env))
+    assert "8 passed" in shown and "2 failed" in shown, shown  # not approved: the regressions
+    first = shown.index("reelgate renders")
+    found = XDIST_LINE.search(shown, first)
+    assert found and int(found[1]) < 6, shown  # both workers' renders, while in flight
+    dots = shown.rindex("\n", 0, first)
+    column = len(shown[shown.rindex("\n", 0, dots) + 1:dots].rstrip("\r"))  # pytest's line
+    erase = shown.index("\r\x1b[K\x1b[A", first)
+    assert shown[erase:].startswith(f"\r\x1b[K\x1b[A\x1b[{column}C" if column else "\r\x1b[K\x1b[A")
+    assert re.match(r"[.F]", shown[erase:].split("C", 1)[1] if column else shown[erase + 7:]), shown
+
+    reset_simulator(slow_simulator)
+    logged = subprocess.run(record, cwd=suite.root, env=env, capture_output=True, text=True, timeout=300)
+    lines = [line for line in logged.stdout.splitlines() if line.startswith("reelgate renders")]
+    assert lines and XDIST_LINE.match(lines[0]), logged.stdout  # whole lines in a CI log
+    assert "\x1b[" not in logged.stdout
+
+
+def test_the_controller_sums_the_workers_snapshots(tmp_path: Path) -> None:
+    from reelgate.collect.progress_xdist import combined
+
+    assert combined(tmp_path, 1000.0) is None
+    (tmp_path / "gw0.json").write_text(
+        '{"counts": {"rendering": 2, "done": 1}, "started_at": 990.0, "eta_s": 12, "at": 996}')
+    (tmp_path / "gw1.json").write_text(
+        '{"counts": {"queued": 1, "submitted": 1}, "started_at": 994.0, "eta_s": 30, "at": 1000}')
+    (tmp_path / "gw2.json").write_text('{"counts": ')  # being replaced: read at the next poll
+    snapshot = combined(tmp_path, 1000.0)
+    assert snapshot is not None
+    assert snapshot.line() == ("reelgate renders 1/5: 1 queued, 1 submitted, 2 rendering, 1 done; "
+                               "10s elapsed, ETA 30s")  # the slowest worker's ETA, from its time

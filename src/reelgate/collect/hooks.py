@@ -3,6 +3,7 @@ presets or reelgate options: a project without presets pays no call per test."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,6 +127,9 @@ def pytest_configure_node(node: object) -> None:
 
         config.stash[RUN_ID_KEY] = run_id()
     node.workerinput["reelgate_run_id"] = config.stash[RUN_ID_KEY]  # type: ignore[attr-defined]
+    from reelgate.collect.progress_xdist import start_controller_line
+
+    start_controller_line(config, config.stash[RUN_ID_KEY])
     # Modes that send a preset file's items to one worker: it renders each preset whole.
     whole = config.getoption("dist") in ("loadgroup", "loadfile", "loadscope")
     node.workerinput["reelgate_whole_presets"] = whole  # type: ignore[attr-defined]
@@ -142,8 +146,32 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     return preset_scheduler(config, log)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> Any:
+    """xdist controller: pytest writes a test's outcome with the renders' status line off."""
+    with _controller_writes():
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_logfinish(nodeid: str, location: object) -> Any:
+    """And its progress figure ("[ 50%]"), likewise."""
+    with _controller_writes():
+        yield
+
+
+def _controller_writes() -> Any:
+    progress = _if_loaded("reelgate.collect.progress_xdist")
+    line = progress.running_line() if progress is not None else None
+    return line.pytest_writes() if line is not None else contextlib.nullcontext()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """An xdist worker sends what its preset items recorded for the report (not in JUnit XML)."""
+    """An xdist worker sends what its preset items recorded for the report (not in JUnit XML);
+    the controller stops the renders' status line before the summary."""
+    progress = _if_loaded("reelgate.collect.progress_xdist")
+    if progress is not None:
+        progress.stop_controller_line()
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is None:
         return

@@ -190,7 +190,8 @@ class TerminalWatch:
 
 def watch_for(config: pytest.Config) -> TerminalWatch | None:
     """The status line for this process, or None: no terminal reporter (``-p no:terminal``),
-    ``-q -q``, or an xdist worker, whose output never reaches the user's terminal."""
+    ``-q -q``, or an xdist worker, whose output never reaches the user's terminal (it publishes
+    its renders for the controller's line instead: progress_xdist.worker_watch)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None or hasattr(config, "workerinput") or config.get_verbosity() < -1:
         return None

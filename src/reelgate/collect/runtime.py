@@ -15,8 +15,9 @@ def get_run(config: pytest.Config) -> Run:
     """The session's run, made on first use; the renders' status line goes to the terminal."""
     if RUN_KEY not in config.stash:
         from reelgate.collect.progress import watch_for
+        from reelgate.collect.progress_xdist import worker_watch
 
-        config.stash[RUN_KEY] = Run(settings(config), watch=watch_for(config))
+        config.stash[RUN_KEY] = Run(settings(config), watch=worker_watch(config) or watch_for(config))
     return config.stash[RUN_KEY]
 
 
