@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 from reelgate.records.run_html import render_run_html, write_run_html
 from tests.report.runs import Page, preset, rows, run, sheet_png
@@ -256,3 +259,38 @@ def test_a_pair_whose_clip_is_gone_says_so(tmp_path: Path) -> None:
     assert [v["src"] for v in page.tags("video")] == [f"report-media/{'b' * 64}.mp4"]
     assert "approved clip aaaaaaaaaaaa is in neither" in page.text
     assert "The clip is not beside this page, so it cannot play here." in page.text
+
+
+class _Summary:
+    """What write_results reads of a session's summary: its run data and table."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def run_data(self) -> dict:
+        return self.data
+
+    def table_cells(self) -> tuple[tuple[str, ...], list]:
+        return ("preset",), [("presets/ad/coffee.yaml", ("coffee",))]
+
+
+def test_a_merged_page_plays_the_shards_side_by_side_clips(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A shard's job runs elsewhere: its results carry the moved point's clips as they carry its
+    sheets, and the page merged from them plays both."""
+    from reelgate.cli import main
+    from reelgate.collect.shards import write_results
+
+    shard = tmp_path / "shard-job"
+    write_results(shard / "results" / "reelgate-results-1-of-1.json", _Summary(_paired(shard)), (1, 1), 1)
+    for leftover in ("media", "approved.png", "now.png"):  # the shard's checkout is gone
+        target = shard / leftover
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    assert main(["report", "--merge", str(shard / "results"), "--format", "html",
+                 "-o", str(tmp_path / "out" / "run.html")]) == 0
+    assert capsys.readouterr().out == f"wrote {tmp_path / 'out' / 'run.html'}\n"
+    page = Page((tmp_path / "out" / "run.html").read_text())
+    videos = [str(v["src"]) for v in page.tags("video")]
+    assert videos == [f"run-media/{'a' * 64}.mp4", f"run-media/{'b' * 64}.mp4"]
+    assert all((tmp_path / "out" / v).read_bytes() == b"not decoded here" for v in videos)
+    assert "cannot play here" not in page.text and "cannot be read" not in page.text

@@ -114,7 +114,14 @@ class ResultsWriter:
 def write_results(target: Path, summary: Any, shard: tuple[int, int] | None, exitstatus: int) -> None:
     """The summary's run data and table rows as one file, its contact sheets copied beside it."""
     from reelgate.atomic import write_bytes_atomic, write_text_atomic
-    from reelgate.records.merge import RESULTS_FORMAT, RESULTS_VERSION, SHEETS_DIR, sheet_holders
+    from reelgate.records.merge import (
+        CLIPS_DIR,
+        RESULTS_FORMAT,
+        RESULTS_VERSION,
+        SHEETS_DIR,
+        pair_sides,
+        sheet_holders,
+    )
 
     run = json.loads(json.dumps(summary.run_data(), default=str))  # a copy: sheets are renamed
     root = Path(run["root"])
@@ -125,6 +132,14 @@ def write_results(target: Path, summary: Any, shard: tuple[int, int] | None, exi
             name = f"{SHEETS_DIR}/{source.name}"
             write_bytes_atomic(target.parent / name, source.read_bytes())
             holder["sheet"] = name
+    for side in pair_sides(run["presets"]):  # the clips a moved regression plays side by side
+        source = Path(side["path"])
+        source = source if source.is_absolute() else root / source
+        if source.is_file() and re.fullmatch(r"[0-9a-f]{64}", str(side.get("sha", ""))):
+            name = f"{CLIPS_DIR}/{side['sha']}.mp4"
+            if not (target.parent / name).is_file():
+                write_bytes_atomic(target.parent / name, source.read_bytes())
+            side["path"] = name
     header, rows = summary.table_cells()
     write_text_atomic(target, json.dumps({
         "format": RESULTS_FORMAT, "version": RESULTS_VERSION,

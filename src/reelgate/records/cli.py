@@ -119,11 +119,18 @@ def run_report(args: argparse.Namespace) -> int:
         if needed and (absent := missing("report", also)) is not None:
             return _fail(f"{flag}: {absent}")  # before the ledger is read
     if args.merge:
-        from reelgate.records.merge import MergeError, merged_text
+        from reelgate.records.merge import MergeError, merge_results, merged_text
         from reelgate.records.output import emit
 
         try:
-            emit(merged_text(args.merge, args.format), args.output, None)
+            page = Path(args.output) if args.format == "html" and args.output else None
+            if page is not None and (page.is_file() or not page.exists()):
+                from reelgate.records.run_html import write_run_html  # its clips copied beside it
+
+                write_run_html(merge_results(args.merge).run, page)
+                print(f"wrote {page}")
+            else:
+                emit(merged_text(args.merge, args.format), args.output, None)
         except MergeError as exc:
             return _fail(str(exc))
         return 0

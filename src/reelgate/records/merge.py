@@ -18,6 +18,7 @@ from typing import Any
 RESULTS_FORMAT = "reelgate-results"
 RESULTS_VERSION = 1
 SHEETS_DIR = "sheets"  # contact sheets of a results file, next to it
+CLIPS_DIR = "clips"  # and the clips its moved regressions play side by side
 _NAME = re.compile(r"^reelgate-results(?:-(\d+)-of-(\d+))?\.json$")
 
 
@@ -162,11 +163,25 @@ def sheet_holders(data: Any) -> Iterator[dict[str, Any]]:
             yield from sheet_holders(value)
 
 
+def pair_sides(presets: Any) -> Iterator[dict[str, Any]]:
+    """Each side (approved, now) of the regression pairs in ``presets`` that names its clip."""
+    for preset in presets:
+        for pair in (preset.get("regression") or {}).get("pairs") or []:
+            for label in ("approved", "now"):
+                side = pair.get(label)
+                if isinstance(side, dict) and isinstance(side.get("path"), str) and side["path"]:
+                    yield side
+
+
 def _sheets_from(preset: dict[str, Any], folder: Path) -> dict[str, Any]:
-    """The preset with its contact sheets' paths made absolute (they sit next to the file)."""
+    """The preset with its contact sheets' and side-by-side clips' paths made absolute (they
+    sit next to the file)."""
     for holder in sheet_holders(preset):
         if not Path(holder["sheet"]).is_absolute():
             holder["sheet"] = str(folder / holder["sheet"])
+    for side in pair_sides([preset]):
+        if not Path(side["path"]).is_absolute():
+            side["path"] = str(folder / side["path"])
     return preset
 
 
