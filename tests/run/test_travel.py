@@ -53,9 +53,22 @@ def test_a_fresh_clone_replays_from_the_committed_analyses_and_opens_no_video(
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(av, "open", spy)
+    import reelgate.media
+
+    hashed: list[str] = []
+    real_digest = reelgate.media.file_digest
+
+    def counted(path: Path) -> tuple[str, int]:
+        hashed.append(Path(path).name)
+        return real_digest(path)
+
+    monkeypatch.setattr(reelgate.media, "file_digest", counted)
     result = pytester.runpytest_inprocess("presets", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=12)  # 3 schema (one an abstract base), reference, 6 sweep, 2 regression
     assert opened == []  # not stored (no decode check), probed, analysed, split or drawn
+    # A rendered clip is hashed once, as the media store writes it, never again to judge it; only
+    # files the run did not store are read for their hash (the reference video, the shots).
+    assert not [name for name in hashed if name.endswith(".mp4") and len(name) == 68], hashed
     after = {p.name: p.read_bytes() for p in (pytester.path / "cassettes" / "media").iterdir()}
     assert after == before  # a replay that had every analysis writes none
 

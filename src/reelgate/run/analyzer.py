@@ -56,6 +56,10 @@ class Analyzer:
             travel.add(analysis.sha256, identity[1], analysis=analysis)
         return analysis
 
+    def known(self, path: str, sha256: str, size: int) -> None:
+        """A clip the media store hashed as it wrote it: its identity, not read again."""
+        self._identity[path] = (sha256, size)
+
     def identify(self, path: str) -> tuple[str, int] | None:
         """(sha256, size) of a local clip, hashed once per run; None if it cannot be read (the
         analysis then says why, in its words)."""

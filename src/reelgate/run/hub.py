@@ -50,6 +50,7 @@ class Rendered:
     report: object | None  # reelgate.render.contract.ContractReport
     error: str | None
     cause: str | None = None  # with an error: its outcome name (``reelgate.run.outcomes``)
+    identity: tuple[str, int] | None = None  # the stored clip's (sha256, size), hashed as stored
 
 
 class RenderHub:
@@ -221,7 +222,9 @@ class RenderHub:
                 note = (f"{shown} kept unchanged: a failed render is never recorded" if finished == "kept"
                         else f"{shown} not written: a failed render is never recorded")
                 report = replace(report, problems=(*report.problems, note))
-            out.append(Rendered(key, report, None))
+            clip = getattr(result, "clip", None)
+            out.append(Rendered(key, report, None,
+                                identity=(clip.sha256, clip.size) if clip is not None else None))
         if self._service is not None and not self._service.interrupted():
             self._terminate.restore()  # nothing in flight: SIGTERM kills as usual again
         return out

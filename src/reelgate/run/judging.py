@@ -84,6 +84,8 @@ class Judge:
                 problems.append(f"{report.key}: " + "; ".join(report.problems))
                 causes.append(RENDER_FAILED)
                 continue
+            if render.identity is not None and report.clip_path:  # hashed as it was stored
+                self.analyzer.known(report.clip_path, *render.identity)
             verdict = self.judge_file(preset, report.key, report.clip_path, problems)
             if verdict is None:  # the clip cannot be decoded: the render gave no clip
                 causes.append(RENDER_FAILED)
