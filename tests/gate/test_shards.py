@@ -49,6 +49,13 @@ def test_two_shards_merge_into_the_unsharded_run(suite: SuiteWriter, simulator: 
     with open_ledger(root / ".reelgate" / "ledger.sqlite", create=False) as ledger:
         shard_rows = ledger.rows("9876543210-1-live")
     assert sorted(r.preset_id for r in shard_rows) == ["cup"] * 3 + ["mug"] * 3  # one run, both shards
+    again = _run(suite, simulator, "--preset-shard", "1/2", "--preset-results", str(root / "shards"))
+    assert again.ret == pytest.ExitCode.USAGE_ERROR  # the id names shard 1's run: nothing rendered
+    assert (f"{RUN_ID_ENV}=9876543210-1-live already names a run in the ledger with rows of cup: this "
+            "run would replace them; give each run its own id") in again.stderr.str()
+    assert "results not written" in again.stdout.str()  # shard 1's results file stays as it was
+    with open_ledger(root / ".reelgate" / "ledger.sqlite", create=False) as ledger:
+        assert ledger.rows("9876543210-1-live") == shard_rows
     # Each shard's money line counts its own presets' renders, not its sibling's under the run id.
     assert [line for line in second.outlines if "simulator on this machine" in line] == [
         "reelgate: nothing spent; 3 renders by a simulator on this machine ($0.63 at the provider's "

@@ -43,13 +43,29 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     from reelgate.collect.runtime import open_run_ledger
 
-    open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
+    ledger = open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
+    if not hasattr(session.config, "workerinput"):  # a worker would see its siblings' first rows
+        _refuse_a_reused_run_id(ledger, {item.preset.id for item in wanted})
     if hasattr(session.config, "workerinput"):  # a worker cannot know its items yet, only the selection
         from reelgate.collect.runtime import get_run
 
         get_run(session.config).hub.selected = frozenset((item.preset.id, item.point) for item in wanted)
     else:
         session.config.stash[PLANNED_KEY] = [(item.preset, item.point) for item in wanted]
+
+
+def _refuse_a_reused_run_id(ledger: Any, presets: set[str]) -> None:
+    """A run id given from outside (REELGATE_RUN_ID) that already holds rows of these presets
+    names an earlier run: its rows would be replaced, so nothing is rendered."""
+    from reelgate.run.ledger import RUN_ID_ENV, given_run_id
+
+    if given_run_id() is None:
+        return
+    if clash := sorted(ledger.presets_of_run() & presets):
+        raise pytest.UsageError(
+            f"{RUN_ID_ENV}={ledger.run_id} already names a run in the ledger with rows of "
+            f"{', '.join(clash[:3])}{' and more' if len(clash) > 3 else ''}: this run would "
+            "replace them; give each run its own id (the CI run and attempt), or unset it")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

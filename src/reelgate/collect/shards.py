@@ -101,6 +101,11 @@ class ResultsWriter:
         from reelgate.records.merge import results_name
 
         target = self.folder / results_name(self.shard)
+        if exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
+            # stopped before its items ran: an earlier run's results (a re-run job) stay as they were
+            terminalreporter.write_line(f"reelgate: results not written to {target}: the run stopped "
+                                        "before its items ran")
+            return
         try:
             write_results(target, summary, self.shard, int(exitstatus))
         except OSError as exc:

@@ -38,6 +38,10 @@ class RunLedger:
         self._writer: threading.Thread | None = None
         self.failures: list[str] = []
 
+    def presets_of_run(self) -> set[str]:
+        """The presets that already have rows under this run's id (none for a new id)."""
+        return {row.preset_id for row in self.ledger.rows(self.run_id)}
+
     def append(self, rows: list[Any]) -> None:
         """Queue rows for the writer thread: items do not wait for the ledger's disk flushes.
 
