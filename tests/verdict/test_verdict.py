@@ -67,6 +67,9 @@ def test_a_subject_out_of_frame_for_most_of_the_clip_is_a_look_never_a_failure(
                       intent).verdict == "pass"  # in frame for most of it
     off = RUBRIC.model_copy(update={"min_subject_in_frame": 0.0})
     assert judge_clip("k", away, off, intent).verdict == "pass"
+    # A box that slid off with the camera lost its subject, which the score counts: no exit to flag.
+    lost = judge_clip("k", with_(clean, subject={"visible": 0.3, "left_frame_at": None}), RUBRIC, intent)
+    assert "subject in frame" not in table(lost) and not [k for _, k in lost.faults() if "left" in k]
 
 
 def test_cuts_glitches_and_continuity_are_hard_checks(clean: ClipAnalysis) -> None:

@@ -22,7 +22,7 @@ import yaml
 from vcr.request import Request
 from vcr.serializers import compat, yamlserializer
 
-from reelgate.atomic import update_text_atomic, write_bytes_atomic, write_text_atomic
+from reelgate.atomic import write_bytes_atomic, write_text_atomic
 from reelgate.cassettes.errors import BrokenCassette, SecretInCassette
 from reelgate.cassettes.matching import match_key, shrink_body
 from reelgate.cassettes.meta import VCRPY_FORMAT, CassetteMeta, dump_meta, parse_meta
@@ -157,8 +157,8 @@ def _deserialize(text: str, parsed: Path | None) -> Any:
     except (OSError, ValueError):
         pass
     data = yamlserializer.deserialize(text)
-    with contextlib.suppress(TypeError, ValueError, OSError):
-        update_text_atomic(kept, json.dumps(data, separators=(",", ":")))
+    with contextlib.suppress(TypeError, ValueError, OSError):  # missing or damaged: written anew
+        write_bytes_atomic(kept, json.dumps(data, separators=(",", ":")).encode(), durable=False)
     return data
 
 

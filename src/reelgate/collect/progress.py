@@ -37,7 +37,7 @@ PLAIN_EVERY_S = 5.0
 # The states of the line, in the order a render goes through them.
 STATES = ("queued", "submitted", "rendering", "downloading", "done", "failed", "replayed")
 _NAMES = {"submitting": "submitted", "running": "rendering"}  # the service's words -> the line's
-_IN_FLIGHT = ("submitted", "rendering", "downloading")
+IN_FLIGHT = ("submitted", "rendering", "downloading")
 _ENDED = ("done", "failed", "replayed")
 
 
@@ -110,7 +110,7 @@ def _eta(states: dict[str, str], sent_at: dict[str, float], took: list[float],
     if not took:
         return None
     mean = sum(took) / len(took)
-    flying = [key for key, state in states.items() if state in _IN_FLIGHT]
+    flying = [key for key, state in states.items() if state in IN_FLIGHT]
     queued = sum(state == "queued" for state in states.values())
     left = sum(max(mean - (now - sent_at.get(key, now)), 0.0) for key in flying) + queued * mean
     return left / max(len(flying), 1)
@@ -158,34 +158,49 @@ class TerminalWatch:
 
     def _draw(self, column: int | None) -> int:
         """Write or rewrite the status line under pytest's; returns pytest's line's width."""
-        writer = self._reporter.config.get_terminal_writer()
-        width = writer.fullwidth - 1
-        text = self.tracker.snapshot().line()[:width]
         first = column is None
-        if first:
-            column = writer.width_of_current_line
-            if not 0 <= column < width:  # unknown, or a wrapped line: start on a clean line
-                self._reporter.ensure_newline()
-                column = 0
+        column = pytest_line_width(self._reporter) if column is None else column
+        text = self.tracker.snapshot().line()
         with self._uncaptured():
-            writer.flush()
-            stream = self._stream()
-            stream.write(("\n" if first else "\r") + text + "\x1b[K")
-            stream.flush()
-        return column  # type: ignore[return-value]
+            write_status(self._reporter, self._stream(), text, first)
+        return column
 
     def _erase(self, column: int) -> None:
         """Clear the status line and put the cursor back at the end of pytest's line."""
         with self._uncaptured():
-            stream = self._stream()
-            stream.write("\r\x1b[K\x1b[A" + (f"\x1b[{column}C" if column else ""))
-            stream.flush()
+            erase_status(self._stream(), column)
 
     @contextlib.contextmanager
     def _uncaptured(self) -> Iterator[None]:
         disabled = getattr(self._capture, "global_and_fixture_disabled", None)
         with disabled() if disabled is not None else contextlib.nullcontext():
             yield
+
+
+def pytest_line_width(reporter: pytest.TerminalReporter) -> int:
+    """Where pytest's current line ends, before a status line goes under it; an unknown or
+    wrapped line is ended first, and the status line starts on a clean one (0)."""
+    writer = reporter.config.get_terminal_writer()
+    column = writer.width_of_current_line
+    if not 0 <= column < writer.fullwidth - 1:
+        reporter.ensure_newline()
+        return 0
+    return column
+
+
+def write_status(reporter: pytest.TerminalReporter, stream: TextIO, text: str, first: bool) -> None:
+    """The status line under pytest's (``first``) or over its previous text, written past the
+    terminal writer, which would count these bytes as pytest's own line."""
+    writer = reporter.config.get_terminal_writer()
+    writer.flush()
+    stream.write(("\n" if first else "\r") + text[:writer.fullwidth - 1] + "\x1b[K")
+    stream.flush()
+
+
+def erase_status(stream: TextIO, column: int) -> None:
+    """Clear the status line and put the cursor back at ``column`` of pytest's line."""
+    stream.write("\r\x1b[K\x1b[A" + (f"\x1b[{column}C" if column else ""))
+    stream.flush()
 
 
 def watch_for(config: pytest.Config) -> TerminalWatch | None:

@@ -21,13 +21,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from reelgate.atomic import update_text_atomic
 from reelgate.collect.progress import (
-    _IN_FLIGHT,
+    IN_FLIGHT,
     PLAIN_EVERY_S,
     POLL_S,
     SHOW_AFTER_S,
     STATES,
     RenderTracker,
     Snapshot,
+    erase_status,
+    pytest_line_width,
+    write_status,
 )
 
 if TYPE_CHECKING:
@@ -100,7 +103,7 @@ def combined(folder: Path, now: float) -> Snapshot | None:
         for state, n in parts.items():
             counts[state] += n
         first = started if first is None else min(first, started)
-        if data.get("eta_s") is not None and any(parts[s] for s in _IN_FLIGHT):
+        if data.get("eta_s") is not None and any(parts[s] for s in IN_FLIGHT):
             etas.append(max(float(data["eta_s"]) - (now - float(data.get("at", now))), 0.0))
     if first is None:
         return None
@@ -144,7 +147,7 @@ class ControllerLine:
 
     def _tick(self, now: float) -> None:
         snapshot = combined(self._folder, time.time())
-        busy = snapshot is not None and any(snapshot.counts[s] for s in (*_IN_FLIGHT, "queued"))
+        busy = snapshot is not None and any(snapshot.counts[s] for s in (*IN_FLIGHT, "queued"))
         if not busy:
             self._busy_since = None
             with self.lock:
@@ -165,25 +168,15 @@ class ControllerLine:
                 writer.line(snapshot.line())
 
     def _draw(self, text: str) -> None:
-        writer = self._reporter.config.get_terminal_writer()
-        width = writer.fullwidth - 1
         first = self._shown is None
         if first:
-            column = writer.width_of_current_line
-            if not 0 <= column < width:
-                self._reporter.ensure_newline()
-                column = 0
-            self._shown = column
-        writer.flush()  # then past the writer, which would count these bytes as pytest's line
-        sys.stdout.write(("\n" if first else "\r") + text[:width] + "\x1b[K")
-        sys.stdout.flush()
+            self._shown = pytest_line_width(self._reporter)
+        write_status(self._reporter, sys.stdout, text, first)
 
     def _erase(self) -> None:
-        if self._shown is None:
-            return
-        column, self._shown = self._shown, None
-        sys.stdout.write("\r\x1b[K\x1b[A" + (f"\x1b[{column}C" if column else ""))
-        sys.stdout.flush()
+        if self._shown is not None:
+            erase_status(sys.stdout, self._shown)
+            self._shown = None
 
 
 _RUNNING: list[ControllerLine] = []  # the controller's line, while the session runs

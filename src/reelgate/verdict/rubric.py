@@ -6,6 +6,7 @@ above it (landing inside it passes, but as ``pass-with-edits``: usable after a l
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,8 +99,8 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
         if analysis.subject.score < rubric.min_subject:
             _add_fault(faults, analysis.subject.worst_time, "subject")
         if (in_frame := _in_frame_check(analysis.subject, rubric)) is not None:
-            checks.append(in_frame)
-            _add_fault(faults, analysis.subject.left_frame_at or 0.0, "subject left")
+            checks.append(in_frame.check)
+            _add_fault(faults, in_frame.time, "subject left")
     else:
         faults = {t: k for t, k in faults.items() if not _near(t, intended, tolerance)}
         for time in shot_cuts.fault_times():
@@ -137,16 +138,24 @@ def judge_clip(key: str, analysis: ClipAnalysis, rubric: Rubric, intent: CameraI
                        fault_times=sorted(faults), fault_kinds=[faults[t] for t in sorted(faults)])
 
 
+@dataclass(frozen=True)
+class _InFrame:
+    check: Check
+    time: float  # when the subject left the frame
+
+
 def _in_frame_check(subject: SubjectIntegrity, rubric: Rubric, name: str = "subject in frame"
-                    ) -> Check | None:
-    """A look when the subject was out of frame for most of the clip: its integrity is judged
-    only while it is in frame, so the time it was away is said apart (never a failure)."""
-    if subject.visible >= rubric.min_subject_in_frame:
+                    ) -> _InFrame | None:
+    """A look when the subject walked out of frame for most of the clip: its integrity is judged
+    only while it is in frame, so the time it was away is said apart (never a failure). A box
+    that lost its subject is no exit: the score already counts that time as 0."""
+    left = subject.left_frame_at
+    if left is None or subject.visible >= rubric.min_subject_in_frame:
         return None
-    left = "" if subject.left_frame_at is None else f"left the frame at {subject.left_frame_at:.2f} s; "
-    return Check(name=name, measured=f"{subject.visible:.0%} of the clip",
-                 bound=f">= {rubric.min_subject_in_frame:.0%}", status="warn",
-                 detail=f"{left}its integrity is judged while it is in frame")
+    return _InFrame(Check(name=name, measured=f"{subject.visible:.0%} of the clip",
+                          bound=f">= {rubric.min_subject_in_frame:.0%}", status="warn",
+                          detail=f"left the frame at {left:.2f} s; its integrity is judged while it "
+                          "is in frame"), left)
 
 
 def _add_fault(faults: dict[float, str], time: float, kind: str) -> None:
@@ -200,7 +209,7 @@ def _per_shot(shot_cuts: ShotCuts, analyses: dict[int, ClipAnalysis], rubric: Ru
         if shot.subject.score < rubric.min_subject:
             faults.add(round(window.start_s + shot.subject.worst_time, 4))
         if (in_frame := _in_frame_check(shot.subject, rubric, f"subject in frame ({name})")):
-            checks.append(in_frame)
+            checks.append(in_frame.check)
         if window.camera is None:
             continue
         match = match_camera(shot.camera, window.camera)
