@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from reelgate.preset.model import Preset
-
 if TYPE_CHECKING:
     from reelgate.preset.check import PresetResult
     from reelgate.preset.diagnostics import Diagnostic
+    from reelgate.preset.model import Preset
     from reelgate.run.approval import Outcome
 
 Annotation = dict[str, Any]  # {"file": str, "line": int, "title": str, "message": str}
@@ -48,7 +47,7 @@ def where(preset: Preset, config: pytest.Config, *fields: FieldPath) -> tuple[st
     else the preset's first line."""
     from reelgate.collect.suite import get_suite
 
-    result = get_suite(config).get(preset.source)
+    result = get_suite(config).get(preset.source).result
     located = result.located
     for fpath in fields if located is not None else ():
         found = located.key_positions.get(fpath) or located.positions.get(fpath)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -17,13 +18,25 @@ from reelgate.collect.annotations import (
     sweep_annotation,
     where,
 )
-from reelgate.collect.config import provider_override
-from reelgate.preset.check import PresetResult
-from reelgate.preset.model import Preset
 from reelgate.run.outcomes import OUTCOME
 
 if TYPE_CHECKING:
-    from reelgate.plan.schema import SchemaReport
+    from reelgate.plan.checked import CheckedFile
+    from reelgate.preset.model import Preset
+
+
+def _request_only(request: pytest.FixtureRequest) -> None:
+    """The signature of every check: it takes pytest's ``request`` and nothing else."""
+
+
+_REQUEST_ONLY = inspect.signature(_request_only)
+
+
+def _asks_for_request(check: Callable[..., None]) -> Callable[..., None]:
+    """The check, with its signature given (Python's ``__signature__``): pytest reads each item's
+    to find its fixtures, and a thousand presets make five thousand items of the same one."""
+    check.__signature__ = _REQUEST_ONLY  # type: ignore[attr-defined]
+    return check
 
 
 class PresetCheckFailed(Exception):
@@ -34,19 +47,14 @@ class PresetWarning(UserWarning):
     """Something in a preset works but probably not as meant (for example a dropped layer)."""
 
 
-def plan_report(result: PresetResult, config: pytest.Config) -> SchemaReport:
-    """What the schema item reports of a file: the contract's findings and what the run's
-    provider (and failover) would refuse, at its lines; the same as ``reelgate check``."""
-    from reelgate.plan.schema import schema_report
-
-    return schema_report(result, provider_override(config))
-
-
-def schema_check(result: PresetResult, config: pytest.Config, report: SchemaReport) -> Callable[[], None]:
+def schema_check(checked: CheckedFile, config: pytest.Config) -> Callable[..., None]:
+    """The file's check and schema report (what ``reelgate check`` reports), loaded when the
+    item runs: collection knows the file's outline only."""
     root = config.rootpath
 
     def schema(request: pytest.FixtureRequest) -> None:
         """The preset is a valid contract for its scenario and provider."""
+        result, report = checked.result, checked.report
         # The provider's notes that hold for every preset of a model: one summary line per run.
         details.record(config, request.node.nodeid, "notes", report.notes)
         if result.abstract:  # a base other presets extend: the report does not list it as a preset
@@ -66,15 +74,16 @@ def schema_check(result: PresetResult, config: pytest.Config, report: SchemaRepo
                 + result.report(root, diagnostics=errors)
             )
 
-    return schema
+    return _asks_for_request(schema)
 
 
-def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[], None]:
+def sweep_check(checked: CheckedFile, point: str, config: pytest.Config) -> Callable[..., None]:
     def sweep(request: pytest.FixtureRequest) -> None:
         """This sweep point's renders are usable clips: rendered, as asked, and scored on the rubric."""
         from reelgate.collect.runtime import get_run
         from reelgate.verdict.rubric import table
 
+        preset = _preset(checked)
         item = request.node
         run = get_run(config)
         result = run.point(preset, point)
@@ -108,7 +117,7 @@ def sweep_check(preset: Preset, point: str, config: pytest.Config) -> Callable[[
                            [sweep_annotation(preset, point, title, failure, config)], item.name)
             raise PresetCheckFailed(failure)
 
-    return sweep
+    return _asks_for_request(sweep)
 
 
 def _point_data(preset: Preset, point: str, result: Any, config: pytest.Config) -> dict[str, Any]:
@@ -139,11 +148,12 @@ def _clip_tables(result: object, config: pytest.Config, table: Callable[..., str
     return lines
 
 
-def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
+def regression_check(checked: CheckedFile, config: pytest.Config) -> Callable[..., None]:
     def regression(request: pytest.FixtureRequest) -> None:
         """No worse than the last approved version; motion_score still moves motion."""
         from reelgate.collect.runtime import get_run
 
+        preset = _preset(checked)
         outcome = get_run(config).regression(preset, _xfailed_points(preset, config))
         details.record(config, request.node.nodeid, "regression", outcome.data)
         if outcome.failed:  # the failure says it: no section repeating it under "Captured"
@@ -152,7 +162,7 @@ def regression_check(preset: Preset, config: pytest.Config) -> Callable[[], None
             raise PresetCheckFailed("\n".join(outcome.lines))
         request.node.add_report_section("call", "regression", "\n".join(outcome.lines))  # for -rA
 
-    return regression
+    return _asks_for_request(regression)
 
 
 def _xfailed_points(preset: Preset, config: pytest.Config) -> set[str]:
@@ -160,18 +170,19 @@ def _xfailed_points(preset: Preset, config: pytest.Config) -> set[str]:
     from reelgate.collect.marks import marks_for
     from reelgate.collect.suite import get_suite
 
-    marks = get_suite(config).get(preset.source).marks
+    marks = get_suite(config).get(preset.source).outline.marks
     return {point for point in preset.sweep
             if any(m.name == "xfail" for m in marks_for(marks, f"sweep[{point}]"))}
 
 
-def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]:
+def reference_check(checked: CheckedFile, config: pytest.Config) -> Callable[..., None]:
     def reference(request: pytest.FixtureRequest) -> None:
         """The reference clip is fit to drive motion: every gate measure within its bounds."""
         from reelgate.analysis import AnalysisError
         from reelgate.analysis.gate import describe_violations, gate_bounds, reference_gate
         from reelgate.collect.runtime import get_run
 
+        preset = _preset(checked)
         assert preset.reference_video is not None
         shown = _shown(preset.reference_video, config)
 
@@ -199,7 +210,13 @@ def reference_check(preset: Preset, config: pytest.Config) -> Callable[[], None]
             raise failed(describe_violations(shown, violations) + "\n(bounds from scenario "
                          f"{preset.scenario!r}; override them under thresholds.reference)")
 
-    return reference
+    return _asks_for_request(reference)
+
+
+def _preset(checked: CheckedFile) -> Preset:
+    preset = checked.result.preset
+    assert preset is not None, "only a valid preset has items beyond schema"
+    return preset
 
 
 def _shown(path: str, config: pytest.Config) -> str:

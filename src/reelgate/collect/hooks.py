@@ -35,7 +35,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Open the ledger before any item runs (a bad one stops the run here) and plan the renders;
     nothing starts until a sweep item runs, so ``--co`` opens, renders and writes nothing."""
     items = _if_loaded("reelgate.collect.items")
-    if session.config.option.collectonly or not session.items or items is None:
+    if items is None:
+        return
+    if session.config.option.collectonly:  # --co reads the memo of checks but writes nothing
+        return
+    from reelgate.collect.suite import save_suite
+
+    save_suite(session.config)  # the next run collects the unchanged files from the memo
+    if not session.items:
         return
     wanted = [item for item in session.items
               if isinstance(item, items.SweepItem) and item.get_closest_marker("skip") is None]
@@ -45,11 +52,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     ledger = open_run_ledger(session.config)  # a bad ledger stops the run here, before any render is paid for
     if not hasattr(session.config, "workerinput"):  # a worker would see its siblings' first rows
-        _refuse_a_reused_run_id(ledger, {item.preset.id for item in wanted})
+        _refuse_a_reused_run_id(ledger, {item.preset_id for item in wanted})
     if hasattr(session.config, "workerinput"):  # a worker cannot know its items yet, only the selection
         from reelgate.collect.runtime import get_run
 
-        get_run(session.config).hub.selected = frozenset((item.preset.id, item.point) for item in wanted)
+        get_run(session.config).hub.selected = frozenset((item.preset_id, item.point) for item in wanted)
     else:
         session.config.stash[PLANNED_KEY] = [(item.preset, item.point) for item in wanted]
 

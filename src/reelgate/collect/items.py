@@ -14,14 +14,13 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from reelgate.collect import details
 from reelgate.collect.checks import (
     PresetCheckFailed,
-    plan_report,
     reference_check,
     regression_check,
     schema_check,
@@ -29,9 +28,12 @@ from reelgate.collect.checks import (
 )
 from reelgate.collect.marks import marks_for, register_marks
 from reelgate.collect.suite import get_suite
-from reelgate.preset.check import PresetResult
-from reelgate.preset.model import Preset
 from reelgate.run.outcomes import OUTCOME, XFAIL, XPASS
+
+if TYPE_CHECKING:
+    from reelgate.plan.checked import CheckedFile
+    from reelgate.preset.check import PresetResult
+    from reelgate.preset.model import Preset
 
 
 class PresetFile(pytest.Module):
@@ -45,51 +47,65 @@ class PresetFile(pytest.Module):
         module = types.ModuleType(f"reelgate_preset_{path.stem}")
         module.__file__ = str(path)
         collector.obj = module
+        # On the file, so every item of it has them (pytest and xdist read marks up the chain).
+        collector.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
+        if parent.config.pluginmanager.hasplugin("xdist"):  # one worker renders the whole preset
+            collector.add_marker(pytest.mark.xdist_group(name=collector.nodeid))
         return collector
 
     def collect(self) -> Iterator[PresetItem]:
-        result = get_suite(self.config).get(self.path)
-        register_marks(self.config, result.marks)  # once per file, before marks_for names them
-        report = plan_report(result, self.config)
-        yield PresetItem.for_check(self, "schema", result, schema_check(result, self.config, report))
-        preset = result.preset
-        if preset is None or report.of("error"):
-            return  # an invalid preset, or one its provider would refuse, has nothing else to run
-        if preset.reference_video is not None:
-            yield PresetItem.for_check(self, "reference", result, reference_check(preset, self.config))
-        for point in preset.sweep:
-            item = SweepItem.for_check(self, f"sweep[{point}]", result,
-                                       sweep_check(preset, point, self.config))
-            item.point = point
-            yield item
-        yield PresetItem.for_check(self, "regression", result, regression_check(preset, self.config))
+        """The file's items, from its outline: the check itself is loaded when an item runs."""
+        checked = get_suite(self.config).get(self.path)
+        register_marks(self.config, checked.outline.marks)  # once per file, before marks_for names them
+        for mark in marks_for(checked.outline.marks, None):  # the plain ones: every item of the file
+            self.add_marker(mark)
+        for name in checked.outline.items:
+            yield _item(self, name, checked)
+
+
+def _item(parent: PresetFile, name: str, checked: CheckedFile) -> PresetItem:
+    config = parent.config
+    if name.startswith("sweep["):
+        point = name.removeprefix("sweep[").removesuffix("]")
+        item = SweepItem.for_check(parent, name, checked, sweep_check(checked, point, config))
+        item.point = point
+        return item
+    make = {"schema": schema_check, "reference": reference_check, "regression": regression_check}[name]
+    return PresetItem.for_check(parent, name, checked, make(checked, config))
 
 
 class PresetItem(pytest.Function):
     """One check of one preset; its location is the preset's YAML line."""
 
-    preset_result: PresetResult
+    checked: CheckedFile
 
     @classmethod
     def for_check(
-        cls, parent: PresetFile, name: str, result: PresetResult, check: Callable[[], None]
+        cls, parent: PresetFile, name: str, checked: CheckedFile, check: Callable[..., None],
     ) -> Any:
         item = cls.from_parent(parent, name=name, callobj=check)
-        item.preset_result = result
-        item.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
-        if parent.config.pluginmanager.hasplugin("xdist"):  # one worker renders the whole preset
-            item.add_marker(pytest.mark.xdist_group(name=parent.nodeid))
-        for mark in marks_for(result.marks, name):
+        item.checked = checked
+        for mark in marks_for(checked.outline.marks, name):  # xfail and skip, which may name items
             item.add_marker(mark)
         return item
 
     @property
+    def preset_result(self) -> PresetResult:
+        return self.checked.result
+
+    @property
+    def preset_id(self) -> str:
+        return self.checked.outline.preset_id
+
+    @property
     def preset(self) -> Preset:
-        assert self.preset_result.preset is not None
-        return self.preset_result.preset
+        preset = self.checked.result.preset
+        assert preset is not None
+        return preset
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, self.preset_result.line - 1, f"{self.preset_result.preset_id}::{self.name}"
+        outline = self.checked.outline
+        return self.path, outline.line - 1, f"{outline.preset_id}::{self.name}"
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
         if isinstance(excinfo.value, PresetCheckFailed):

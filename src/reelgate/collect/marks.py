@@ -2,38 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
-from reelgate.preset.model import MarkSpec, SkipMark, XfailMark
+from reelgate.preset.memo import PlainMark
+
+KNOWN_KEY = pytest.StashKey[set[str]]()  # the marks the ini and earlier preset files registered
 
 
-def marks_for(marks: list[MarkSpec], item_name: str) -> list[pytest.MarkDecorator]:
-    """The marks that apply to one item. ``marks`` are the typed, validated entries of the file
-    (the check drops the whole list when any entry is invalid), so nothing here guesses."""
+def marks_for(marks: Iterable[PlainMark], item_name: str | None) -> list[pytest.MarkDecorator]:
+    """The marks of a file that apply to one item, or with ``item_name`` None its plain marks
+    (``marks: [smoke]``), which apply to every item and so are put on the file. ``marks`` are
+    the validated entries of the file (the check drops the whole list when any entry is
+    invalid), so nothing here guesses."""
     out: list[pytest.MarkDecorator] = []
     for mark in marks:
-        if isinstance(mark, str):
-            out.append(getattr(pytest.mark, mark))
+        if (mark.kind == "plain") != (item_name is None):
             continue
-        spec = mark.xfail if isinstance(mark, XfailMark) else mark.skip
-        reason = spec if isinstance(spec, str) else spec.reason
-        only = None if isinstance(spec, str) else spec.only
-        if only is not None and item_name not in only:
+        if mark.kind == "plain":
+            out.append(getattr(pytest.mark, mark.name))
+        elif mark.only is not None and item_name not in mark.only:
             continue
-        if isinstance(mark, XfailMark):
-            strict = not isinstance(spec, str) and getattr(spec, "strict", False)
-            out.append(pytest.mark.xfail(reason=reason, strict=strict))
-        elif isinstance(mark, SkipMark):
-            out.append(pytest.mark.skip(reason=reason))
+        elif mark.kind == "xfail":
+            out.append(pytest.mark.xfail(reason=mark.reason, strict=mark.strict))
+        elif mark.kind == "skip":
+            out.append(pytest.mark.skip(reason=mark.reason))
     return out
 
 
-def register_marks(config: pytest.Config, marks: list[MarkSpec]) -> None:
+def register_marks(config: pytest.Config, marks: Iterable[PlainMark]) -> None:
     """Register the plain marks a preset names (``marks: [smoke]``), as a conftest would: a team
     selects presets with ``-m smoke`` without registering each name, and ``--strict-markers``
     and ``-W error`` stay clean."""
-    known = {line.split(":", 1)[0].split("(", 1)[0].strip() for line in config.getini("markers")}
-    for mark in marks:
-        if isinstance(mark, str) and mark not in known:
-            config.addinivalue_line("markers", f"{mark}: named in a preset file's marks")
-            known.add(mark)
+    names = [mark.name for mark in marks if mark.kind == "plain"]
+    if not names:
+        return
+    if KNOWN_KEY not in config.stash:
+        config.stash[KNOWN_KEY] = {line.split(":", 1)[0].split("(", 1)[0].strip()
+                                   for line in config.getini("markers")}
+    known = config.stash[KNOWN_KEY]
+    for name in names:
+        if name not in known:
+            config.addinivalue_line("markers", f"{name}: named in a preset file's marks")
+            known.add(name)

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _check(args: argparse.Namespace) -> int:
     """Check the named files as ``pytest presets`` would; nothing to check is an error."""
     from reelgate.preset.project import ProjectError, find_project
-    from reelgate.preset.suite import discover, load_suite
+    from reelgate.preset.suite import discover
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
@@ -46,14 +46,15 @@ def _check(args: argparse.Namespace) -> int:
         print(f"reelgate check: no preset files in {names} (a preset is a .yaml or .yml file "
               "other than the scenarios file and files under references/)", file=sys.stderr)
         return 2
-    from reelgate.plan.schema import note_lines, schema_report
+    from reelgate.plan.checked import load_checked
+    from reelgate.plan.schema import note_lines
 
     root = project.root
-    suite = load_suite(root, paths, scenarios)
+    suite = load_checked(root, paths, scenarios)  # and its memo: pytest collects from it next
     failed = warned = 0
     notes = []
-    for result in suite.results.values():
-        report = schema_report(result)  # exactly what the file's schema item reports
+    for checked in suite.files.values():
+        result, report = checked.result, checked.report  # exactly what the file's schema item reports
         notes.append(report.notes)
         errors, warnings = report.of("error"), report.of("warning")
         if errors:
@@ -66,7 +67,8 @@ def _check(args: argparse.Namespace) -> int:
     if lines and args.warnings:
         print("provider notes (the same for every preset of the model):")
         print("\n".join(f"  {line}" for line in lines))
-    total = len(suite.results)
+    suite.save()
+    total = len(suite.files)
     hidden = [f"{count} {kind}" for count, kind in ((warned, "warnings"), (len(lines), "provider notes"))
               if count and not args.warnings]
     hint = f" ({', '.join(hidden)}: -w shows them)" if hidden else ""

@@ -64,12 +64,15 @@ def primary_target(preset: Preset, override: ProviderOverride | None = None) -> 
 
 
 def requests_for_point(
-    preset: Preset, point: str, override: ProviderOverride | None = None
+    preset: Preset, point: str, override: ProviderOverride | None = None, *, repeats: int | None = None
 ) -> list[RenderRequest]:
     """The requests of one sweep point, one per repeat, as they are sent: the run's override
-    applied (it drops the failover: the run asked for one provider)."""
+    applied (it drops the failover: the run asked for one provider). ``repeats``: only the first
+    so many (the capability check asks for one: the repeats of a point are equal but for it)."""
     primary = primary_target(preset, override)
     failover = None if override or preset.failover is None else _choice(preset.failover)
+    shots = tuple(ShotRequest(prompt=shot.prompt, duration=shot.duration, camera=shot.camera)
+                  for shot in preset.shots)
     return [
         RenderRequest(
             preset_id=preset.id,
@@ -90,8 +93,7 @@ def requests_for_point(
             model=primary.model,
             mode=primary.mode,
             failover=failover,
-            shots=tuple(ShotRequest(prompt=shot.prompt, duration=shot.duration, camera=shot.camera)
-                        for shot in preset.shots),
+            shots=shots,
             shot_type=preset.shot_type,
             sound=preset.sound,
             end_image=preset.reference_end_image,
@@ -99,7 +101,7 @@ def requests_for_point(
             video_refer=preset.video_refer,
             voices=preset.voices,
         )
-        for repeat in range(preset.repeats)
+        for repeat in range(min(preset.repeats, repeats if repeats is not None else preset.repeats))
     ]
 
 
@@ -149,7 +151,7 @@ def model_notes(preset: Preset, override: ProviderOverride | None = None,
 def point_issues(preset: Preset, override: ProviderOverride | None) -> list[tuple[str, CapabilityIssue]]:
     """The capability issues of each sweep point's request (its first repeat: repeats are equal)."""
     return [(point, issue) for point in preset.sweep
-            for issue in check_capabilities(requests_for_point(preset, point, override)[0])]
+            for issue in check_capabilities(requests_for_point(preset, point, override, repeats=1)[0])]
 
 
 def _unknown_providers(

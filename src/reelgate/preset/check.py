@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter, ValidationError
 
 from reelgate.bounded import YAML_CAP_BYTES, BoundedReadError, check_regular_file, resolve_inside
-from reelgate.preset.diagnostics import Diagnostic, PresetLoadError, Where
+from reelgate.preset.diagnostics import PRESET_SUFFIXES, Diagnostic, PresetLoadError, Where
 from reelgate.preset.model import MarkSpec, Preset, PresetDocument
 from reelgate.preset.resolve import early_checks, resolve_preset
 from reelgate.preset.scenarios import ScenarioSet
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
 MAX_EXTENDS_DEPTH = 16
-PRESET_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+PRESET_SUFFIXES = (".yaml", ".yml")  # what a preset file (and a file it extends) is named
 
 
 @dataclass(frozen=True, order=True)

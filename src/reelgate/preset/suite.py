@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reelgate.preset.check import PRESET_SUFFIXES, PresetResult, check_preset
-from reelgate.preset.diagnostics import Diagnostic, Where
-from reelgate.preset.scenarios import ScenarioSet, load_scenarios
+from reelgate.preset.diagnostics import PRESET_SUFFIXES, Diagnostic, Where
+
+if TYPE_CHECKING:  # the check and its model load only when a file is checked (not from the memo)
+    from reelgate.preset.check import PresetResult
+    from reelgate.preset.scenarios import ScenarioSet
 
 
 def is_preset_file(path: Path, scenarios_name: str = "scenarios.yaml") -> bool:
@@ -25,19 +29,43 @@ def discover(paths: Iterable[Path], scenarios_name: str = "scenarios.yaml") -> l
     found: set[Path] = set()
     for base in paths:
         if base.is_file():
-            candidates: Iterable[Path] = [base]
+            if is_preset_file(base, scenarios_name):
+                found.add(base.resolve())
         elif base.is_dir():
-            candidates = (p for p in base.rglob("*") if p.is_file())
-        else:
-            continue
-        inside = base.resolve()
-        for p in candidates:
-            resolved = p.resolve()
-            if base.is_dir() and not resolved.is_relative_to(inside):
-                continue  # a symlink out of the preset directory is not a preset of the suite
-            if is_preset_file(p.relative_to(base) if base.is_dir() else p, scenarios_name):
-                found.add(resolved)
+            found.update(_presets_below(base, scenarios_name))
     return sorted(found)
+
+
+def _presets_below(base: Path, scenarios_name: str) -> Iterator[Path]:
+    """The preset files below a folder, as ``is_preset_file`` names them, resolved. Symlinked
+    folders are not entered, and a file that resolves outside the folder is not a preset of the
+    suite. One scan per folder (its entries' types come with it) and one realpath per folder:
+    a thousand presets cost no more than listing them."""
+    inside = os.path.realpath(base)
+    pending = [(str(base), inside)]
+    while pending:
+        directory, real_directory = pending.pop()
+        try:
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except OSError:  # unreadable, or gone since it was listed
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "references":  # references/ holds the clips' sidecars, never presets
+                    pending.append((entry.path, os.path.join(real_directory, entry.name)))
+                continue
+            if os.path.splitext(entry.name)[1] not in PRESET_SUFFIXES or entry.name == scenarios_name:
+                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if not (real.startswith(inside + os.sep) and os.path.isfile(real)):
+                    continue  # a link out of the preset folder (or to nothing) is not a preset
+            elif entry.is_file():
+                real = os.path.join(real_directory, entry.name)
+            else:
+                continue
+            yield Path(real)
 
 
 @dataclass
@@ -50,6 +78,8 @@ class Suite:
 
     def get(self, path: Path) -> PresetResult:
         """The result of one file; files outside the configured paths are checked on demand."""
+        from reelgate.preset.check import check_preset
+
         resolved = path.resolve()
         if resolved not in self.results:
             self.results[resolved] = check_preset(resolved, self.scenarios, self.root)
@@ -58,6 +88,9 @@ class Suite:
 
 def load_suite(root: Path, preset_paths: list[Path], scenarios_path: Path) -> Suite:
     """Check every preset file and the ids across them."""
+    from reelgate.preset.check import check_preset
+    from reelgate.preset.scenarios import load_scenarios
+
     suite = Suite(root=root, scenarios=load_scenarios(scenarios_path))
     for path in discover(preset_paths, scenarios_path.name):
         suite.results[path] = check_preset(path, suite.scenarios, root)
@@ -66,20 +99,29 @@ def load_suite(root: Path, preset_paths: list[Path], scenarios_path: Path) -> Su
 
 
 def _flag_duplicate_ids(results: Iterable[PresetResult], root: Path) -> None:
-    by_id: dict[str, list[PresetResult]] = {}
-    for result in results:
-        if not result.abstract and not (result.errors and not result.preset_id):
-            by_id.setdefault(result.preset_id, []).append(result)
-    for preset_id, owners in by_id.items():
-        if len(owners) < 2:
+    by_path = {result.path: result for result in results}
+    owners = [(r.path, r.preset_id, r.line) for r in by_path.values()
+              if not r.abstract and not (r.errors and not r.preset_id)]
+    for path, diagnostic in duplicate_id_diagnostics(owners, root).items():
+        by_path[path].diagnostics.append(diagnostic)
+        by_path[path].preset = None
+
+
+def duplicate_id_diagnostics(owners: Iterable[tuple[Path, str, int]], root: Path) -> dict[Path, Diagnostic]:
+    """For each file (path, preset id, line of its id) whose id another file uses too, the
+    error that says so, naming the others."""
+    by_id: dict[str, list[tuple[Path, int]]] = {}
+    for path, preset_id, line in owners:
+        by_id.setdefault(preset_id, []).append((path, line))
+    found = {}
+    for preset_id, files in by_id.items():
+        if len(files) < 2:
             continue
-        for result in owners:
-            others = ", ".join(
-                Where(o.path, o.line, 1).display(root) for o in owners if o is not result
-            )
-            result.diagnostics.append(Diagnostic(
-                Where(result.path, result.line, 1), "id",
+        for path, line in files:
+            others = ", ".join(Where(p, n, 1).display(root) for p, n in files if p != path)
+            found[path] = Diagnostic(
+                Where(path, line, 1), "id",
                 f"duplicate preset id {preset_id!r}, also used by {others}; ids must be unique "
                 "across the suite (set 'id:' or rename the file)",
-            ))
-            result.preset = None
+            )
+    return found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,9 +54,17 @@ class RunConfig:
 
     def owns(self, path: Path) -> bool:
         """Whether a file is a preset of this suite (and so becomes preset items)."""
-        from reelgate.preset.suite import is_preset_file  # the preset stage, only once a YAML file is seen
+        if path.is_symlink():
+            return self._owns_resolved(path.resolve())
+        folder, presets_here = _folder_of(self, os.path.dirname(os.path.abspath(path)))
+        if not presets_here:  # a file named in preset_paths, or no preset at all
+            return self._owns_resolved(folder / path.name)
+        return path.suffix in (".yaml", ".yml") and path.name != self.scenarios.name
 
-        path = path.resolve()
+    def _owns_resolved(self, path: Path) -> bool:
+        # the preset stage, only once a YAML file is seen
+        from reelgate.preset.suite import is_preset_file
+
         if path == self.scenarios:
             return False
         for base in self.preset_paths:
@@ -63,3 +73,15 @@ class RunConfig:
             if path.is_relative_to(base):
                 return is_preset_file(path.relative_to(base), self.scenarios.name)
         return False
+
+
+@lru_cache(maxsize=1024)
+def _folder_of(conf: RunConfig, directory: str) -> tuple[Path, bool]:
+    """The folder resolved, once for all the files in it (pytest asks about every file of a
+    suite), and whether its YAML files are presets: it is a preset path or below one, not
+    under a ``references/`` folder."""
+    real = Path(os.path.realpath(directory))
+    for base in conf.preset_paths:
+        if real == base or real.is_relative_to(base):
+            return real, "references" not in real.relative_to(base).parts
+    return real, False

@@ -1,0 +1,107 @@
+"""The memo of checks: a second run collects unchanged preset files without checking them again,
+and whatever a check read (the file, what it extends, the scenarios file, a local reference)
+changing makes it check again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reelgate.preset.memo import MEMO_DIR
+from tests.suites import SCENARIOS, VALID, SuiteWriter
+
+
+def schema_run(suite: SuiteWriter) -> pytest.RunResult:
+    """A real run of the schema items only: it renders nothing, and leaves the memo."""
+    return suite.pytester.runpytest("presets", "-k", "schema", "-p", "no:cacheprovider")
+
+
+def memo_files(suite: SuiteWriter) -> list[Path]:
+    return sorted((suite.root / MEMO_DIR).glob("*.pickle"))
+
+
+def test_collection_from_the_memo_loads_no_check(suite: SuiteWriter) -> None:
+    """In a fresh process: the check, the preset's model and the providers stay unloaded."""
+    suite.preset("cup.yaml")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    assert len(memo_files(suite)) == 1
+    suite.pytester.makeconftest(
+        "import sys\n"
+        "def pytest_unconfigure(config):\n"
+        "    loaded = [m for m in ('reelgate.preset.check', 'reelgate.preset.model',\n"
+        "              'reelgate.providers', 'jsonschema') if m in sys.modules]\n"
+        "    open('loaded.txt', 'w').write(' '.join(loaded))\n")
+    result = suite.pytester.runpytest_subprocess("presets", "--co", "-q", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["presets/cup.yaml::sweep[[]mid[]]", "5 tests collected*"])
+    assert (suite.root / "loaded.txt").read_text() == ""
+
+
+def test_collect_only_writes_no_memo(suite: SuiteWriter) -> None:
+    suite.preset("cup.yaml")
+    suite.pytester.runpytest("presets", "--co", "-q", "-p", "no:cacheprovider").assert_outcomes()
+    assert memo_files(suite) == []
+
+
+def test_an_edited_preset_is_checked_again(suite: SuiteWriter) -> None:
+    path = suite.preset("cup.yaml")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    path.write_text(VALID.replace("score: 3", "score: 9"))
+    result = schema_run(suite)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*cup.yaml:6:*motion score 9 is outside*"])
+    path.write_text(VALID)
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+
+
+def test_an_edited_base_is_checked_again(suite: SuiteWriter) -> None:
+    suite.preset("base.yaml", VALID.replace("version: 1\n", "version: 1\nabstract: true\n"))
+    suite.preset("cup.yaml", "extends: base.yaml\nid: cup\n")
+    schema_run(suite).assert_outcomes(passed=2, deselected=4)
+    suite.preset("base.yaml", VALID.replace("version: 1\n", "version: 1\nabstract: true\n")
+                 .replace("scenario: ad", "scenario: advert"))
+    result = schema_run(suite)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*unknown scenario 'advert'*"])
+
+
+def test_an_edited_scenarios_file_is_checked_again(suite: SuiteWriter) -> None:
+    suite.preset("cup.yaml")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    (suite.root / "presets" / "scenarios.yaml").write_text(
+        SCENARIOS.replace("motion_range: [1, 7]", "motion_range: [4, 7]")
+        .replace("sweep: [2, 4, 6]", "sweep: [4, 5, 6]", 1))
+    result = schema_run(suite)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*motion score 3*"])
+
+
+def test_a_removed_reference_is_checked_again(suite: SuiteWriter) -> None:
+    clip = suite.root / "presets" / "references" / "cup.png"
+    clip.parent.mkdir(parents=True)
+    clip.write_bytes(b"\0" * 64)  # the schema item asks only for a regular image file
+    suite.preset("cup.yaml", VALID + "reference: {image: references/cup.png}\n")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    clip.unlink()
+    result = schema_run(suite)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*reference.image*cup.png*"])
+
+
+def test_a_duplicate_id_is_seen_in_a_file_from_the_memo(suite: SuiteWriter) -> None:
+    suite.preset("cup.yaml")
+    mug = suite.preset("mug.yaml", VALID.replace("ceramic cup", "stoneware mug"))
+    schema_run(suite).assert_outcomes(passed=2, deselected=8)
+    mug.write_text("id: cup\n" + VALID)  # cup.yaml is unchanged: its check comes from the memo
+    result = schema_run(suite)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*duplicate preset id 'cup', also used by presets/mug.yaml*"])
+
+
+def test_a_damaged_memo_is_ignored_and_written_again(suite: SuiteWriter) -> None:
+    suite.preset("cup.yaml")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    (memo,) = memo_files(suite)
+    memo.write_bytes(b"\x80\x05 not a pickle")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    assert memo.read_bytes().startswith(b"\x80") and len(memo.read_bytes()) > 100
