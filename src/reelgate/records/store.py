@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exists, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from reelgate.extras import MissingExtraError, import_from_extra
@@ -169,8 +169,12 @@ class Ledger:
             return int(conn.exec_driver_sql(self._postgres_insert, batch).rowcount)
 
     def _upsert(self, conn: Connection, batch: list[dict[str, Any]]) -> int:
-        dialect = sqlite if self.backend == "sqlite" else postgresql
-        statement = dialect.insert(renders)
+        if self.backend == "sqlite":
+            statement = sqlite.insert(renders)
+        else:  # SQLAlchemy's PostgreSQL dialect loads only for a PostgreSQL ledger
+            from sqlalchemy.dialects import postgresql
+
+            statement = postgresql.insert(renders)
         changed = {name: statement.excluded[name] for name in batch[0] if name not in NATURAL_KEY}
         upsert = statement.on_conflict_do_update(index_elements=list(NATURAL_KEY), set_=changed)
         for row in batch:  # one at a time: a batch may hold a render's in-flight and final rows
@@ -181,6 +185,8 @@ class Ledger:
 def _postgres_insert_sql(conn: Connection, columns: list[str]) -> str:
     """The idempotent INSERT as driver SQL. It bypasses UTCDateTime's bind step, which has nothing
     to do here: rows arrive as aware UTC datetimes, which psycopg sends as timestamptz."""
+    from sqlalchemy.dialects import postgresql
+
     statement = postgresql.insert(renders).on_conflict_do_nothing(index_elements=list(NATURAL_KEY))
     return str(statement.compile(dialect=conn.dialect, column_keys=columns))
 

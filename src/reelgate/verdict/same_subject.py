@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import av
-import numpy as np
+from typing import TYPE_CHECKING
 
 from reelgate.analysis.model import Box
+
+if TYPE_CHECKING:  # NumPy and PyAV load when a signature is taken: a replay's rubric takes none
+    import numpy as np
 
 # The first half second of a shot: the subject box is chosen about 0.2 s in (SubjectSettings
 # decide_after) and holds near its place that long; later frames would need the tracked box.
@@ -69,6 +70,9 @@ class Signature:
 def subject_signature(path: Path, box: Box) -> Signature | None:
     """The shot's signature over its first half second; None when the box or the file holds no
     pixels. Raises av.FFmpegError for an unreadable file."""
+    import av
+    import numpy as np
+
     regions = (box, grown(box, BOX_GROWTH), CENTRE)
     sums = [np.zeros(CHROMA_BINS * CHROMA_BINS) for _ in regions]
     with av.open(str(path)) as container:
@@ -94,6 +98,8 @@ def grown(box: Box, factor: float) -> Box:
 
 
 def _histogram(u: np.ndarray, v: np.ndarray, box: Box) -> np.ndarray:
+    import numpy as np
+
     height, width = u.shape
     x0, x1 = int(max(0.0, box.x) * width), int(min(1.0, box.x + box.w) * width)
     y0, y1 = int(max(0.0, box.y) * height), int(min(1.0, box.y + box.h) * height)
@@ -107,6 +113,8 @@ def _histogram(u: np.ndarray, v: np.ndarray, box: Box) -> np.ndarray:
 
 def _kernel(height: int, width: int) -> np.ndarray:
     """Centre weights: a box's corners are most likely background."""
+    import numpy as np
+
     ys = 1 - np.abs(np.linspace(-1, 1, height))
     xs = 1 - np.abs(np.linspace(-1, 1, width))
     return np.outer(ys, xs) + 1e-3
@@ -114,6 +122,8 @@ def _kernel(height: int, width: int) -> np.ndarray:
 
 def hellinger(p: np.ndarray, q: np.ndarray) -> float:
     """Distance of two histograms that sum to one: 0 equal, 1 disjoint."""
+    import numpy as np
+
     return float(np.sqrt(max(0.0, 1.0 - float(np.sum(np.sqrt(p * q))))))
 
 
