@@ -14,7 +14,7 @@ import httpcore  # noqa: F401
 import httpx  # noqa: F401
 import numpy  # noqa: F401
 import pytest
-import sqlalchemy  # noqa: F401
+import sqlalchemy.dialects.postgresql  # noqa: F401  (a second import re-registers its SQL functions)
 import yaml  # noqa: F401  (its C parser builds nodes of the first yaml.nodes it saw)
 
 # reelgate's own pytest glue, which the plugin imports only once a run has presets: one copy for
