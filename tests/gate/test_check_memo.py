@@ -105,3 +105,20 @@ def test_a_damaged_memo_is_ignored_and_written_again(suite: SuiteWriter) -> None
     memo.write_bytes(b"\x80\x05 not a pickle")
     schema_run(suite).assert_outcomes(passed=1, deselected=4)
     assert memo.read_bytes().startswith(b"\x80") and len(memo.read_bytes()) > 100
+
+
+def test_a_reference_that_comes_to_link_out_of_the_project_is_checked_again(
+        suite: SuiteWriter, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Same name, same size: only where it resolves changed, and the check refuses that."""
+    clip = suite.root / "presets" / "references" / "cup.png"
+    clip.parent.mkdir(parents=True)
+    clip.write_bytes(b"\0" * 64)
+    suite.preset("cup.yaml", VALID + "reference: {image: references/cup.png}\n")
+    schema_run(suite).assert_outcomes(passed=1, deselected=4)
+    outside = tmp_path_factory.mktemp("elsewhere") / "cup.png"
+    outside.write_bytes(b"\0" * 64)
+    clip.unlink()
+    clip.symlink_to(outside)
+    result = schema_run(suite)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*reference.image*outside*"])

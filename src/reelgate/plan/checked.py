@@ -109,6 +109,8 @@ class CheckedSuite:
 
     def get(self, path: Path) -> CheckedFile:
         """One file's check; a file outside the suite's paths is checked on demand."""
+        if path in self.files:  # pytest's path is the resolved one unless a folder is a link
+            return self.files[path]
         resolved = path.resolve()
         if resolved not in self.files:
             self.files[resolved] = self._check(resolved)

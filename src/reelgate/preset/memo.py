@@ -1,8 +1,8 @@
 """Checked preset files kept across runs, so collection reads a file instead of checking it.
 
 A file's check is a pure function of the bytes it reads (the file and what it extends), of the
-scenarios file, of the local media it names (only whether each is a regular file of its size)
-and of the checking code. The memo keeps, per file, those inputs with what collection needs
+scenarios file, of the local media it names (only where each resolves, and that it is a regular
+file of its size) and of the checking code. The memo keeps, per file, those inputs with what collection needs
 (``Outline``: the items and their marks) and the whole check (pickled, and unpickled only when
 an item asks for it). An entry whose inputs changed is checked again; a file whose check found
 errors is never kept (its messages may depend on files it could not read).
@@ -59,10 +59,10 @@ class Outline:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What a check read: each source file's digest and each local media file's size."""
+    """What a check read: each source file's digest and each local media file's facts."""
 
     sources: tuple[tuple[str, str | int], ...]
-    media: tuple[tuple[str, int], ...]
+    media: tuple[tuple[str, str], ...]
 
 
 def file_digest(path: Path) -> str | int:
@@ -78,12 +78,15 @@ def file_digest(path: Path) -> str | int:
         return MISSING
 
 
-def media_size(path: Path) -> int:
+def media_fact(path: Path) -> str:
+    """What the check asked of a local reference: where it resolves (a link may come to point
+    out of the project) and that it is a regular file of this size."""
     try:
         info = os.stat(path)
     except OSError:
-        return MISSING
-    return info.st_size if stat.S_ISREG(info.st_mode) else MISSING
+        return "missing"
+    size = info.st_size if stat.S_ISREG(info.st_mode) else MISSING
+    return f"{os.path.realpath(path)}\0{size}"
 
 
 class CheckMemo:
@@ -119,7 +122,7 @@ class CheckMemo:
         inputs, outline, blob = entry
         if any(self.digest(Path(source)) != digest for source, digest in inputs.sources):
             return None
-        if any(media_size(Path(media)) != size for media, size in inputs.media):
+        if any(media_fact(Path(media)) != fact for media, fact in inputs.media):
             return None
         return outline, blob
 
@@ -131,7 +134,7 @@ class CheckMemo:
 
     def inputs(self, sources: list[Path], media: list[Path]) -> Inputs:
         return Inputs(tuple((str(p), self.digest(p)) for p in sources),
-                      tuple((str(p), media_size(p)) for p in media))
+                      tuple((str(p), media_fact(p)) for p in media))
 
     def save(self, keep_only: set[Path]) -> None:
         """Write the memo if it changed, with only the entries of ``keep_only`` (the files of this
