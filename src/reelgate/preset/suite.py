@@ -15,12 +15,15 @@ if TYPE_CHECKING:  # the check and its model load only when a file is checked (n
     from reelgate.preset.scenarios import ScenarioSet
 
 
+REFERENCES_DIR = "references"  # a folder of reference clips and their sidecars: never presets
+
+
 def is_preset_file(path: Path, scenarios_name: str = "scenarios.yaml") -> bool:
     """Preset files are YAML files other than the scenarios file and anything under references/."""
     return (
         path.suffix in PRESET_SUFFIXES
         and path.name != scenarios_name
-        and "references" not in path.parts[:-1]
+        and REFERENCES_DIR not in path.parts[:-1]
     )
 
 
@@ -52,7 +55,7 @@ def _presets_below(base: Path, scenarios_name: str) -> Iterator[Path]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if entry.name != "references":  # references/ holds the clips' sidecars, never presets
+                if entry.name != REFERENCES_DIR:
                     pending.append((entry.path, os.path.join(real_directory, entry.name)))
                 continue
             if os.path.splitext(entry.name)[1] not in PRESET_SUFFIXES or entry.name == scenarios_name:

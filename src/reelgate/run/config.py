@@ -80,8 +80,10 @@ def _folder_of(conf: RunConfig, directory: str) -> tuple[Path, bool]:
     """The folder resolved, once for all the files in it (pytest asks about every file of a
     suite), and whether its YAML files are presets: it is a preset path or below one, not
     under a ``references/`` folder."""
+    from reelgate.preset.suite import REFERENCES_DIR
+
     real = Path(os.path.realpath(directory))
     for base in conf.preset_paths:
         if real == base or real.is_relative_to(base):
-            return real, "references" not in real.relative_to(base).parts
+            return real, REFERENCES_DIR not in real.relative_to(base).parts
     return real, False
