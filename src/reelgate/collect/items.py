@@ -12,21 +12,15 @@ pytest never imports the YAML, and module-scoped fixtures, ``request.module`` an
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from reelgate.collect import details
-from reelgate.collect.checks import (
-    PresetCheckFailed,
-    reference_check,
-    regression_check,
-    schema_check,
-    sweep_check,
-)
-from reelgate.collect.marks import marks_for, register_marks
+from reelgate.collect.checks import CHECKS, PresetCheckFailed
+from reelgate.collect.marks import mark_named, marks_for, register_marks
 from reelgate.collect.suite import get_suite
 from reelgate.run.outcomes import OUTCOME, XFAIL, XPASS
 
@@ -48,7 +42,7 @@ class PresetFile(pytest.Module):
         module.__file__ = str(path)
         collector.obj = module
         # On the file, so every item of it has them (pytest and xdist read marks up the chain).
-        collector.add_marker(pytest.mark.preset)  # so `-m preset` selects every preset item
+        collector.add_marker(mark_named(parent.config, "preset"))  # `-m preset`: every preset item
         if parent.config.pluginmanager.hasplugin("xdist"):  # one worker renders the whole preset
             collector.add_marker(pytest.mark.xdist_group(name=collector.nodeid))
         return collector
@@ -57,37 +51,31 @@ class PresetFile(pytest.Module):
         """The file's items, from its outline: the check itself is loaded when an item runs."""
         checked = get_suite(self.config).get(self.path)
         register_marks(self.config, checked.outline.marks)  # once per file, before marks_for names them
-        for mark in marks_for(checked.outline.marks, None):  # the plain ones: every item of the file
+        marks = checked.outline.marks
+        for mark in marks_for(marks, None, self.config):  # the plain ones: every item of the file
             self.add_marker(mark)
+        per_item = any(mark.kind != "plain" for mark in marks)  # xfail and skip may name items
         for name in checked.outline.items:
-            yield _item(self, name, checked)
+            item = _item(self, name, checked)
+            for mark in marks_for(marks, name) if per_item else ():
+                item.add_marker(mark)
+            yield item
 
 
 def _item(parent: PresetFile, name: str, checked: CheckedFile) -> PresetItem:
-    config = parent.config
     if name.startswith("sweep["):
-        point = name.removeprefix("sweep[").removesuffix("]")
-        item = SweepItem.for_check(parent, name, checked, sweep_check(checked, point, config))
-        item.point = point
-        return item
-    make = {"schema": schema_check, "reference": reference_check, "regression": regression_check}[name]
-    return PresetItem.for_check(parent, name, checked, make(checked, config))
+        item = SweepItem.from_parent(parent, name=name, callobj=CHECKS["sweep"])
+        item.point = name.removeprefix("sweep[").removesuffix("]")
+    else:
+        item = PresetItem.from_parent(parent, name=name, callobj=CHECKS[name])
+    item.checked = checked
+    return item
 
 
 class PresetItem(pytest.Function):
     """One check of one preset; its location is the preset's YAML line."""
 
-    checked: CheckedFile
-
-    @classmethod
-    def for_check(
-        cls, parent: PresetFile, name: str, checked: CheckedFile, check: Callable[..., None],
-    ) -> Any:
-        item = cls.from_parent(parent, name=name, callobj=check)
-        item.checked = checked
-        for mark in marks_for(checked.outline.marks, name):  # xfail and skip, which may name items
-            item.add_marker(mark)
-        return item
+    checked: CheckedFile  # the file's check, which the item's check reads when it runs
 
     @property
     def preset_result(self) -> PresetResult:

@@ -58,7 +58,7 @@ def checking_identity(root: Path, scenarios: Path, override: tuple[str | None, s
     return digest.hexdigest()[:16]
 
 
-@dataclass
+@dataclass(slots=True)  # one per preset file, alive all session: no __dict__ each
 class CheckedFile:
     """One file's outline, with its check and schema report loaded on first use."""
 

@@ -33,7 +33,7 @@ MISSING = -1
 KEPT_IDENTITIES = 4  # memo files kept: a run with --preset-provider and one without keep theirs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlainMark:
     """A preset's mark in plain values, so collection builds it without the preset's model:
     ``kind`` is "plain" (``marks: [smoke]``, ``name`` the mark), "xfail" or "skip"."""
@@ -45,7 +45,7 @@ class PlainMark:
     only: tuple[str, ...] | None = None  # the items it applies to; None: every item
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outline:
     """What collection needs of a checked file: its id and line, and its items with their marks."""
 
@@ -57,7 +57,7 @@ class Outline:
     marks: tuple[PlainMark, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inputs:
     """What a check read: each source file's digest and each local media file's facts."""
 
