@@ -4,11 +4,15 @@ changing makes it check again."""
 
 from __future__ import annotations
 
+import os
+import pickle
+import time
 from pathlib import Path
 
 import pytest
 
-from reelgate.preset.memo import MEMO_DIR
+from reelgate.preset import memo as memo_module
+from reelgate.preset.memo import MEMO_DIR, CheckMemo, Outline
 from tests.suites import SCENARIOS, VALID, SuiteWriter
 
 
@@ -122,3 +126,87 @@ def test_a_reference_that_comes_to_link_out_of_the_project_is_checked_again(
     result = schema_run(suite)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*reference.image*outside*"])
+
+
+# The stamps: an unchanged stamp vouches for a file unread, anything else reads it again.
+
+AN_HOUR_NS = 3_600 * 10**9
+OUTLINE = Outline("cup", 1, False, True, ("schema", "sweep[low]"), ())
+
+
+def kept_memo(tmp_path: Path, text: str, age_ns: int) -> tuple[Path, Path]:
+    """A memo holding one check of ``cup.yaml``, written ``age_ns`` before it was read."""
+    source = tmp_path / "cup.yaml"
+    source.write_text(text)
+    mtime = time.time_ns() - age_ns
+    os.utime(source, ns=(mtime, mtime))
+    memo = CheckMemo(tmp_path / "memo", "identity")
+    memo.keep(source, memo.inputs([source], []), OUTLINE, "the check")
+    memo.save({source})
+    return source, memo.path
+
+
+def reread(memo_path: Path, source: Path) -> tuple[CheckMemo, object]:
+    memo = CheckMemo(memo_path.parent, "identity")
+    return memo, memo.lookup(source)
+
+
+def kept_stamp(memo_path: Path, source: Path) -> object:
+    inputs, _outline, _blob = pickle.loads(memo_path.read_bytes())[str(source)]
+    return inputs.sources[0].stamp
+
+
+def test_a_touched_file_with_the_same_bytes_is_a_hit_and_is_stamped_again(tmp_path: Path) -> None:
+    source, memo_path = kept_memo(tmp_path, VALID, AN_HOUR_NS)
+    old_stamp = kept_stamp(memo_path, source)
+    assert old_stamp is not None
+    later = time.time_ns() - AN_HOUR_NS // 2
+    os.utime(source, ns=(later, later))  # a fresh clone or a checkout: new mtimes, same bytes
+    memo, hit = reread(memo_path, source)
+    assert hit is not None and hit[0] == OUTLINE
+    memo.save({source})
+    assert kept_stamp(memo_path, source) == memo_module.file_stamp(source) != old_stamp
+
+
+def test_an_edit_with_a_new_mtime_is_caught(tmp_path: Path) -> None:
+    source, memo_path = kept_memo(tmp_path, VALID, AN_HOUR_NS)
+    source.write_text(VALID.replace("score: 3", "score: 4"))  # same size, mtime now
+    assert reread(memo_path, source)[1] is None
+
+
+def test_a_file_read_in_its_racy_window_is_always_hashed(tmp_path: Path) -> None:
+    """Written just before the check read it: on a coarse clock an edit in the same tick keeps
+    the stamp, so the stamp is not kept and the bytes decide."""
+    source, memo_path = kept_memo(tmp_path, VALID, 0)
+    assert kept_stamp(memo_path, source) is None
+    stamp = os.stat(source)
+    source.write_text(VALID.replace("score: 3", "score: 4"))  # same size
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # and the old mtime
+    assert reread(memo_path, source)[1] is None
+    source.write_text(VALID)
+    assert reread(memo_path, source)[1] is not None
+
+
+def test_a_stamp_is_taken_before_the_file_is_read(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit while the check reads it leaves a newer mtime than the one kept: the next run
+    reads it again instead of trusting a digest of the old bytes."""
+    source = tmp_path / "cup.yaml"
+    source.write_text(VALID)
+    mtime = time.time_ns() - AN_HOUR_NS
+    os.utime(source, ns=(mtime, mtime))
+    read_digest = memo_module.file_digest
+
+    def edited_while_read(path: str | Path) -> str | int:
+        digest = read_digest(path)
+        source.write_text(VALID.replace("score: 3", "score: 4"))
+        edited = mtime + AN_HOUR_NS // 2  # out of the racy window: only the order can catch it
+        os.utime(source, ns=(edited, edited))
+        return digest
+
+    monkeypatch.setattr(memo_module, "file_digest", edited_while_read)
+    memo = CheckMemo(tmp_path / "memo", "identity")
+    memo.keep(source, memo.inputs([source], []), OUTLINE, "the check of the old bytes")
+    memo.save({source})
+    monkeypatch.undo()
+    assert reread(memo.path, source)[1] is None

@@ -18,9 +18,9 @@ import hashlib
 import os
 import pickle
 import stat
-from dataclasses import dataclass
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reelgate.atomic import write_bytes_atomic
 from reelgate.bounded import YAML_CAP_BYTES
@@ -31,10 +31,13 @@ MEMO_SUFFIX = ".pickle"
 # A source file's digest, or a media file's size; MISSING when it is not a regular file.
 MISSING = -1
 KEPT_IDENTITIES = 4  # memo files kept: a run with --preset-provider and one without keep theirs
+# A file changed less than this long before it was read is hashed on every lookup: on a
+# file system with coarse timestamps an edit in the same tick would keep the same stamp (git's
+# "racy" entries). Two seconds covers FAT's two-second mtime; ext4 and APFS stamp nanoseconds.
+RACY_STAMP_NS = 2_000_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class PlainMark:
+class PlainMark(NamedTuple):
     """A preset's mark in plain values, so collection builds it without the preset's model:
     ``kind`` is "plain" (``marks: [smoke]``, ``name`` the mark), "xfail" or "skip"."""
 
@@ -45,9 +48,9 @@ class PlainMark:
     only: tuple[str, ...] | None = None  # the items it applies to; None: every item
 
 
-@dataclass(frozen=True, slots=True)
-class Outline:
-    """What collection needs of a checked file: its id and line, and its items with their marks."""
+class Outline(NamedTuple):
+    """What collection needs of a checked file: its id and line, and its items with their marks.
+    Named tuples, as the marks: a thousand of them unpickle in a fraction of a millisecond."""
 
     preset_id: str
     line: int
@@ -57,15 +60,25 @@ class Outline:
     marks: tuple[PlainMark, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """What a check read: each source file's digest and each local media file's facts."""
+Stamp = tuple[int, int, int]  # a regular file's (mtime in ns, size, inode)
 
-    sources: tuple[tuple[str, str | int], ...]
+
+class Source(NamedTuple):
+    """A source file the check read: its digest, and the stamp that vouches for it unread."""
+
+    path: str
+    digest: str | int
+    stamp: Stamp | None  # None: changed too near the check to vouch for it (RACY_STAMP_NS)
+
+
+class Inputs(NamedTuple):
+    """What a check read: each source file and each local media file's facts."""
+
+    sources: tuple[Source, ...]
     media: tuple[tuple[str, str], ...]
 
 
-def file_digest(path: Path) -> str | int:
+def file_digest(path: str | Path) -> str | int:
     """A source file's content hash, or MISSING (gone, not a regular file, or over the cap: the
     check itself reports those)."""
     try:
@@ -78,7 +91,18 @@ def file_digest(path: Path) -> str | int:
         return MISSING
 
 
-def media_fact(path: Path) -> str:
+def file_stamp(path: str | Path) -> Stamp | None:
+    """A regular file's stamp (mtime, size, inode), None for anything else; one stat."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def media_fact(path: str | Path) -> str:
     """What the check asked of a local reference: where it resolves (a link may come to point
     out of the project) and that it is a regular file of this size."""
     try:
@@ -91,12 +115,17 @@ def media_fact(path: Path) -> str:
 
 class CheckMemo:
     """The memo of one checking identity (code, scenarios file, project root, provider override):
-    a memo file per identity, so switching back and forth keeps both."""
+    a memo file per identity, so switching back and forth keeps both.
+
+    A source file whose stamp is the one kept is not read again (as git trusts its index); one
+    whose stamp changed (a fresh clone, a touch) is hashed, and its entry is kept with the new
+    stamp when the digest still matches."""
 
     def __init__(self, directory: Path, identity: str) -> None:
         self.path = directory / f"{identity}{MEMO_SUFFIX}"
         self._entries: dict[str, tuple[Inputs, Outline, Any]] | None = None
-        self._digests: dict[Path, str | int] = {}  # this run's, shared by the files extending one base
+        # this run's reading of each source file, shared by the files extending one base
+        self._read: dict[str, Source] = {}
         self._changed = False
 
     def _load(self) -> dict[str, tuple[Inputs, Outline, Any]]:
@@ -108,22 +137,37 @@ class CheckMemo:
                 self._entries = {}
         return self._entries
 
-    def digest(self, path: Path) -> str | int:
-        if path not in self._digests:
-            self._digests[path] = file_digest(path)
-        return self._digests[path]
+    def source(self, path: str) -> Source:
+        """The file's digest, once a run, with the stamp taken before it was read: an edit while
+        it is read leaves a newer stamp, which the next run does not trust."""
+        if path not in self._read:
+            stamp = file_stamp(path)
+            if stamp is not None and time.time_ns() - stamp[0] < RACY_STAMP_NS:
+                stamp = None
+            self._read[path] = Source(path, file_digest(path), stamp)
+        return self._read[path]
 
     def lookup(self, path: Path) -> tuple[Outline, Any] | None:
         """The file's outline and check (pickled, unless kept in this run), if nothing it read
         has changed."""
-        entry = self._load().get(str(path))
+        key = str(path)
+        entry = self._load().get(key)
         if entry is None:
             return None
         inputs, outline, blob = entry
-        if any(self.digest(Path(source)) != digest for source, digest in inputs.sources):
+        restamped = False
+        for source in inputs.sources:
+            if source.stamp is not None and file_stamp(source.path) == source.stamp:
+                continue
+            if self.source(source.path).digest != source.digest:
+                return None
+            restamped = True
+        if any(media_fact(media) != fact for media, fact in inputs.media):
             return None
-        if any(media_fact(Path(media)) != fact for media, fact in inputs.media):
-            return None
+        if restamped:  # same bytes, new stamps: vouched for unread from the next run on
+            sources = tuple(self.source(source.path) for source in inputs.sources)
+            self._entries[key] = (inputs._replace(sources=sources), outline, blob)  # type: ignore[index]
+            self._changed = True
         return outline, blob
 
     def keep(self, path: Path, inputs: Inputs, outline: Outline, value: Any) -> None:
@@ -133,14 +177,15 @@ class CheckMemo:
         self._changed = True
 
     def inputs(self, sources: list[Path], media: list[Path]) -> Inputs:
-        return Inputs(tuple((str(p), self.digest(p)) for p in sources),
+        return Inputs(tuple(self.source(str(p)) for p in sources),
                       tuple((str(p), media_fact(p)) for p in media))
 
     def save(self, keep_only: set[Path]) -> None:
         """Write the memo if it changed, with only the entries of ``keep_only`` (the files of this
         suite: a deleted preset's entry goes), and drop all but the newest memo files."""
         entries = self._load()
-        stale = [key for key in entries if Path(key) not in keep_only]
+        kept = {str(path) for path in keep_only}
+        stale = [key for key in entries if key not in kept]
         if not self._changed and not stale:
             return
         for key in stale:
