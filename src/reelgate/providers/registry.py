@@ -26,6 +26,7 @@ def provider_names() -> list[str]:
     return sorted(_entry_points())
 
 
+@functools.cache  # asked once per render's output contract: the entry point loads once
 def provider_class(name: str) -> type[Provider]:
     """The class registered as ``name``; UnknownProviderError lists what is installed."""
     found = _entry_points().get(name)

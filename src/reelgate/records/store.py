@@ -54,6 +54,7 @@ class Ledger:
         self.location = location
         self._engine = engine
         self._postgres_insert: str | None = None
+        self._upserts: dict[tuple[str, ...], Any] = {}  # the upsert statement of each row shape
 
     @property
     def display(self) -> str:
@@ -169,17 +170,24 @@ class Ledger:
             return int(conn.exec_driver_sql(self._postgres_insert, batch).rowcount)
 
     def _upsert(self, conn: Connection, batch: list[dict[str, Any]]) -> int:
+        upsert = self._upserts.get(tuple(batch[0]))
+        if upsert is None:
+            upsert = self._upserts[tuple(batch[0])] = self._upsert_statement(list(batch[0]))
+        for row in batch:  # one at a time: a batch may hold a render's in-flight and final rows
+            conn.execute(upsert, row)
+        return len(batch)
+
+
+    def _upsert_statement(self, columns: list[str]) -> Any:
+        """Built once per set of columns: its ``excluded`` alias costs more than the row's write."""
         if self.backend == "sqlite":
             statement = sqlite.insert(renders)
         else:  # SQLAlchemy's PostgreSQL dialect loads only for a PostgreSQL ledger
             from sqlalchemy.dialects import postgresql
 
             statement = postgresql.insert(renders)
-        changed = {name: statement.excluded[name] for name in batch[0] if name not in NATURAL_KEY}
-        upsert = statement.on_conflict_do_update(index_elements=list(NATURAL_KEY), set_=changed)
-        for row in batch:  # one at a time: a batch may hold a render's in-flight and final rows
-            conn.execute(upsert, row)
-        return len(batch)
+        changed = {name: statement.excluded[name] for name in columns if name not in NATURAL_KEY}
+        return statement.on_conflict_do_update(index_elements=list(NATURAL_KEY), set_=changed)
 
 
 def _postgres_insert_sql(conn: Connection, columns: list[str]) -> str:

@@ -16,8 +16,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import av
-
 from reelgate.providers.errors import ProviderConfigError
 from reelgate.providers.registry import provider_class
 from reelgate.providers.result import RenderResult, Timings
@@ -48,8 +46,17 @@ class ClipProbe:
     audio: bool = False  # the container has an audio stream
 
 
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """What reading a clip raises for a clip that does not decode (evaluated only then)."""
+    import av
+
+    return av.FFmpegError, OSError, IndexError
+
+
 def probe_clip(path: Path | str) -> ClipProbe:
     """Size, length and codec of the first video stream; raises av.FFmpegError if unreadable."""
+    import av  # FFmpeg loads only when a clip is read: a replay knows its clips' facts
+
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = sum(1 for packet in container.demux(stream) if packet.size)
@@ -118,7 +125,7 @@ def check_output_contract(
         assert result.clip is not None
         try:
             probe = reader(result.clip.path)
-        except (av.FFmpegError, OSError, IndexError) as exc:
+        except _unreadable() as exc:
             problems.append(f"the clip at {result.clip.path} does not decode ({exc})")
         else:
             _compare(request, result, probe, tolerance, problems, notes)
