@@ -5,12 +5,13 @@ each clip's analysis beside its media, as a team commits them), then times in on
 pytest running 300 trivial tests, ``pytest presets -k sweep`` replaying on a fresh clone (no
 ``.reelgate`` at all: clips, caches and ledger gone; the committed analyses read, nothing
 decoded), and the same again warm (second run). Each figure is the best of three fresh processes.
-Run: python tests/bench/bench_replay.py [--presets N] [--runs R]
+Run: python tests/bench/bench_replay.py [--presets N] [--runs R] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -69,10 +70,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", type=int, default=PRESETS, help="presets of 3 sweep points each")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per figure (the best counts)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the project in DIR (new or empty) and leave it, to profile a run")
     args = parser.parse_args()
     presets = args.presets
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        raise SystemExit(f"--keep {args.keep}: not empty; name a new or empty directory")
+    with contextlib.nullcontext(str(args.keep)) if args.keep else tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
         (root / "pytest.ini").write_text("[pytest]\n")
         (root / "presets").mkdir()
         (root / "presets" / "scenarios.yaml").write_text(SCENARIOS)
