@@ -107,3 +107,18 @@ def test_a_damaged_stored_analysis_is_analysed_again_not_an_error(tmp_path: Path
     store = TravelStore(tmp_path)
     assert store.get("a" * 64) is None and store.foreign() == 1
     assert not store.vouches("a" * 64, 10)
+
+
+def test_a_fresh_clone_replay_loads_no_decoder_nor_numerics(pytester: pytest.Pytester) -> None:
+    """Judging stored analyses is plain Python: PyAV, NumPy and OpenCV (a third of a replay's
+    start-up when they load) stay unloaded while nothing is decoded."""
+    (pytester.path / "presets").mkdir()
+    fresh_clone(pytester.path)
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_unconfigure(config):\n"
+        "    loaded = [m for m in ('av', 'numpy', 'cv2') if m in sys.modules]\n"
+        "    open('loaded.txt', 'w').write(' '.join(loaded))\n")
+    result = pytester.runpytest_subprocess("presets", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=12)
+    assert (pytester.path / "loaded.txt").read_text() == ""

@@ -7,7 +7,7 @@ picture than its surroundings, does not read as camera motion. Steps add up to a
 of one dominant motion become moves (camera_moves.py), and the wobble left about a fitted smooth
 trajectory, ramps and speed changes included, tells a handheld camera (camera_wobble.py).
 
-Speeds and their bands are the preset vocabulary's (camera_speed.py: ``SPEED_UNITS``,
+Speeds and their bands are the preset vocabulary's (camera_words.py: ``SPEED_UNITS``,
 ``SPEED_BANDS``); every threshold of the detector is a field of ``CameraSettings``
 (settings_camera.py), passed down.
 """
@@ -21,14 +21,9 @@ import numpy as np
 
 from reelgate.analysis.camera_moves import move_names, shot_moves
 from reelgate.analysis.camera_shot import Shot, camera_steps, shot, with_chunks
-from reelgate.analysis.camera_speed import (
-    FAMILY_OF,
-    SPEED_BANDS,
-    SPEED_UNITS,
-    family_speeds,
-    speed_word,
-)
+from reelgate.analysis.camera_speed import family_speeds
 from reelgate.analysis.camera_wobble import robust_rms
+from reelgate.analysis.camera_words import FAMILY_OF, SPEED_BANDS, SPEED_UNITS, speed_word
 from reelgate.analysis.features import Features
 from reelgate.analysis.model import CameraAnalysis, CameraPath, CameraSegment
 from reelgate.analysis.settings_camera import CameraSettings

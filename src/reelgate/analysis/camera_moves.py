@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from reelgate.analysis.camera_shot import Shot
-from reelgate.analysis.camera_speed import FAMILY_OF, components, label, speed_word
+from reelgate.analysis.camera_speed import components, label
 from reelgate.analysis.camera_wobble import robust_rms
+from reelgate.analysis.camera_words import FAMILY_OF, speed_word
 from reelgate.analysis.model import CameraMoveName, CameraSegment, MeasuredMove
 from reelgate.analysis.settings_camera import CameraSettings
 from reelgate.preset.camera import Stability

@@ -7,14 +7,14 @@ contradict an asked one (a pan-left where pan-right is asked; any move where a l
 An orbit, which this analysis tells from tracking only by the near side of the subject moving
 against the background, also matches a tracking read whose background streams the orbit's way.
 A speed word matches when that move's speed lies in the word's band
-(reelgate.analysis.camera_speed.SPEED_BANDS), widened by SPEED_TOLERANCE either side so a speed on
+(reelgate.analysis.camera_words.SPEED_BANDS), widened by SPEED_TOLERANCE either side so a speed on
 a band's edge does not flip the verdict. Lens zoom and dolly read alike (both scale the
 picture) and are not told apart.
 """
 
 from __future__ import annotations
 
-from reelgate.analysis.camera_speed import FAMILY_NAMES, FAMILY_OF, SPEED_BANDS, speed_word, unit_of
+from reelgate.analysis.camera_words import FAMILY_NAMES, FAMILY_OF, SPEED_BANDS, speed_word, unit_of
 from reelgate.analysis.model import CameraAnalysis, CameraMatch, CameraSegment
 from reelgate.preset.camera import CameraComponent, CameraIntent, parse_camera
 

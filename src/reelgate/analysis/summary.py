@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reelgate.analysis.camera_speed import unit_of
+from reelgate.analysis.camera_words import unit_of
 from reelgate.analysis.intent import describe
 from reelgate.analysis.model import CameraSegment, ClipAnalysis
 

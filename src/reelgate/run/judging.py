@@ -158,13 +158,9 @@ class Judge:
                ) -> tuple[Any, dict[int, Any], list[Any]]:
         """A multi-shot clip's cuts against its declared shots, each shot analysed alone, and
         how far each shot's subject looks from shot 1's."""
-        import av
-
-        from reelgate.analysis import AnalysisError
         from reelgate.run.travel import shot_key
-        from reelgate.verdict.same_subject import SubjectShift, shot_signatures, subject_shifts
-        from reelgate.verdict.shots import check_shot_cuts
-        from reelgate.verdict.split import MIN_SHOT_FRAMES, split_shots
+        from reelgate.verdict.same_subject import SubjectShift
+        from reelgate.verdict.shots import MIN_SHOT_FRAMES, check_shot_cuts
 
         cuts = check_shot_cuts(preset.shots, preset.shot_type == "intelligence", analysis,
                                preset.thresholds.rubric.cut_tolerance_frames, preset.camera)
@@ -176,6 +172,12 @@ class Judge:
             stored = {index: facts.shots[name].model_copy(update={"file": f"{path} shot {index}"})
                       for index, name in keys.items()}
             return cuts, stored, [SubjectShift(*shift) for shift in facts.subject_shifts]
+        import av  # splitting and comparing shots decodes: a clip whose facts travel does not
+
+        from reelgate.analysis import AnalysisError
+        from reelgate.verdict.same_subject import shot_signatures, subject_shifts
+        from reelgate.verdict.split import split_shots
+
         try:
             paths = split_shots(Path(path), analysis.sha256, cuts.windows, self.root)
         except (OSError, av.FFmpegError) as exc:

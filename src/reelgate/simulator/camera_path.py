@@ -17,7 +17,7 @@ import numpy as np
 
 # Mean speed of a move by its speed word: frame widths per second for pans and tracking (heights
 # for tilts), view gained per second for push-in and pull-out. Each sits inside the project's
-# speed band for its word (reelgate.analysis.camera_speed: slow < 0.04 <= gentle < 0.08 <=
+# speed band for its word (reelgate.analysis.camera_words: slow < 0.04 <= gentle < 0.08 <=
 # moderate < 0.2 <= fast) with room for the cruise speed, 1 / (1 - EASE_SHARE) times the mean.
 SPEED_PER_S = {"slow": 0.025, "gentle": 0.055, "moderate": 0.12, "fast": 0.28}
 SUBJECT_DOLLY_GAIN = 1.6  # the subject is nearer than the plate: it grows this much faster

@@ -20,6 +20,9 @@ from reelgate.preset.model import MAX_SHOTS, Shot
 # Seconds compared as equal (floating point of frame times, not a tolerance of the check).
 _EPS = 1e-6
 
+# Frames a shot needs to be analysed on its own: the analysis follows motion between frames.
+MIN_SHOT_FRAMES = 2
+
 
 @dataclass(frozen=True)
 class ShotWindow:

@@ -14,13 +14,11 @@ from pathlib import Path
 import av
 
 from reelgate.atomic import write_bytes_atomic
-from reelgate.verdict.shots import ShotWindow
+from reelgate.verdict.shots import MIN_SHOT_FRAMES, ShotWindow
 
 SHOTS_DIR = Path(".reelgate") / "shots"
 # CRF 12: visually lossless, so the per-shot measures are those of the clip itself.
 SHOT_CRF = "12"
-# Frames a shot needs to be analysed on its own: the analysis follows motion between frames.
-MIN_SHOT_FRAMES = 2
 
 
 def split_shots(clip: Path, sha256: str, windows: Sequence[ShotWindow], root: Path
