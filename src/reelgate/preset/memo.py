@@ -69,7 +69,7 @@ class Source(NamedTuple):
 
     path: str
     digest: str | int
-    stamp: Stamp | None  # None: changed too near the check to vouch for it (RACY_STAMP_NS)
+    stamp: Stamp | None  # None: changed too near its reading to vouch for it (RACY_STAMP_NS)
 
 
 class Inputs(NamedTuple):
@@ -156,18 +156,19 @@ class CheckMemo:
         if entry is None:
             return None
         inputs, outline, blob = entry
-        restamped = False
-        for source in inputs.sources:
-            if source.stamp is not None and file_stamp(source.path) == source.stamp:
+        sources = []
+        for kept in inputs.sources:
+            if kept.stamp is not None and file_stamp(kept.path) == kept.stamp:
+                sources.append(kept)
                 continue
-            if self.source(source.path).digest != source.digest:
+            now = self.source(kept.path)
+            if now.digest != kept.digest:
                 return None
-            restamped = True
+            sources.append(now)
         if any(media_fact(media) != fact for media, fact in inputs.media):
             return None
-        if restamped:  # same bytes, new stamps: vouched for unread from the next run on
-            sources = tuple(self.source(source.path) for source in inputs.sources)
-            self._entries[key] = (inputs._replace(sources=sources), outline, blob)  # type: ignore[index]
+        if tuple(sources) != inputs.sources:  # same bytes, new stamps: vouched for unread from now
+            self._entries[key] = (inputs._replace(sources=tuple(sources)), outline, blob)  # type: ignore[index]
             self._changed = True
         return outline, blob
 

@@ -170,15 +170,14 @@ class Ledger:
             return int(conn.exec_driver_sql(self._postgres_insert, batch).rowcount)
 
     def _upsert(self, conn: Connection, batch: list[dict[str, Any]]) -> int:
-        upsert = self._upserts.get(tuple(batch[0]))
-        if upsert is None:
-            upsert = self._upserts[tuple(batch[0])] = self._upsert_statement(list(batch[0]))
+        columns = tuple(batch[0])
+        if columns not in self._upserts:
+            self._upserts[columns] = self._upsert_statement(columns)
         for row in batch:  # one at a time: a batch may hold a render's in-flight and final rows
-            conn.execute(upsert, row)
+            conn.execute(self._upserts[columns], row)
         return len(batch)
 
-
-    def _upsert_statement(self, columns: list[str]) -> Any:
+    def _upsert_statement(self, columns: tuple[str, ...]) -> Any:
         """Built once per set of columns: its ``excluded`` alias costs more than the row's write."""
         if self.backend == "sqlite":
             statement = sqlite.insert(renders)
