@@ -49,14 +49,16 @@ def test_a_gap_that_differs_by_sweep_point_names_each_points_motion_score(
         suite: SuiteWriter, monkeypatch: pytest.MonkeyPatch) -> None:
     """A provider whose note depends on the motion score: each point's value is named, not the
     preset's ``motion.score``."""
+    from reelgate.providers import provider_class
     from reelgate.providers.capabilities import CapabilityIssue
-    from reelgate.providers.kling import KlingProvider
 
     def extra(cls: type, request: object) -> list[CapabilityIssue]:
         score = request.motion_score  # type: ignore[attr-defined]
         return [CapabilityIssue("motion", "warning", "fast motion may tear")] if score > 3 else []
 
-    monkeypatch.setattr(KlingProvider, "extra_issues", classmethod(extra))
+    # the class the registry answers with: an in-process pytester run before this test may have
+    # dropped the module it was first imported from, so reelgate.providers.kling may be a new one
+    monkeypatch.setattr(provider_class("kling"), "extra_issues", classmethod(extra))
     path = suite.preset("cup.yaml")
     result = load_suite(suite.root, [suite.root / "presets"], suite.root / "presets" / "scenarios.yaml").get(path)
     assert result.preset is not None and result.located is not None

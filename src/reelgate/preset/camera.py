@@ -93,7 +93,7 @@ class CameraParseError(ValueError):
 class CameraComponent(BaseModel):
     """A further move made together with an intent's main move, with its own speed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     move: Move
     speed: Speed | None = None
@@ -103,7 +103,7 @@ class CameraIntent(BaseModel):
     """What the camera should do: a move, with optional speed, stability and position, and the
     moves made together with it (``also``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     move: Move
     speed: Speed | None = None

@@ -37,7 +37,10 @@ Sound = Literal["on", "off"]
 
 class _Strict(BaseModel):
     # python-re: patterns must match exactly as jsonschema (Python's re) matches them.
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, regex_engine="python-re")
+    # defer_build: a warm run unpickles its presets from the check memo and validates none, so
+    # it never pays for building their validators (half of this module's import time).
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, regex_engine="python-re",
+                              defer_build=True)
 
 
 class PromptLayers(_Strict):
@@ -224,7 +227,7 @@ class ScenarioFile(_Strict):
 class Shot(BaseModel):
     """One resolved shot: its prompt, length, camera intent, and where it starts in the clip."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     index: int  # 1-based, as Kling numbers them and as messages name them
     prompt: str
@@ -241,7 +244,7 @@ class Shot(BaseModel):
 class Preset(BaseModel):
     """A validated, fully resolved preset: what every later stage works from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     version: int
