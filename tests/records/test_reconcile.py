@@ -34,7 +34,7 @@ def test_rows_take_only_tasks_they_name_and_never_a_foreign_task_of_the_same_mom
                  "foreign-ref": TaskCharge(0.70, written + 1, "their-own-id"),
                  "t-3": TaskCharge(0.14, written + 2, ours),
                  "t-4": TaskCharge(None, written + 3)}  # still running: left for later
-        run = SimpleNamespace(ledger=ledger, run_id="a later run", failures=[])
+        run = SimpleNamespace(ledger=ledger, store=lambda: ledger, run_id="a later run", failures=[])
         assert reconcile(run, lambda provider: tasks) == (3, 2)  # type: ignore[arg-type]
         by_repeat = {row.repeat: row for row in ledger.rows()}
     assert (by_repeat[0].charge, by_repeat[0].cost_usd) == ("known", 0.21)
@@ -53,7 +53,7 @@ def test_a_ref_missing_from_a_list_that_does_not_reach_back_proves_nothing(tmp_p
         ledger.append(make_row(recorded_at=datetime.fromtimestamp(written, UTC), charge="interrupted",
                                client_ref=client_ref("run-1", "k", "kling"), cost_usd=0.35))
         tasks = {"newer": TaskCharge(0.21, written + 3600)}  # the list's pages end after the row
-        run = SimpleNamespace(ledger=ledger, run_id="later", failures=[])
+        run = SimpleNamespace(ledger=ledger, store=lambda: ledger, run_id="later", failures=[])
         assert reconcile(run, lambda provider: tasks) == (0, 1)  # type: ignore[arg-type]
         assert ledger.rows()[0].charge == "interrupted"
 
@@ -61,7 +61,7 @@ def test_a_ref_missing_from_a_list_that_does_not_reach_back_proves_nothing(tmp_p
 def test_a_provider_without_a_task_list_leaves_rows_as_they_are(tmp_path: Path) -> None:
     with open_ledger(tmp_path / "ledger.sqlite") as ledger:
         ledger.append(make_row(charge="interrupted", task_id="t-1", cost_usd=0.35))
-        run = SimpleNamespace(ledger=ledger, run_id="later", failures=[])
+        run = SimpleNamespace(ledger=ledger, store=lambda: ledger, run_id="later", failures=[])
         assert reconcile(run, lambda provider: None) == (0, 1)  # type: ignore[arg-type]
         assert ledger.rows()[0].charge == "interrupted"
 

@@ -35,6 +35,7 @@ from reelgate.records.schema import (
     render_constraints,
 )
 from reelgate.records.schema import renders as current_renders
+from reelgate.records.vocabulary import LATEST_VERSION
 
 # pg_advisory_xact_lock key: "reelgate" in ASCII, so it is recognisable in pg_locks.
 _PG_LOCK_KEY = 0x7265656C67617465
@@ -116,7 +117,6 @@ MIGRATION_STEPS: tuple[Migration, ...] = (
     Migration(5, "weekly index reads the source", _week_index_reads_source),
     Migration(6, "client ref column", _client_ref_column),
 )
-LATEST_VERSION = MIGRATION_STEPS[-1].version
 
 
 def schema_version(conn: Connection) -> int:

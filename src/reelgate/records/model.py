@@ -94,3 +94,10 @@ class LedgerRow(BaseModel):
     @property
     def key(self) -> tuple[str | int, ...]:
         return tuple(getattr(self, name) for name in NATURAL_KEY)
+
+
+def stored_values(row: LedgerRow) -> dict[str, Any]:
+    """A row's column values as both ledger writers store them (with its week, for reports)."""
+    values = row.model_dump()
+    values["week_start"] = week_start(row.recorded_at)
+    return values

@@ -23,10 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from reelgate.records.vocabulary import NATURAL_KEY, VERDICTS
+from reelgate.records.vocabulary import MIGRATIONS, NATURAL_KEY, RENDERS, VERDICTS
 
-RENDERS = "reelgate_renders"
-MIGRATIONS = "reelgate_migrations"
 UNIQUE_KEY = "uq_reelgate_renders_key"
 
 

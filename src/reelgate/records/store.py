@@ -22,20 +22,18 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from reelgate.extras import MissingExtraError, import_from_extra
 from reelgate.records.errors import LedgerError, first_line, redact
+from reelgate.records.lite import SQLITE_BUSY_TIMEOUT, explain_sqlite
 from reelgate.records.migrations import LATEST_VERSION, check_ownership, migrate, schema_version
-from reelgate.records.model import LedgerRow, week_start
+from reelgate.records.model import LedgerRow, stored_values
 from reelgate.records.schema import WRITTEN_COLUMNS, renders
 from reelgate.records.urls import LedgerLocation, parse_ledger_url
 from reelgate.records.vocabulary import NATURAL_KEY
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
-# How long a SQLite writer waits for another writer's lock before giving up.
-SQLITE_BUSY_TIMEOUT = 60.0
 WAL_RETRY_S = 0.05  # seconds between tries to switch a fresh ledger to WAL while another holds it
 # Rows per transaction in a bulk append: big enough for speed, small enough that a killed run
 # loses at most one unfinished batch.
 BATCH_ROWS = 5000
-_SQLITE_CORRUPT = ("not a database", "malformed")
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ class Ledger:
         batch: list[dict[str, Any]] = []
         added = 0
         for row in [rows] if isinstance(rows, LedgerRow) else rows:
-            batch.append(_params(row))
+            batch.append(stored_values(row))
             if len(batch) >= BATCH_ROWS:
                 added += self._insert(batch, replace)
                 batch = []
@@ -196,12 +194,6 @@ def _postgres_insert_sql(conn: Connection, columns: list[str]) -> str:
 
     statement = postgresql.insert(renders).on_conflict_do_nothing(index_elements=list(NATURAL_KEY))
     return str(statement.compile(dialect=conn.dialect, column_keys=columns))
-
-
-def _params(row: LedgerRow) -> dict[str, Any]:
-    values = row.model_dump()
-    values["week_start"] = week_start(row.recorded_at)
-    return values
 
 
 def open_ledger(
@@ -318,15 +310,7 @@ def guard(location: LedgerLocation) -> Iterator[None]:
 def _explain(location: LedgerLocation, exc: DBAPIError) -> str:
     detail = redact(first_line(str(exc.orig)), (location.password,))
     if location.backend == "sqlite":
-        if any(marker in detail for marker in _SQLITE_CORRUPT):
-            return (
-                f"{location.display} is not a SQLite database or is corrupt ({detail}); "
-                "reelgate will not replace it: move it away or pass another --ledger"
-            )
-        if "locked" in detail:
-            waited = f"{SQLITE_BUSY_TIMEOUT:.0f}s"
-            return f"{location.display} stayed locked by another writer for {waited} ({detail})"
-        return f"ledger {location.display}: {detail}"
+        return explain_sqlite(location.display, detail)
     if exc.connection_invalidated or isinstance(exc, OperationalError):
         return f"cannot connect to the ledger {location.display}: {detail}"
     return f"ledger {location.display}: {detail}"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING, Literal
 
 from reelgate.records.errors import LedgerError, redact
+
+if TYPE_CHECKING:  # SQLAlchemy loads when an address is parsed: a run writing its rows through
+    from sqlalchemy.engine import URL  # the stdlib driver (records/lite.py) never needs it
 
 DEFAULT_LEDGER = Path(".reelgate") / "ledger.sqlite"
 LEDGER_ENV = "REELGATE_LEDGER"
@@ -56,6 +56,9 @@ def parse_ledger_url(value: str | Path | None, root: Path | None = None) -> Ledg
     if "://" not in text:
         path = Path(text).expanduser()
         return _sqlite(path if path.is_absolute() else base / path)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(text)
     except (ArgumentError, ValueError) as exc:
@@ -87,4 +90,6 @@ def _postgres(text: str, url: URL) -> LedgerLocation:
 
 
 def _sqlite(path: Path) -> LedgerLocation:
+    from sqlalchemy.engine import URL
+
     return LedgerLocation("sqlite", URL.create("sqlite", database=str(path)), str(path), path)

@@ -24,5 +24,11 @@ SOURCES: tuple[Source, ...] = ("live", "simulated", "replayed")
 # and the failed primary attempt are two rows.
 NATURAL_KEY: tuple[str, ...] = ("run_id", "preset_id", "sweep_point", "repeat", "provider")
 
+# The ledger's tables, and the schema version this code writes: the last migration's
+# (records/migrations.py builds it; a test holds the two together).
+RENDERS = "reelgate_renders"
+MIGRATIONS = "reelgate_migrations"
+LATEST_VERSION = 6
+
 # What a report can hold; each is one aggregate query, so a caller asks only for what it shows.
 SECTIONS: tuple[str, ...] = ("overall", "weekly", "scenarios", "presets", "providers", "retire")

@@ -29,14 +29,35 @@ class RunLedger:
     """The run's connection; raises reelgate.records.LedgerError when it cannot be opened."""
 
     def __init__(self, conf: RunConfig) -> None:
-        from reelgate.records import open_ledger
+        from reelgate.records.lite import open_current, sqlite_path
 
-        self.ledger = open_ledger(ledger_url(conf), root=conf.root)
+        url = ledger_url(conf)
+        path = sqlite_path(url, conf.root)
+        # A current SQLite ledger takes the run's rows through the stdlib driver; anything else
+        # (a new file, an older schema, a URL) is opened, created or migrated by open_ledger.
+        self.ledger: Any = open_current(path) if path is not None else None
+        if self.ledger is None:
+            from reelgate.records import open_ledger
+
+            self.ledger = open_ledger(url, root=conf.root)
+        self._url, self._root = url, conf.root
+        self._full: Any = None  # the SQLAlchemy ledger beside a stdlib one, once store() needs it
         self.run_id = conf.run_id or run_id()
         self.commit = git_commit(conf.root)
         self._queue: queue.SimpleQueue[list[Any] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self.failures: list[str] = []
+
+    def store(self) -> Any:
+        """The ledger as ``reelgate.records.Ledger``, for more than appending and reading rows
+        (reconciling charges): opened beside the run's connection when that is the stdlib one."""
+        from reelgate.records import Ledger, open_ledger
+
+        if isinstance(self.ledger, Ledger):
+            return self.ledger
+        if self._full is None:
+            self._full = open_ledger(self._url, root=self._root)
+        return self._full
 
     def presets_of_run(self) -> set[str]:
         """The presets that already have rows under this run's id (none for a new id)."""
@@ -90,6 +111,8 @@ class RunLedger:
             self._queue.put(None)
             self._writer.join(timeout=60)
         self.ledger.close()
+        if self._full is not None:
+            self._full.close()
         for failure in self.failures[:1]:
             warnings.warn(LedgerWarning(f"reelgate: ledger rows not written: {failure}"), stacklevel=1)
 
@@ -191,7 +214,7 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
     from reelgate.records import LedgerError
 
     try:
-        pending = [(i, row) for i, row in ledger.ledger.unsettled()
+        pending = [(i, row) for i, row in ledger.store().unsettled()
                    if row.run_id != ledger.run_id and row.source != "replayed"]
     except LedgerError as exc:
         ledger.failures.append(str(exc))
@@ -216,7 +239,7 @@ def reconcile(ledger: RunLedger, charges_of: Any) -> tuple[int, int]:
         else:
             charge = tasks[task_id].usd if task_id in tasks else None
         try:
-            ledger.ledger.settle(row_id, charge, task_id if task_id != row.task_id else None)
+            ledger.store().settle(row_id, charge, task_id if task_id != row.task_id else None)
         except LedgerError as exc:
             ledger.failures.append(str(exc))
             break
