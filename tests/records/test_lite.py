@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import create_engine
 
 from reelgate.records import Ledger, LedgerError, open_ledger
-from reelgate.records.lite import LiteLedger, open_current, sqlite_path
+from reelgate.records.lite import LiteLedger, open_current
 from reelgate.records.migrations import MIGRATION_STEPS, migrate
+from reelgate.records.urls import ledger_file
 from reelgate.records.vocabulary import LATEST_VERSION
 from reelgate.run.config import RunConfig
 from reelgate.run.ledger import RunLedger
@@ -138,11 +139,11 @@ def test_a_write_the_file_refuses_is_one_ledger_error(tmp_path: Path) -> None:
 
 
 def test_only_a_path_names_a_file_to_write_directly(tmp_path: Path) -> None:
-    assert sqlite_path(None, tmp_path) == tmp_path / ".reelgate" / "ledger.sqlite"
-    assert sqlite_path("runs/l.sqlite", tmp_path) == tmp_path / "runs" / "l.sqlite"
-    assert sqlite_path(str(tmp_path / "x.sqlite"), Path("/elsewhere")) == tmp_path / "x.sqlite"
-    assert sqlite_path("sqlite:///l.sqlite", tmp_path) is None
-    assert sqlite_path("postgresql://u@h/db", tmp_path) is None
+    assert ledger_file(None, tmp_path) == tmp_path / ".reelgate" / "ledger.sqlite"
+    assert ledger_file("runs/l.sqlite", tmp_path) == tmp_path / "runs" / "l.sqlite"
+    assert ledger_file(str(tmp_path / "x.sqlite"), Path("/elsewhere")) == tmp_path / "x.sqlite"
+    assert ledger_file("sqlite:///l.sqlite", tmp_path) is None
+    assert ledger_file("postgresql://u@h/db", tmp_path) is None
 
 
 def test_a_replay_on_a_current_ledger_logs_its_renders_without_sqlalchemy(pytester: pytest.Pytester) -> None:

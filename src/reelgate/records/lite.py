@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,19 +28,6 @@ _SQLITE_CORRUPT = ("not a database", "malformed")
 _STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME text (always microseconds)
 
 
-def sqlite_path(value: str | Path | None, root: Path) -> Path | None:
-    """The file of a ledger given as a path (the default one included); None for a URL."""
-    from reelgate.records.urls import DEFAULT_LEDGER  # no SQLAlchemy until a URL is parsed
-
-    if value is None:
-        return root / DEFAULT_LEDGER
-    text = str(value).strip()
-    if not text or "://" in text:
-        return None
-    path = Path(text).expanduser()
-    return path if path.is_absolute() else root / path
-
-
 def open_current(path: Path) -> LiteLedger | None:
     """The ledger at ``path`` if it is a reelgate ledger at the latest schema, in WAL mode; None
     for anything else, which ``open_ledger`` then creates, migrates or explains."""
@@ -51,20 +39,27 @@ def open_current(path: Path) -> LiteLedger | None:
     except sqlite3.Error:
         return None
     try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {RENDERS, MIGRATIONS} <= tables:
-            raise LookupError
-        (version,) = conn.execute(f"SELECT coalesce(max(version), 0) FROM {MIGRATIONS}").fetchone()
-        (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
-        if version != LATEST_VERSION or str(mode).lower() != "wal":
-            raise LookupError
-        info = conn.execute(f"PRAGMA table_info({RENDERS})")
-        columns = {name: str(kind).upper() for _, name, kind, *_ in info}
-        conn.execute("PRAGMA synchronous=FULL")
-    except (sqlite3.Error, LookupError):
+        columns = _current_columns(conn)
+        if columns is not None:
+            conn.execute("PRAGMA synchronous=FULL")
+    except sqlite3.Error:
+        columns = None
+    if columns is None:
         conn.close()
         return None
     return LiteLedger(path, conn, columns)
+
+
+def _current_columns(conn: sqlite3.Connection) -> dict[str, str] | None:
+    """The renders table's columns (name -> declared type) of a current WAL ledger, else None."""
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {RENDERS, MIGRATIONS} <= tables:
+        return None
+    (version,) = conn.execute(f"SELECT coalesce(max(version), 0) FROM {MIGRATIONS}").fetchone()
+    (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+    if version != LATEST_VERSION or str(mode).lower() != "wal":
+        return None
+    return {name: str(kind).upper() for _, name, kind, *_ in conn.execute(f"PRAGMA table_info({RENDERS})")}
 
 
 class LiteLedger:
@@ -78,6 +73,7 @@ class LiteLedger:
         self._conn = conn
         self._columns = columns  # name -> declared type, as the migrations made them
         self._lock = threading.Lock()
+        self._statements: dict[tuple[tuple[str, ...], bool], str] = {}  # per row shape and mode
 
     @property
     def display(self) -> str:
@@ -95,12 +91,12 @@ class LiteLedger:
         batch = [stored_values(row) for row in ([rows] if isinstance(rows, LedgerRow) else rows)]
         if not batch:
             return 0
-        with self._lock, self._guard():
+        with self._lock, _guard(self.display):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 before = self._conn.total_changes
                 for row in batch:  # one at a time: a batch may hold a render's in-flight and final rows
-                    self._conn.execute(self._insert_sql(tuple(row), replace), self._stored(row))
+                    self._conn.execute(self._statement(tuple(row), replace), _stored(row))
                 added = self._conn.total_changes - before
                 self._conn.execute("COMMIT")
             except BaseException:
@@ -115,7 +111,7 @@ class LiteLedger:
 
         names = list(LedgerRow.model_fields)
         query = f"SELECT {', '.join(_quoted(n) for n in names)} FROM {RENDERS}"
-        with self._lock, self._guard():
+        with self._lock, _guard(self.display):
             if run_id is None:
                 found = self._conn.execute(f"{query} ORDER BY id").fetchall()
             else:
@@ -129,6 +125,11 @@ class LiteLedger:
                     row[names[i]] = datetime.fromisoformat(values[i]).replace(tzinfo=UTC)
             out.append(LedgerRow.model_validate(row))
         return out
+
+    def _statement(self, columns: tuple[str, ...], replace: bool) -> str:
+        if (columns, replace) not in self._statements:
+            self._statements[columns, replace] = self._insert_sql(columns, replace)
+        return self._statements[columns, replace]
 
     def _insert_sql(self, columns: tuple[str, ...], replace: bool) -> str:
         missing = [name for name in columns if name not in self._columns]
@@ -145,34 +146,26 @@ class LiteLedger:
             tail = "DO NOTHING"
         return f"INSERT INTO {RENDERS} ({names}) VALUES ({values}) ON CONFLICT ({key}) {tail}"
 
-    @staticmethod
-    def _stored(row: dict[str, Any]) -> dict[str, Any]:
-        out = dict(row)
-        for name, value in row.items():
-            if isinstance(value, datetime):
-                if value.tzinfo is None:
-                    raise ValueError("ledger times must be timezone-aware")
-                out[name] = value.astimezone(UTC).strftime(_STORED_TIME)
-            elif isinstance(value, date):
-                out[name] = value.isoformat()
-        return out
-
-    def _guard(self) -> _Guard:
-        return _Guard(self.display)
 
 
-class _Guard:
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    """Times (aware: LedgerRow refuses naive ones) and dates as SQLAlchemy's SQLite types store them."""
+    out = dict(row)
+    for name, value in row.items():
+        if isinstance(value, datetime):
+            out[name] = value.astimezone(UTC).strftime(_STORED_TIME)
+        elif isinstance(value, date):
+            out[name] = value.isoformat()
+    return out
+
+
+@contextmanager
+def _guard(display: str) -> Iterator[None]:
     """sqlite3 errors become one LedgerError line naming the ledger."""
-
-    def __init__(self, display: str) -> None:
-        self.display = display
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
-        if isinstance(exc, sqlite3.Error):
-            raise LedgerError(explain_sqlite(self.display, first_line(str(exc)))) from None
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise LedgerError(explain_sqlite(display, first_line(str(exc)))) from None
 
 
 def explain_sqlite(display: str, detail: str) -> str:

@@ -43,19 +43,27 @@ def resolve_ledger_url(option: str | None = None, ini: str | None = None, root: 
     return str((root or Path.cwd()) / DEFAULT_LEDGER)
 
 
+def ledger_file(value: str | Path | None, root: Path) -> Path | None:
+    """The file of a ledger given as a path (the default one for None), resolved against
+    ``root``; None for a URL, which only ``parse_ledger_url`` reads (it needs SQLAlchemy)."""
+    if value is None:
+        return root / DEFAULT_LEDGER
+    if isinstance(value, str):
+        if "://" in value:
+            return None
+        value = Path(value.strip()).expanduser()
+    return value if value.is_absolute() else root / value
+
+
 def parse_ledger_url(value: str | Path | None, root: Path | None = None) -> LedgerLocation:
     """A file path, ``sqlite:///path`` or ``postgresql://...``; anything else is a LedgerError."""
     base = root or Path.cwd()
-    if value is None:
-        return _sqlite(base / DEFAULT_LEDGER)
-    if isinstance(value, Path):
-        return _sqlite(value if value.is_absolute() else base / value)
-    text = value.strip()
-    if not text:
+    if isinstance(value, str) and not value.strip():
         raise LedgerError("the ledger URL is empty; pass a file path or postgresql://user@host/db")
-    if "://" not in text:
-        path = Path(text).expanduser()
-        return _sqlite(path if path.is_absolute() else base / path)
+    path = ledger_file(value, base)
+    if path is not None:
+        return _sqlite(path)
+    text = str(value).strip()
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 

@@ -29,10 +29,11 @@ class RunLedger:
     """The run's connection; raises reelgate.records.LedgerError when it cannot be opened."""
 
     def __init__(self, conf: RunConfig) -> None:
-        from reelgate.records.lite import open_current, sqlite_path
+        from reelgate.records.lite import open_current
+        from reelgate.records.urls import ledger_file
 
         url = ledger_url(conf)
-        path = sqlite_path(url, conf.root)
+        path = ledger_file(url, conf.root)
         # A current SQLite ledger takes the run's rows through the stdlib driver; anything else
         # (a new file, an older schema, a URL) is opened, created or migrated by open_ledger.
         self.ledger: Any = open_current(path) if path is not None else None
