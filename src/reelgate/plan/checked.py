@@ -8,13 +8,11 @@ model, the providers nor the schema are loaded until an item runs and asks for t
 from __future__ import annotations
 
 import copy
-import hashlib
-import sys
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reelgate.identity import code_digest
 from reelgate.preset.memo import MEMO_DIR, CheckMemo, Outline, PlainMark, from_blob
 from reelgate.preset.suite import discover, duplicate_id_diagnostics
 
@@ -25,32 +23,17 @@ if TYPE_CHECKING:
     from reelgate.preset.model import MarkSpec
     from reelgate.preset.scenarios import ScenarioSet
 
-_PACKAGE = Path(__file__).resolve().parents[1]
 # The code a check and its schema report run: a change to any of it may change a result.
 _CHECKING_CODE = ("preset", "plan", "providers", "request.py", "bounded.py", "atomic.py")
 _CHECKING_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jsonschema")
-_PROVIDER_GROUP = "reelgate.providers"
 
 
 def checking_identity(root: Path, scenarios: Path, override: tuple[str | None, str | None]) -> str:
     """A hash of everything that decides every file's check alike: the checking code (line
     endings normalised), the libraries it validates with, the installed providers, the scenarios
     file, the project root (results hold absolute paths) and ``--preset-provider``."""
-    digest = hashlib.sha256()
-    for name in _CHECKING_CODE:
-        target = _PACKAGE / name
-        for source in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-            digest.update(str(source.relative_to(_PACKAGE)).encode() + b"\0")
-            digest.update(source.read_bytes().replace(b"\r\n", b"\n") + b"\0")
-    for library in _CHECKING_LIBRARIES:
-        try:
-            digest.update(f"{library}={version(library)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library}=none\0".encode())
-    for point in sorted(entry_points(group=_PROVIDER_GROUP), key=lambda ep: ep.name):
-        owner = f"{point.dist.name}={point.dist.version}" if point.dist else ""
-        digest.update(f"{point.name}={point.value}@{owner}\0".encode())
-    digest.update(f"{sys.version_info[:3]}\0{root}\0{scenarios}\0{override}\0".encode())
+    digest = code_digest(_CHECKING_CODE, _CHECKING_LIBRARIES)
+    digest.update(f"{root}\0{scenarios}\0{override}\0".encode())
     try:
         digest.update(scenarios.read_bytes())
     except OSError:

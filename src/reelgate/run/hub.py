@@ -23,6 +23,7 @@ from reelgate.run.outcomes import RENDER_FAILED, cassette_cause
 
 if TYPE_CHECKING:
     from reelgate.run.ledger import RunLedger
+    from reelgate.run.replayed import ReplayMemo
     from reelgate.run.travel import TravelStore
 
 T = TypeVar("T")
@@ -75,6 +76,9 @@ class RenderHub:
         self.recorder = Recorder(conf.cassettes, self.mode, parsed=conf.root / PARSED_CASSETTES)
         self.options = self._options(RenderOptions)
         self._service = None
+        # Renders a warm replay does not play again: their results, kept by an earlier run
+        self._replays = _replay_memo(conf, self.recorder) if self.options.replay else None
+        self._remembered: dict[str, object] = {}
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
         self._causes: dict[str, str] = {}  # render key -> outcome name of its error
@@ -143,6 +147,8 @@ class RenderHub:
             for request in requests:
                 self._requests[request.key] = request
                 self._renders[request.key] = (preset, point, request.repeat)
+                if self._remember(request):
+                    continue
                 try:
                     self.recorder.prepare(request)
                 except CassetteError as exc:
@@ -162,6 +168,30 @@ class RenderHub:
         except (ProviderConfigError, CostLimitError, ValueError) as exc:
             for request in batch:
                 self._errors[request.key] = f"renders not started: {exc}"
+
+    def _remember(self, request: object) -> bool:
+        """Whether an earlier run's replay of this render still holds (nothing it read changed):
+        then its result is this run's, and its cassette is not played."""
+        if self._replays is None:
+            return False
+        result = self._replays.lookup(request.key, self.recorder.path_for(request),  # type: ignore[attr-defined]
+                                      _fingerprint(request))
+        if result is None:
+            return False
+        self._remembered[request.key] = result  # type: ignore[attr-defined]
+        self._stage(request.key, "done")  # type: ignore[attr-defined]
+        return True
+
+    def _keep_replay(self, key: str, result: object, finished: str) -> None:
+        """A render just replayed whole from its cassette, for the next run."""
+        session = self.recorder.session_for(key)
+        if (self._replays is None or key in self._remembered or finished != "unchanged"
+                or not getattr(result, "ok", False) or session is None or not session.replay
+                or session.sent):
+            return
+        request = self._requests[key]
+        self._replays.keep(key, self.recorder.path_for(request), _fingerprint(request),  # type: ignore[arg-type]
+                           session.cassette.media(), result)
 
     def _fail_point(self, preset: Preset, point: str, message: str) -> None:
         for repeat in range(preset.repeats):
@@ -216,6 +246,7 @@ class RenderHub:
                 out.append(Rendered(key, report, str(exc), cassette_cause(exc)))  # refused, but paid: logged
                 continue
             self._keep_probe(result, report)
+            self._keep_replay(key, result, finished)
             if finished in ("kept", "not_recorded"):
                 self.unsaved[key] = finished
                 shown = self.recorder.shown(self.recorder.path_for(self._requests[key]))
@@ -325,6 +356,8 @@ class RenderHub:
             self._log_unfinished([(key, request, task_id, usd)], charge)
 
     def _wait(self, key: str):  # type: ignore[no-untyped-def]
+        if key in self._remembered:
+            return self._remembered[key]
         service = self.service
         if self._watch is None:
             return service.result(key)
@@ -355,16 +388,16 @@ class RenderHub:
     def source_of(self, key: str) -> str:
         """Where one render's clip came from: its recording (nothing went out), a provider on
         this machine (the simulator: free), or a live provider."""
+        if key in self._remembered:
+            return "replayed"
         session = self.recorder.session_for(key)
         if session is not None and session.replay and not session.sent:
             return "replayed"
         return self.source
 
     def summary_line(self) -> str | None:
-        if self._service is None:
-            return None
-        progress = self._service.progress()
-        if not progress.total:
+        progress = self._progress()
+        if progress is None or not progress.total:
             return None
         if self.options.replay:
             source = self.recorder.shown(self.recorder.directory)
@@ -374,6 +407,21 @@ class RenderHub:
         return f"reelgate (--preset-record={self.mode}{where}): {progress.line()}" + unsaved_note(
             sum(v == "kept" for v in self.unsaved.values()),
             sum(v == "not_recorded" for v in self.unsaved.values()))
+
+    def _progress(self):  # type: ignore[no-untyped-def]
+        """The service's counts, with the renders an earlier run's replay answered."""
+        from reelgate.render.options import Progress
+
+        progress = self._service.progress() if self._service is not None else None
+        if not self._remembered:
+            return progress
+        count = len(self._remembered)
+        cost = sum(result.cost_usd for result in self._remembered.values())  # type: ignore[attr-defined]
+        if progress is None:
+            return Progress(total=count, queued=0, running=0, downloading=0, done=count, failed=0,
+                            cost_usd=round(cost, 4))
+        return replace(progress, total=progress.total + count, done=progress.done + count,
+                       cost_usd=round(progress.cost_usd + cost, 4))
 
     def travel_note(self) -> str:
         """Stored analyses this replay could not use: each clip was decoded and analysed again."""
@@ -396,6 +444,8 @@ class RenderHub:
             budget = self.options.budget
             if budget is not None:
                 budget.close()
+            if self._replays is not None:
+                self._replays.save()
 
 
 class Terminate:
@@ -437,6 +487,21 @@ def _local_poll(override: object | None) -> float | None:
     from reelgate.render.flight import is_local_url
 
     return 0.1 if is_local_url(getattr(override, "base_url", None)) else None
+
+
+def _replay_memo(conf: RunConfig, recorder: object) -> ReplayMemo | None:
+    """The memo of replayed renders, for a run that only replays (``--preset-record=none``)."""
+    if conf.record != "none":
+        return None
+    from reelgate.run.replayed import ReplayMemo
+
+    return ReplayMemo(conf.root, recorder.media_dir)  # type: ignore[attr-defined]
+
+
+def _fingerprint(request: object) -> str:
+    from reelgate.cassettes.fingerprint import fingerprint, normalized
+
+    return fingerprint(normalized(request))  # type: ignore[arg-type]
 
 
 def _key(preset_id: str, point: str, repeat: int) -> str:
