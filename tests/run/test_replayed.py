@@ -4,6 +4,7 @@ cassette again whenever anything the replay read has changed."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,19 @@ def test_a_clip_gone_from_the_media_store_is_played_again(project: pytest.Pytest
     clips[0].unlink()
     _run(project).assert_outcomes(passed=12)
     assert _played(project) == [12, 1]
+
+
+@pytest.mark.parametrize("mode", ["once", "new_episodes", "all", "rewrite"])
+def test_a_recording_run_neither_reads_nor_keeps_replays(tmp_path: Path, mode: str) -> None:
+    """A run that may record goes through the provider for every render: what it plays or
+    records is never taken from, nor put in, the memo."""
+    from reelgate.cassettes import Recorder
+    from reelgate.run.config import RunConfig
+    from reelgate.run.hub import _replay_memo
+
+    conf = RunConfig(root=tmp_path, preset_paths=(), scenarios=tmp_path / "scenarios.yaml",
+                     cassettes=tmp_path / "cassettes", approved=tmp_path / "approved", record=mode)
+    assert _replay_memo(conf, Recorder(conf.cassettes, mode)) is None  # type: ignore[arg-type]
+    replaying = RunConfig(root=tmp_path, preset_paths=(), scenarios=tmp_path / "scenarios.yaml",
+                          cassettes=tmp_path / "cassettes", approved=tmp_path / "approved")
+    assert _replay_memo(replaying, Recorder(replaying.cassettes)) is not None
