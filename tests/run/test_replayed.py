@@ -128,7 +128,7 @@ def test_a_recording_run_neither_reads_nor_keeps_replays(tmp_path: Path, mode: s
 
     conf = RunConfig(root=tmp_path, preset_paths=(), scenarios=tmp_path / "scenarios.yaml",
                      cassettes=tmp_path / "cassettes", approved=tmp_path / "approved", record=mode)
-    assert _replay_memo(conf, Recorder(conf.cassettes, mode)) is None  # type: ignore[arg-type]
+    assert _replay_memo(conf, Recorder(conf.cassettes, mode).media_dir) is None
     replaying = RunConfig(root=tmp_path, preset_paths=(), scenarios=tmp_path / "scenarios.yaml",
                           cassettes=tmp_path / "cassettes", approved=tmp_path / "approved")
-    assert _replay_memo(replaying, Recorder(replaying.cassettes)) is not None
+    assert _replay_memo(replaying, Recorder(replaying.cassettes).media_dir) is not None

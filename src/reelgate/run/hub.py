@@ -77,8 +77,9 @@ class RenderHub:
         self.options = self._options(RenderOptions)
         self._service = None
         # Renders a warm replay does not play again: their results, kept by an earlier run
-        self._replays = _replay_memo(conf, self.recorder) if self.options.replay else None
+        self._replays = _replay_memo(conf, self.recorder.media_dir)
         self._remembered: dict[str, object] = {}
+        self._fingerprints: dict[str, str] = {}  # render key -> its request's, once looked up
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
         self._causes: dict[str, str] = {}  # render key -> outcome name of its error
@@ -174,12 +175,16 @@ class RenderHub:
         then its result is this run's, and its cassette is not played."""
         if self._replays is None:
             return False
-        result = self._replays.lookup(request.key, self.recorder.path_for(request),  # type: ignore[attr-defined]
-                                      _fingerprint(request))
+        from reelgate.cassettes.fingerprint import fingerprint, normalized
+
+        key = request.key  # type: ignore[attr-defined]
+        self._fingerprints[key] = fingerprint(normalized(request))  # type: ignore[arg-type]
+        result = self._replays.lookup(key, self.recorder.path_for(request),  # type: ignore[arg-type]
+                                      self._fingerprints[key])
         if result is None:
             return False
-        self._remembered[request.key] = result  # type: ignore[attr-defined]
-        self._stage(request.key, "done")  # type: ignore[attr-defined]
+        self._remembered[key] = result
+        self._stage(key, "done")
         return True
 
     def _keep_replay(self, key: str, result: object, finished: str) -> None:
@@ -189,9 +194,8 @@ class RenderHub:
                 or not getattr(result, "ok", False) or session is None or not session.replay
                 or session.sent):
             return
-        request = self._requests[key]
-        self._replays.keep(key, self.recorder.path_for(request), _fingerprint(request),  # type: ignore[arg-type]
-                           session.cassette.media(), result)
+        self._replays.keep(key, self.recorder.path_for(self._requests[key]),  # type: ignore[arg-type]
+                           self._fingerprints[key], session.cassette.media(), result)
 
     def _fail_point(self, preset: Preset, point: str, message: str) -> None:
         for repeat in range(preset.repeats):
@@ -489,19 +493,13 @@ def _local_poll(override: object | None) -> float | None:
     return 0.1 if is_local_url(getattr(override, "base_url", None)) else None
 
 
-def _replay_memo(conf: RunConfig, recorder: object) -> ReplayMemo | None:
+def _replay_memo(conf: RunConfig, media_dir: Path) -> ReplayMemo | None:
     """The memo of replayed renders, for a run that only replays (``--preset-record=none``)."""
-    if conf.record != "none":
+    if not conf.replay:
         return None
     from reelgate.run.replayed import ReplayMemo
 
-    return ReplayMemo(conf.root, recorder.media_dir)  # type: ignore[attr-defined]
-
-
-def _fingerprint(request: object) -> str:
-    from reelgate.cassettes.fingerprint import fingerprint, normalized
-
-    return fingerprint(normalized(request))  # type: ignore[arg-type]
+    return ReplayMemo(conf.root, media_dir)
 
 
 def _key(preset_id: str, point: str, repeat: int) -> str:
