@@ -3,7 +3,9 @@ cassette again whenever anything the replay read has changed."""
 
 from __future__ import annotations
 
+import pickle
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,25 @@ def test_a_clip_gone_from_the_media_store_is_played_again(project: pytest.Pytest
     clips[0].unlink()
     _run(project).assert_outcomes(passed=12)
     assert _played(project) == [12, 1]
+
+
+def _memo_keys(pytester: pytest.Pytester) -> set[str]:
+    [memo] = (pytester.path / MEMO_DIR).glob("*.pickle")
+    return set(pickle.loads(memo.read_bytes()))
+
+
+def test_a_deleted_presets_renders_leave_the_memo(project: pytest.Pytester) -> None:
+    """The memo does not grow with presets that are gone: a save drops every entry whose
+    cassette no longer exists."""
+    _run(project).assert_outcomes(passed=12)
+    assert any(key.startswith("sneaker-spin/") for key in _memo_keys(project))
+    (project.path / "presets" / "product" / "sneaker-spin.yaml").unlink()
+    shutil.rmtree(project.path / "cassettes" / "sneaker-spin")
+    kept = next(p for p in (project.path / "cassettes").glob("*/*.yaml"))
+    kept.write_text(kept.read_text() + "# reviewed\n")  # played again: this run saves the memo
+    _run(project)
+    keys = _memo_keys(project)
+    assert keys and not any(key.startswith("sneaker-spin/") for key in keys)
 
 
 @pytest.mark.parametrize("mode", ["once", "new_episodes", "all", "rewrite"])

@@ -10,8 +10,6 @@ one worker).
 from __future__ import annotations
 
 import os
-import signal
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,11 +17,12 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from reelgate.preset.model import Preset
 from reelgate.run.config import RunConfig
+from reelgate.run.inflight import Terminate, UnjudgedRows
 from reelgate.run.outcomes import RENDER_FAILED, cassette_cause
+from reelgate.run.replayed import Remembered, ReplayMemo
 
 if TYPE_CHECKING:
     from reelgate.run.ledger import RunLedger
-    from reelgate.run.replayed import ReplayMemo
     from reelgate.run.travel import TravelStore
 
 T = TypeVar("T")
@@ -77,9 +76,7 @@ class RenderHub:
         self.options = self._options(RenderOptions)
         self._service = None
         # Renders a warm replay does not play again: their results, kept by an earlier run
-        self._replays = _replay_memo(conf, self.recorder.media_dir)
-        self._remembered: dict[str, object] = {}
-        self._fingerprints: dict[str, str] = {}  # render key -> its request's, once looked up
+        self._replays = Remembered(_replay_memo(conf, self.recorder.media_dir))
         self._requests: dict[str, object] = {}
         self._errors: dict[str, str] = {}
         self._causes: dict[str, str] = {}  # render key -> outcome name of its error
@@ -90,6 +87,7 @@ class RenderHub:
         self.logged: set[str] = set()  # render keys with their final ledger row
         self.reconciled: tuple[int, int] | None = None
         self._terminate = Terminate()
+        self._unjudged = UnjudgedRows(open_ledger, self._renders, self.logged, self.source_of)
         self._whole_presets = conf.whole_presets
         # An xdist worker's selected sweep points (after -k, -m and skips): rendering a whole
         # preset never pays for a point the user deselected. None: no selection was given.
@@ -148,7 +146,8 @@ class RenderHub:
             for request in requests:
                 self._requests[request.key] = request
                 self._renders[request.key] = (preset, point, request.repeat)
-                if self._remember(request):
+                if self._replays.answer(request, self.recorder.path_for(request)) is not None:
+                    self._stage(request.key, "done")
                     continue
                 try:
                     self.recorder.prepare(request)
@@ -170,32 +169,14 @@ class RenderHub:
             for request in batch:
                 self._errors[request.key] = f"renders not started: {exc}"
 
-    def _remember(self, request: object) -> bool:
-        """Whether an earlier run's replay of this render still holds (nothing it read changed):
-        then its result is this run's, and its cassette is not played."""
-        if self._replays is None:
-            return False
-        from reelgate.cassettes.fingerprint import fingerprint, normalized
-
-        key = request.key  # type: ignore[attr-defined]
-        self._fingerprints[key] = fingerprint(normalized(request))  # type: ignore[arg-type]
-        result = self._replays.lookup(key, self.recorder.path_for(request),  # type: ignore[arg-type]
-                                      self._fingerprints[key])
-        if result is None:
-            return False
-        self._remembered[key] = result
-        self._stage(key, "done")
-        return True
-
     def _keep_replay(self, key: str, result: object, finished: str) -> None:
         """A render just replayed whole from its cassette, for the next run."""
         session = self.recorder.session_for(key)
-        if (self._replays is None or key in self._remembered or finished != "unchanged"
-                or not getattr(result, "ok", False) or session is None or not session.replay
-                or session.sent):
+        if (finished != "unchanged" or not getattr(result, "ok", False) or session is None
+                or not session.replay or session.sent):
             return
         self._replays.keep(key, self.recorder.path_for(self._requests[key]),  # type: ignore[arg-type]
-                           self._fingerprints[key], session.cassette.media(), result)
+                           session.cassette.media(), result)
 
     def _fail_point(self, preset: Preset, point: str, message: str) -> None:
         for repeat in range(preset.repeats):
@@ -307,61 +288,11 @@ class RenderHub:
         """On the render loop: a submit goes out (no task id yet) or the provider took the task;
         write it down before a kill can lose it."""
         key = request.key  # type: ignore[attr-defined]
-        self._log_unfinished([(key, request, task_id, estimate)], "interrupted", now=True)
-
-    def _log_unfinished(self, renders: list[tuple[str, object, str | None, float]],
-                        charge: str, *, now: bool = False) -> None:
-        """Rows for renders not judged (yet); ``now`` commits before returning, else queued."""
-        from reelgate.run.ledger import render_row
-
-        ledger = self._open_ledger()
-        if ledger is None:
-            return
-        rows = []
-        for key, request, task_id, usd in renders:
-            if key in self.logged or key not in self._renders:
-                continue
-            preset, point, repeat = self._renders[key]
-            rows.append(render_row(ledger, preset, point, repeat,
-                                   provider=request.provider, model=request.model,  # type: ignore[attr-defined]
-                                   source=self.source_of(key), cost_usd=usd, charge=charge,
-                                   task_id=task_id))
-        if rows and now:
-            from reelgate.records import LedgerError
-
-            try:
-                ledger.ledger.append(rows, replace=True)
-            except LedgerError as exc:
-                ledger.failures.append(str(exc))
-        elif rows:
-            ledger.append(rows)
-
-    def _log_at_close(self) -> None:
-        """Renders the run will not judge: in flight (interrupted), or done but never asked for."""
-        service = self._service
-        if service is None or self.options.replay:
-            return
-        flights = service.interrupted()
-        self._log_unfinished([(f.request.key, f.request, f.task_id, f.estimate) for f in flights],
-                             "interrupted")
-        done = []
-        for key in self._renders:
-            if key in self.logged or key in {f.request.key for f in flights}:
-                continue
-            try:
-                result = service.result(key, timeout=0)
-            except (KeyError, TimeoutError):
-                continue
-            if result.cost_usd or result.charge_unknown:
-                charge = "unknown" if result.charge_unknown else "known"
-                done.append((key, self._requests[key], result.task_id,
-                             result.cost_usd + result.unknown_usd, charge))
-        for key, request, task_id, usd, charge in done:
-            self._log_unfinished([(key, request, task_id, usd)], charge)
+        self._unjudged.write([(key, request, task_id, estimate)], "interrupted", now=True)
 
     def _wait(self, key: str):  # type: ignore[no-untyped-def]
-        if key in self._remembered:
-            return self._remembered[key]
+        if key in self._replays.results:
+            return self._replays.results[key]
         service = self.service
         if self._watch is None:
             return service.result(key)
@@ -392,7 +323,7 @@ class RenderHub:
     def source_of(self, key: str) -> str:
         """Where one render's clip came from: its recording (nothing went out), a provider on
         this machine (the simulator: free), or a live provider."""
-        if key in self._remembered:
+        if key in self._replays.results:
             return "replayed"
         session = self.recorder.session_for(key)
         if session is not None and session.replay and not session.sent:
@@ -414,18 +345,7 @@ class RenderHub:
 
     def _progress(self):  # type: ignore[no-untyped-def]
         """The service's counts, with the renders an earlier run's replay answered."""
-        from reelgate.render.options import Progress
-
-        progress = self._service.progress() if self._service is not None else None
-        if not self._remembered:
-            return progress
-        count = len(self._remembered)
-        cost = sum(result.cost_usd for result in self._remembered.values())  # type: ignore[attr-defined]
-        if progress is None:
-            return Progress(total=count, queued=0, running=0, downloading=0, done=count, failed=0,
-                            cost_usd=round(cost, 4))
-        return replace(progress, total=progress.total + count, done=progress.done + count,
-                       cost_usd=round(progress.cost_usd + cost, 4))
+        return self._replays.counted_in(self._service.progress() if self._service is not None else None)
 
     def travel_note(self) -> str:
         """Stored analyses this replay could not use: each clip was decoded and analysed again."""
@@ -440,7 +360,8 @@ class RenderHub:
 
     def close(self) -> None:
         try:
-            self._log_at_close()
+            if self._service is not None and not self.options.replay:
+                self._unjudged.at_close(self._service, self._requests)
         finally:
             self._terminate.restore()
             if self._service is not None:
@@ -448,32 +369,7 @@ class RenderHub:
             budget = self.options.budget
             if budget is not None:
                 budget.close()
-            if self._replays is not None:
-                self._replays.save()
-
-
-class Terminate:
-    """SIGTERM, while renders are in flight, interrupts the run as Ctrl-C does, so the renders
-    in flight are written to the ledger before exit; the previous handler is restored after."""
-
-    def __init__(self) -> None:
-        self._previous: object | None = None
-
-    def install(self) -> None:
-        if self._previous is not None or threading.current_thread() is not threading.main_thread():
-            return
-        self._previous = signal.getsignal(signal.SIGTERM)
-        signal.signal(signal.SIGTERM, self._interrupt)
-
-    def restore(self) -> None:
-        if self._previous is None or threading.current_thread() is not threading.main_thread():
-            return
-        signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
-        self._previous = None
-
-    @staticmethod
-    def _interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"signal {signum} (SIGTERM) while renders were in flight")
+            self._replays.save()
 
 
 def unsaved_note(kept: int, not_recorded: int) -> str:
@@ -497,8 +393,6 @@ def _replay_memo(conf: RunConfig, media_dir: Path) -> ReplayMemo | None:
     """The memo of replayed renders, for a run that only replays (``--preset-record=none``)."""
     if not conf.replay:
         return None
-    from reelgate.run.replayed import ReplayMemo
-
     return ReplayMemo(conf.root, media_dir)
 
 

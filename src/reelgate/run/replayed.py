@@ -11,7 +11,8 @@ kept: a recording run, a live one and every failure go through the provider as b
 
 The memo is a pickle in ``.reelgate/cache/replays``, one file per code identity, the same trust as
 the memo of checks beside it. One that cannot be read is ignored; one that cannot be written costs
-time only. xdist workers merge their entries into the file when they save.
+time only. xdist workers merge their entries into the file when they save, and a save drops the
+entries whose cassette is gone (a deleted preset, a removed repeat).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ Stamp = tuple[int, int, int]  # (mtime in ns, size, inode)
 
 
 class Entry(NamedTuple):
+    cassette_path: str  # where the cassette was: an entry whose cassette is gone is dropped
     cassette: str  # sha256 of the cassette file's bytes
     fingerprint: str  # the render request's, as the cassette records it
     media: tuple[tuple[str, Stamp], ...]  # each media file the cassette names, as it was replayed
@@ -99,16 +101,17 @@ class ReplayMemo:
         stamps = tuple((name, stamp(self.media_dir / name)) for name in media)
         if any(kept is None for _, kept in stamps):
             return
-        entry = Entry(digest, fingerprint, stamps, result)  # type: ignore[arg-type]
+        entry = Entry(str(cassette), digest, fingerprint, stamps, result)  # type: ignore[arg-type]
         if self._load().get(key) != entry:
             self._new[key] = entry
 
     def save(self) -> None:
         """Merge this run's new entries into the memo file (another xdist worker may have saved
-        its own since); keep the newest memo files only."""
+        its own since), less those whose cassette is gone; keep the newest memo files only."""
         if not self._new:
             return
-        entries = {**_read(self.path), **self._new}
+        entries = {key: entry for key, entry in {**_read(self.path), **self._new}.items()
+                   if os.path.isfile(entry.cassette_path)}
         self._new = {}
         try:
             write_bytes_atomic(self.path, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL),
@@ -118,6 +121,55 @@ class ReplayMemo:
                 old.unlink(missing_ok=True)
         except OSError:  # a read-only checkout: the next run replays again
             pass
+
+
+class Remembered:
+    """One run's use of the memo: the renders it answered (their cassettes not played) and the
+    request fingerprints it took to look them up, which keeping a fresh replay needs again."""
+
+    def __init__(self, memo: ReplayMemo | None) -> None:
+        self.memo = memo
+        self.results: dict[str, Any] = {}  # render key -> its kept RenderResult
+        self._fingerprints: dict[str, str] = {}
+
+    def answer(self, request: Any, cassette: Path) -> Any | None:
+        """The render's result from an earlier run's replay, when nothing it read changed."""
+        if self.memo is None:
+            return None
+        from reelgate.cassettes.fingerprint import fingerprint, normalized
+
+        key = request.key
+        self._fingerprints[key] = fingerprint(normalized(request))
+        result = self.memo.lookup(key, cassette, self._fingerprints[key])
+        if result is not None:
+            self.results[key] = result
+        return result
+
+    def keep(self, key: str, cassette: Path, media: list[str], result: Any) -> None:
+        """A render this run replayed whole from its cassette, for the next run."""
+        if self.memo is not None and key not in self.results and key in self._fingerprints:
+            self.memo.keep(key, cassette, self._fingerprints[key], media, result)
+
+    def counted_in(self, progress: Any) -> Any:
+        """The render service's progress (None: no service ran) with the answered renders added,
+        so a warm run's summary counts what a cold one's does."""
+        from dataclasses import replace
+
+        from reelgate.render.options import Progress
+
+        if not self.results:
+            return progress
+        count = len(self.results)
+        cost = sum(result.cost_usd for result in self.results.values())
+        if progress is None:
+            return Progress(total=count, queued=0, running=0, downloading=0, done=count, failed=0,
+                            cost_usd=round(cost, 4))
+        return replace(progress, total=progress.total + count, done=progress.done + count,
+                       cost_usd=round(progress.cost_usd + cost, 4))
+
+    def save(self) -> None:
+        if self.memo is not None:
+            self.memo.save()
 
 
 def _read(path: Path) -> dict[str, Entry]:
