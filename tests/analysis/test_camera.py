@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from reelgate.analysis import analyze_clip, match_camera
+from reelgate.analysis.camera_speed import components
 from reelgate.analysis.camera_wobble import local_polynomial, robust_rms, wobble_offsets
 from reelgate.analysis.fit import textured_samples
 from reelgate.analysis.model import ClipAnalysis
@@ -95,6 +96,19 @@ def test_the_fitted_trajectory_follows_ramps_and_leaves_shake() -> None:
     shake[1:, :] += rng.normal(0, 0.002, (len(times) - 1, 2))  # a hand's frame-to-frame jolts
     shaken = robust_rms(wobble_offsets(shake, times, 1.0, settings))
     assert steady < settings.handheld_jitter / 4 < settings.handheld_jitter < shaken
+
+
+def test_a_drift_of_a_few_source_pixels_is_no_move_on_a_small_clip() -> None:
+    """A 256-pixel AI clip panning right drifts in scale by 0.8 % a second: 2 source pixels at
+    its edge in 2 s, within the flow's error. OpenCV 4.9 read it as a push-in, 5.1 did not; on
+    a 1080p source the same rates carry 8 pixels, and the push-in is real."""
+    settings = CameraSettings()
+    rates = np.array([0.0384, 0.003, 0.0084, 0.3])  # pan, tilt (frames/s), zoom (ln/s), roll (deg/s)
+    assert components("pan-right", rates, 1.95, settings) == {"pan-right", "push-in"}
+    assert components("pan-right", rates, 1.95, settings, (256, 256)) == {"pan-right"}
+    assert components("pan-right", rates, 1.95, settings, (1920, 1080)) == {"pan-right", "push-in"}
+    drifting = np.array([0.0, 0.0, 0.0084, 0.0])
+    assert components("push-in", drifting, 1.95, settings, (256, 256)) == set()
 
 
 def test_flat_regions_give_no_flow_samples() -> None:

@@ -68,7 +68,7 @@ def analyse_camera(
     return CameraAnalysis(
         primary=primary.move,
         stability=primary.stability,
-        moves=move_names(moves, settings),
+        moves=move_names(moves, settings, (source_width, source_width * f.size[1] / f.size[0])),
         segments=moves,
         path=_path(f, steps, shots, primary),
     )

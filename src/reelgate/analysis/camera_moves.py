@@ -36,7 +36,8 @@ def shot_moves(shot: Shot) -> list[CameraSegment]:
     return moves
 
 
-def move_names(segments: list[CameraSegment], settings: CameraSettings) -> list[CameraMoveName]:
+def move_names(segments: list[CameraSegment], settings: CameraSettings,
+               source: tuple[float, float] | None = None) -> list[CameraMoveName]:
     """Every move in the clip by name: each segment's move, each other family moving enough
     within it (a pan with a push-in is both), and 'handheld' where wobble remains after the
     intended move is removed; 'locked' only when nothing else applies."""
@@ -45,7 +46,7 @@ def move_names(segments: list[CameraSegment], settings: CameraSettings) -> list[
         if segment.stability == "handheld":
             names.add("handheld")
         rates = np.array([segment.pan, segment.tilt, segment.zoom, segment.roll])
-        names |= components(segment.move, rates, segment.end - segment.start, settings)
+        names |= components(segment.move, rates, segment.end - segment.start, settings, source)
     return sorted(names) or ["locked"]
 
 

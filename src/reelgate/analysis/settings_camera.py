@@ -90,6 +90,12 @@ class CameraSettings(FrozenSettings):
                                 "unit) the camera is not moving")
     min_travel: float = Field(0.015, ge=0, description="a move must also cover this much in total "
                               "(frame fractions, ln scale)")
+    min_travel_px: float = Field(4.0, ge=0, description="source pixels a move must also carry "
+                                 "the picture (a zoom or roll: at the frame's side edge): five "
+                                 "times the flow's RMS error (handheld_noise_px), so on a "
+                                 "256-pixel AI clip a generator's drift of two or three pixels "
+                                 "is no move; moves in the labelled footage carry 19 or more, "
+                                 "locked shots' drift at most 3.4")
     secondary_share: float = Field(0.2, gt=0, le=1, description="a second family of motion "
                                    "within a segment is a move of its own (a pan with a push-in) "
                                    "at this share of the main one's speed, each in its unit; "
