@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reelgate.plan.checked import load_checked
 from reelgate.preset.scenarios import ScenarioSet, load_scenarios
-from reelgate.preset.suite import load_suite
 from tests.hostile.strategies import CANARY, Case, check_case, hostile_presets, make_project
 
 
@@ -42,7 +42,7 @@ def test_a_symlink_out_of_the_presets_is_not_a_preset(tmp_path: Path) -> None:
     root.mkdir()
     make_project(root)
     os.symlink(root.parent / "outside.yaml", root / "presets" / "sneaky.yaml")
-    suite = load_suite(root, [root / "presets"], root / "presets" / "scenarios.yaml")
+    suite = load_checked(root, [root / "presets"], root / "presets" / "scenarios.yaml", memo=False)
     assert suite.results == {}
 
 

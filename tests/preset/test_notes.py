@@ -9,7 +9,7 @@ import pytest
 
 from reelgate.cli import main
 from reelgate.plan import capability_diagnostics, model_notes
-from reelgate.preset.suite import load_suite
+from reelgate.plan.checked import load_checked
 from tests.suites import VALID, SuiteWriter
 
 SEEDLESS = "kling kling-v2-6 takes no seed; renders are not reproducible, so compare repeats statistically"
@@ -60,7 +60,8 @@ def test_a_gap_that_differs_by_sweep_point_names_each_points_motion_score(
     # dropped the module it was first imported from, so reelgate.providers.kling may be a new one
     monkeypatch.setattr(provider_class("kling"), "extra_issues", classmethod(extra))
     path = suite.preset("cup.yaml")
-    result = load_suite(suite.root, [suite.root / "presets"], suite.root / "presets" / "scenarios.yaml").get(path)
+    result = load_checked(suite.root, [suite.root / "presets"], suite.root / "presets" / "scenarios.yaml",
+                          memo=False).get(path).result
     assert result.preset is not None and result.located is not None
     warnings = [d.message for d in capability_diagnostics(result.preset, result.located) if d.field == "motion"]
     assert warnings == ["sweep[mid, mid-high] (motion score 4, 6): fast motion may tear"]

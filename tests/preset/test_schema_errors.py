@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from reelgate.plan.checked import load_checked
 from reelgate.preset.check import PresetResult, check_preset
 from reelgate.preset.scenarios import load_scenarios
-from reelgate.preset.suite import load_suite
 from tests.suites import SCENARIOS, VALID
 
 
@@ -184,7 +184,7 @@ def test_reference_files_must_exist_inside_the_repository(root: Path) -> None:
 def test_duplicate_ids_across_files(root: Path) -> None:
     for name in ("a.yaml", "b.yaml"):
         (root / "presets" / name).write_text("id: same\n" + VALID)
-    suite = load_suite(root, [root / "presets"], root / "presets" / "scenarios.yaml")
+    suite = load_checked(root, [root / "presets"], root / "presets" / "scenarios.yaml", memo=False)
     for name in ("a.yaml", "b.yaml"):
         result = suite.results[(root / "presets" / name).resolve()]
         assert "duplicate preset id 'same'" in result.errors[0].message

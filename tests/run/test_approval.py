@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reelgate.plan.checked import load_checked
 from reelgate.preset.model import Preset
-from reelgate.preset.suite import load_suite
 from reelgate.run import RunConfig
 from reelgate.run.approval import Outcome
 from reelgate.run.session import Run
@@ -31,7 +31,7 @@ def regression(root: Path, approve: bool = False) -> tuple[Preset, Outcome]:
     presets = root / "presets"
     conf = RunConfig(root=root, preset_paths=(presets,), scenarios=presets / "scenarios.yaml",
                      cassettes=root / "cassettes", approved=root / "approved", approve=approve)
-    suite = load_suite(conf.root, list(conf.preset_paths), conf.scenarios)
+    suite = load_checked(conf.root, list(conf.preset_paths), conf.scenarios, memo=False)
     preset = next(r.preset for r in suite.results.values() if r.preset and r.preset.id == PRESET)
     run = Run(conf)
     try:

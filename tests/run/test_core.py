@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reelgate.preset.suite import load_suite
+from reelgate.plan.checked import load_checked
 from reelgate.run import RunConfig
 from reelgate.run.session import Run
 
@@ -38,7 +38,7 @@ def test_a_run_nobody_asks_anything_of_leaves_nothing(examples: Path) -> None:
 
 def test_a_replayed_preset_is_judged_logged_and_compared_without_pytest(examples: Path) -> None:
     conf = config_for(examples)
-    suite = load_suite(conf.root, list(conf.preset_paths), conf.scenarios)
+    suite = load_checked(conf.root, list(conf.preset_paths), conf.scenarios, memo=False)
     preset = next(r.preset for r in suite.results.values() if r.preset and r.preset.id == "coffee-morning")
     run = Run(conf)
     try:
@@ -61,7 +61,7 @@ def test_a_replayed_preset_is_judged_logged_and_compared_without_pytest(examples
 def test_a_missing_recording_is_the_points_error_with_the_command_that_records_it(examples: Path) -> None:
     conf = config_for(examples)
     shutil.rmtree(examples / "cassettes" / "coffee-morning")
-    suite = load_suite(conf.root, list(conf.preset_paths), conf.scenarios)
+    suite = load_checked(conf.root, list(conf.preset_paths), conf.scenarios, memo=False)
     preset = next(r.preset for r in suite.results.values() if r.preset and r.preset.id == "coffee-morning")
     run = Run(conf)
     try:
@@ -84,7 +84,7 @@ def test_a_foreign_cassette_is_the_points_error_naming_the_file_and_the_fix(exam
     conf = config_for(examples)
     cassette = examples / "cassettes" / "coffee-morning" / "mid.yaml"
     cassette.write_text("interactions: []\nversion: 1\n")  # a vcrpy cassette of another tool
-    suite = load_suite(conf.root, list(conf.preset_paths), conf.scenarios)
+    suite = load_checked(conf.root, list(conf.preset_paths), conf.scenarios, memo=False)
     preset = next(r.preset for r in suite.results.values() if r.preset and r.preset.id == "coffee-morning")
     run = Run(conf)
     try:

@@ -1,18 +1,17 @@
-"""The whole preset suite: which files are presets, each file's check, and cross-file checks."""
+"""The whole preset suite: which files are presets, and the check across files (unique ids).
+Each file's check, kept across runs, is ``reelgate.plan.checked``."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reelgate.preset.diagnostics import PRESET_SUFFIXES, Diagnostic, Where
 
 if TYPE_CHECKING:  # the check and its model load only when a file is checked (not from the memo)
-    from reelgate.preset.check import PresetResult
-    from reelgate.preset.scenarios import ScenarioSet
+    pass
 
 
 REFERENCES_DIR = "references"  # a folder of reference clips and their sidecars: never presets
@@ -69,45 +68,6 @@ def _presets_below(base: Path, scenarios_name: str) -> Iterator[Path]:
             else:
                 continue
             yield Path(real)
-
-
-@dataclass
-class Suite:
-    """Checked presets by file, computed once per session."""
-
-    root: Path
-    scenarios: ScenarioSet
-    results: dict[Path, PresetResult] = field(default_factory=dict)
-
-    def get(self, path: Path) -> PresetResult:
-        """The result of one file; files outside the configured paths are checked on demand."""
-        from reelgate.preset.check import check_preset
-
-        resolved = path.resolve()
-        if resolved not in self.results:
-            self.results[resolved] = check_preset(resolved, self.scenarios, self.root)
-        return self.results[resolved]
-
-
-def load_suite(root: Path, preset_paths: list[Path], scenarios_path: Path) -> Suite:
-    """Check every preset file and the ids across them."""
-    from reelgate.preset.check import check_preset
-    from reelgate.preset.scenarios import load_scenarios
-
-    suite = Suite(root=root, scenarios=load_scenarios(scenarios_path))
-    for path in discover(preset_paths, scenarios_path.name):
-        suite.results[path] = check_preset(path, suite.scenarios, root)
-    _flag_duplicate_ids(suite.results.values(), root)
-    return suite
-
-
-def _flag_duplicate_ids(results: Iterable[PresetResult], root: Path) -> None:
-    by_path = {result.path: result for result in results}
-    owners = [(r.path, r.preset_id, r.line) for r in by_path.values()
-              if not r.abstract and not (r.errors and not r.preset_id)]
-    for path, diagnostic in duplicate_id_diagnostics(owners, root).items():
-        by_path[path].diagnostics.append(diagnostic)
-        by_path[path].preset = None
 
 
 def duplicate_id_diagnostics(owners: Iterable[tuple[Path, str, int]], root: Path) -> dict[Path, Diagnostic]:

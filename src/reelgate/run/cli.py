@@ -106,8 +106,8 @@ def _kept(root: Path, preset_id: str, point: str | None) -> list[dict[str, Any]]
 def _judge(root: Path, source: Path, preset_id: str) -> Any:
     """The approved clip's faults on the preset's rubric as it is now (analysis from the cache);
     a preset that no longer loads frames no faults."""
+    from reelgate.plan.checked import load_checked
     from reelgate.preset.project import find_project
-    from reelgate.preset.suite import load_suite
     from reelgate.run.analyzer import Analyzer
     from reelgate.verdict.rubric import judge_clip
 
@@ -120,7 +120,8 @@ def _judge(root: Path, source: Path, preset_id: str) -> Any:
             result = None
             if source.is_file():
                 project = find_project([source], root)
-                result = load_suite(project.root, [source], project.scenarios).results.get(source.resolve())
+                checked = load_checked(project.root, [source], project.scenarios, memo=False)
+                result = checked.results.get(source.resolve())
             loaded.append(result.preset if result else None)
         preset = loaded[0]
         if preset is None or preset.id != preset_id:

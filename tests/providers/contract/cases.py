@@ -13,10 +13,10 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from reelgate.plan.checked import load_checked
 from reelgate.plan.requests import ProviderOverride, requests_for_point
 from reelgate.preset.camera import parse_camera
 from reelgate.preset.model import Preset
-from reelgate.preset.suite import load_suite
 from reelgate.providers.errors import UnknownModelError
 from reelgate.providers.registry import provider_class
 from reelgate.request import RenderRequest
@@ -30,7 +30,7 @@ VIDEO_URL = "https://assets.example.com/reelgate/references/routine.mp4"
 
 @functools.cache
 def example_presets() -> tuple[Preset, ...]:
-    suite = load_suite(REPO, [PRESETS], PRESETS / "scenarios.yaml")
+    suite = load_checked(REPO, [PRESETS], PRESETS / "scenarios.yaml", memo=False)
     presets = [r.preset for _, r in sorted(suite.results.items()) if r.preset is not None]
     assert len(presets) >= 8, "the example suite no longer loads; run `reelgate check presets`"
     return tuple(presets)
